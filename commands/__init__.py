@@ -1,0 +1,1 @@
+"""The write side: the only code that appends events. Each command loads aggregates, decides, saves."""

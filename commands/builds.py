@@ -1,0 +1,40 @@
+"""Commands on builds: trigger (by a maintainer), and progress (by a build worker)."""
+
+from commands.concurrency import retry_on_conflict
+from commands.loading import load_build, load_project, load_version
+from commands.result import Written
+from domain.build import Build
+from domain.errors import ValidationFailed
+
+
+class BuildCommands:
+    def __init__(self, app, ids):
+        self.app = app
+        self.ids = ids
+
+    @retry_on_conflict
+    def trigger_build(self, actor: str, project_slug: str, version_slug: str | None = None) -> Written:
+        """Trigger a build of a version (the project's default version when none is named)."""
+        project = load_project(self.app, project_slug)
+        project.ensure_maintainer(actor)
+        version = load_version(self.app, project, version_slug or project.default_version)
+        if not version.active:
+            raise ValidationFailed("Build", "version", "invalid", f"version '{version.slug}' is not active")
+        build = Build(
+            number=self.ids["build"].next(), project_id=project.id, project_slug=project.slug,
+            version_id=version.id, version_slug=version.slug, actor=actor,
+        )
+        return Written(build.number, self.app.save(build))
+
+    @retry_on_conflict
+    def change_build_state(self, actor: str, number: int, state: str, commit: str | None = None) -> Written:
+        build = load_build(self.app, number)
+        build.change_state(state, actor, commit=commit)
+        return Written(number, self.app.save(build))
+
+    @retry_on_conflict
+    def finish_build(self, actor: str, number: int, success: bool, error: str | None = None,
+                     builder: str | None = None) -> Written:
+        build = load_build(self.app, number)
+        build.finish(success, actor, error=error, builder=builder)
+        return Written(number, self.app.save(build))

@@ -1,0 +1,43 @@
+"""Finding aggregates by the natural keys the API uses."""
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.errors import NotFound
+from domain.ids import build_id, slug_index_id, user_id, version_id
+from domain.project import Project
+from domain.version import Version
+
+
+def get_or_none(app, aggregate_id):
+    try:
+        return app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
+
+
+def load_project(app, slug: str) -> Project:
+    index = get_or_none(app, slug_index_id(slug))
+    if index is None or index.project_id is None:
+        raise NotFound(f"project '{slug}'")
+    return app.repository.get(index.project_id)
+
+
+def load_version(app, project: Project, slug: str) -> Version:
+    version = get_or_none(app, version_id(project.id, slug))
+    if version is None:
+        raise NotFound(f"version '{slug}' of project '{project.slug}'")
+    return version
+
+
+def load_build(app, number: int):
+    build = get_or_none(app, build_id(number))
+    if build is None:
+        raise NotFound(f"build {number}")
+    return build
+
+
+def load_user(app, username: str):
+    user = get_or_none(app, user_id(username))
+    if user is None:
+        raise NotFound(f"user '{username}'")
+    return user

@@ -1,0 +1,22 @@
+"""Commands on versions: activate, deactivate, hide, change privacy."""
+
+from commands.concurrency import retry_on_conflict
+from commands.loading import load_project, load_version
+from commands.result import Written
+
+
+class VersionCommands:
+    def __init__(self, app):
+        self.app = app
+
+    @retry_on_conflict
+    def update_version(self, actor: str, project_slug: str, version_slug: str, changes: dict) -> Written:
+        project = load_project(self.app, project_slug)
+        project.ensure_maintainer(actor)
+        version = load_version(self.app, project, version_slug)
+        if changes.get("active") is True:
+            version.activate(actor)
+        elif changes.get("active") is False:
+            version.deactivate(actor, default_version=project.default_version)
+        version.update(actor, {k: v for k, v in changes.items() if k in ("hidden", "privacy_level")})
+        return Written(version_slug, self.app.save(version))

@@ -1,0 +1,1 @@
+"""docsplane: the composition root (settings → wired application) and the command-line interface."""

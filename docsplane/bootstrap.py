@@ -1,0 +1,71 @@
+"""The composition root: turns Settings into the wired write side, read side and workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from commands.application import DocsplaneApplication
+from commands.builds import BuildCommands
+from commands.ids import IdAllocator
+from commands.projects import ProjectCommands
+from commands.users import UserCommands
+from commands.versions import VersionCommands
+from docsplane.settings import Settings
+from projections.consistency import ReadYourWrites
+from projections.projector import PositionSignal, Projector
+from projections.queries import ReadModel
+from projections.registry import PROJECTIONS
+from projections.schema import create_tables
+from projections.store import ReadStore
+
+
+@dataclass
+class Docsplane:
+    settings: Settings
+    app: DocsplaneApplication
+    store: ReadStore
+    read_model: ReadModel
+    projectors: list[Projector]
+    signal: PositionSignal
+    consistency: ReadYourWrites
+    projects: ProjectCommands
+    versions: VersionCommands
+    builds: BuildCommands
+    users: UserCommands
+
+    def catch_up(self) -> None:
+        """Bring every read model up to the log's head (what a CLI write does before it returns)."""
+        for projector in self.projectors:
+            projector.catch_up()
+
+    def close(self) -> None:
+        self.store.close()
+        self.app.close()
+
+
+def build(settings: Settings | None = None) -> Docsplane:
+    settings = settings or Settings.from_env()
+    if settings.uses_sqlite_event_store:
+        Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
+    app = DocsplaneApplication(env=settings.event_store)
+    store = ReadStore.from_url(settings.read_db_url)
+    create_tables(store)
+    signal = PositionSignal()
+    projectors = [Projector(app.recorder, app.mapper, store, cls()) for cls in PROJECTIONS.values()]
+    for projector in projectors:
+        projector.on_commit.append(signal)
+    ids = {name: IdAllocator(app, name, settings.id_block_size) for name in ("project", "version", "build")}
+    return Docsplane(
+        settings=settings,
+        app=app,
+        store=store,
+        read_model=ReadModel(store),
+        projectors=projectors,
+        signal=signal,
+        consistency=ReadYourWrites(store, [p.projection for p in projectors], signal),
+        projects=ProjectCommands(app, ids),
+        versions=VersionCommands(app),
+        builds=BuildCommands(app, ids),
+        users=UserCommands(app),
+    )

@@ -1,0 +1,53 @@
+"""Settings, from environment variables only (12-factor). Every variable is documented in README.md."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The eventsourcing library reads these itself; we pass them through unchanged.
+EVENT_STORE_VARIABLES = (
+    "PERSISTENCE_MODULE", "SQLITE_DBNAME", "SQLITE_LOCK_TIMEOUT", "POSTGRES_DBNAME", "POSTGRES_HOST",
+    "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_SCHEMA", "POSTGRES_POOL_SIZE",
+    "POSTGRES_MAX_OVERFLOW", "POSTGRES_LOCK_TIMEOUT", "POSTGRES_CONNECT_TIMEOUT", "POSTGRES_PRE_PING",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    event_store: dict[str, str]
+    read_db_url: str
+    write_wait_timeout: float = 2.0
+    id_block_size: int = 10
+    poll_interval: float = 0.05
+    run_projector: bool = True
+    page_size_max: int = 100
+    max_body_bytes: int = 1024 * 1024
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("DOCSPLANE_DATA_DIR", "data")).resolve()
+        event_store = {k: env[k] for k in EVENT_STORE_VARIABLES if k in env}
+        event_store.setdefault("PERSISTENCE_MODULE", "eventsourcing.sqlite")
+        if event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+            event_store.setdefault("SQLITE_DBNAME", str(data_dir / "events.sqlite3"))
+            event_store.setdefault("SQLITE_LOCK_TIMEOUT", "30")
+        return cls(
+            data_dir=data_dir,
+            event_store=event_store,
+            read_db_url=env.get("DOCSPLANE_READ_DB_URL", f"sqlite:///{data_dir / 'readmodels.sqlite3'}"),
+            write_wait_timeout=float(env.get("DOCSPLANE_WRITE_WAIT_TIMEOUT", "2.0")),
+            id_block_size=int(env.get("DOCSPLANE_ID_BLOCK_SIZE", "10")),
+            poll_interval=float(env.get("DOCSPLANE_POLL_INTERVAL", "0.05")),
+            run_projector=env.get("DOCSPLANE_RUN_PROJECTOR", "true").lower() in ("1", "true", "yes"),
+            page_size_max=int(env.get("DOCSPLANE_PAGE_SIZE_MAX", "100")),
+        )
+
+    @property
+    def uses_sqlite_event_store(self) -> bool:
+        return self.event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"

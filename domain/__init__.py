@@ -1,0 +1,1 @@
+"""Aggregates and domain events. Pure: imports only eventsourcing and the standard library."""

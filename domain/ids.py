@@ -1,0 +1,25 @@
+"""Deterministic aggregate ids, so the write side finds aggregates by their natural keys."""
+
+from uuid import UUID, uuid5
+
+NAMESPACE = UUID("5b0f3c2e-5d4e-4c3e-9d8a-6f2b1d7c9e10")
+
+
+def slug_index_id(slug: str) -> UUID:
+    return uuid5(NAMESPACE, f"slug:{slug}")
+
+
+def version_id(project_id: UUID, slug: str) -> UUID:
+    return uuid5(NAMESPACE, f"version:{project_id}:{slug}")
+
+
+def build_id(number: int) -> UUID:
+    return uuid5(NAMESPACE, f"build:{number}")
+
+
+def user_id(username: str) -> UUID:
+    return uuid5(NAMESPACE, f"user:{username}")
+
+
+def sequence_id(name: str) -> UUID:
+    return uuid5(NAMESPACE, f"sequence:{name}")

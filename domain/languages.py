@@ -1,0 +1,42 @@
+"""The language and programming-language codes a project may declare (as Read the Docs knows them)."""
+
+LANGUAGES = {
+    "aa": "Afar", "ab": "Abkhaz", "af": "Afrikaans", "am": "Amharic", "ar": "Arabic",
+    "as": "Assamese", "ay": "Aymara", "az": "Azerbaijani", "ba": "Bashkir", "be": "Belarusian",
+    "bg": "Bulgarian", "bh": "Bihari", "bi": "Bislama", "bn": "Bengali", "bo": "Tibetan",
+    "br": "Breton", "ca": "Catalan", "co": "Corsican", "cs": "Czech", "cy": "Welsh",
+    "da": "Danish", "de": "German", "dz": "Dzongkha", "el": "Greek", "en": "English",
+    "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Iranian",
+    "fi": "Finnish", "fj": "Fijian", "fo": "Faroese", "fr": "French", "fy": "Western Frisian",
+    "ga": "Irish", "gd": "Scottish Gaelic", "gl": "Galician", "gn": "Guarani", "gu": "Gujarati",
+    "ha": "Hausa", "hi": "Hindi", "he": "Hebrew", "hr": "Croatian", "hu": "Hungarian",
+    "hy": "Armenian", "ia": "Interlingua", "id": "Indonesian", "ie": "Interlingue", "ik": "Inupiaq",
+    "is": "Icelandic", "it": "Italian", "iu": "Inuktitut", "ja": "Japanese", "jv": "Javanese",
+    "ka": "Georgian", "kk": "Kazakh", "kl": "Kalaallisut", "km": "Khmer", "kn": "Kannada",
+    "ko": "Korean", "ks": "Kashmiri", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin",
+    "ln": "Lingala", "lo": "Lao", "lt": "Lithuanian", "lv": "Latvian", "mg": "Malagasy",
+    "mi": "Maori", "mk": "Macedonian", "ml": "Malayalam", "mn": "Mongolian", "mr": "Marathi",
+    "ms": "Malay", "mt": "Maltese", "my": "Burmese", "na": "Nauru", "ne": "Nepali",
+    "nl": "Dutch", "no": "Norwegian", "oc": "Occitan", "om": "Oromo", "or": "Oriya",
+    "pa": "Panjabi", "pl": "Polish", "ps": "Pashto", "pt": "Portuguese", "qu": "Quechua",
+    "rm": "Romansh", "rn": "Kirundi", "ro": "Romanian", "ru": "Russian", "rw": "Kinyarwanda",
+    "sa": "Sanskrit", "sd": "Sindhi", "sg": "Sango", "si": "Sinhala", "sk": "Slovak",
+    "sl": "Slovenian", "sm": "Samoan", "sn": "Shona", "so": "Somali", "sq": "Albanian",
+    "sr": "Serbian", "ss": "Swati", "st": "Southern Sotho", "su": "Sudanese", "sv": "Swedish",
+    "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tg": "Tajik", "th": "Thai",
+    "ti": "Tigrinya", "tk": "Turkmen", "tl": "Tagalog", "tn": "Tswana", "to": "Tonga",
+    "tr": "Turkish", "ts": "Tsonga", "tt": "Tatar", "tw": "Twi", "ug": "Uyghur",
+    "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapuk",
+    "wo": "Wolof", "xh": "Xhosa", "yi": "Yiddish", "yo": "Yoruba", "za": "Zhuang",
+    "zh": "Chinese", "zu": "Zulu",
+    "nb_NO": "Norwegian Bokmal", "pt_BR": "Brazilian Portuguese", "es_MX": "Mexican Spanish",
+    "uk_UA": "Ukrainian", "zh_CN": "Simplified Chinese", "zh_TW": "Traditional Chinese",
+}
+
+PROGRAMMING_LANGUAGES = {
+    "words": "Only Words", "py": "Python", "js": "JavaScript", "php": "PHP", "ruby": "Ruby",
+    "perl": "Perl", "java": "Java", "go": "Go", "julia": "Julia", "c": "C", "csharp": "C#",
+    "cpp": "C++", "objc": "Objective-C", "css": "CSS", "ts": "TypeScript", "swift": "Swift",
+    "vb": "Visual Basic", "r": "R", "scala": "Scala", "groovy": "Groovy", "coffee": "CoffeeScript",
+    "lua": "Lua", "haskell": "Haskell", "rust": "Rust", "other": "Other",
+}

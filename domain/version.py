@@ -1,0 +1,71 @@
+"""The Version aggregate: one branch or tag of a project, and whether it is built and shown."""
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import ValidationFailed
+from domain.ids import version_id
+from domain.rules import PRIVACY_LEVELS, require_choice, require_version_slug
+
+VERSION_TYPES = ("branch", "tag", "external", "unknown")
+
+
+class Version(Aggregate):
+    @staticmethod
+    def create_id(project_id: UUID, slug: str) -> UUID:
+        return version_id(project_id, slug)
+
+    @event("VersionCreated")
+    def __init__(
+        self, *, project_id: UUID, project_slug: str, number: int, slug: str, verbose_name: str,
+        identifier: str, type: str, active: bool, actor: str,
+    ):
+        self.project_id = project_id
+        self.project_slug = project_slug
+        self.number = number
+        self.slug = slug
+        self.verbose_name = verbose_name
+        self.identifier = identifier
+        self.type = type
+        self.active = active
+        self.hidden = False
+        self.privacy_level = "public"
+
+    @classmethod
+    def create(cls, **kwargs):
+        require_version_slug(kwargs["slug"])
+        require_choice("Version", "type", kwargs["type"], VERSION_TYPES)
+        return cls(**kwargs)
+
+    def activate(self, actor: str) -> None:
+        if not self.active:
+            self._activate(actor=actor)
+
+    def deactivate(self, actor: str, default_version: str) -> None:
+        if self.slug == default_version:
+            raise ValidationFailed("Version", "active", "invalid", "the project's default version cannot be deactivated")
+        if self.active:
+            self._deactivate(actor=actor)
+
+    def update(self, actor: str, changes: dict) -> dict:
+        """Change `hidden`, `privacy_level` or `identifier`; returns the effective changes."""
+        if "privacy_level" in changes:
+            require_choice("Version", "privacy_level", changes["privacy_level"], PRIVACY_LEVELS)
+        effective = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if effective:
+            self._update(changes=effective, actor=actor)
+        return effective
+
+    @event("VersionActivated")
+    def _activate(self, actor: str) -> None:
+        self.active = True
+
+    @event("VersionDeactivated")
+    def _deactivate(self, actor: str) -> None:
+        self.active = False
+
+    @event("VersionUpdated")
+    def _update(self, changes: dict, actor: str) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)

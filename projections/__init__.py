@@ -1,0 +1,1 @@
+"""The read side: read-model tables, the projectors that write them, tracking, replay, queries."""

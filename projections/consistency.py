@@ -1,0 +1,46 @@
+"""Read-your-writes: a write answers once the read models show its events, within a bound."""
+
+import time
+
+from eventsourcing.utils import get_topic
+
+from projections.tracking import positions
+
+
+class ReadYourWrites:
+    def __init__(self, store, projections, signal=None, poll_interval: float = 0.005):
+        self.store = store
+        self.signal = signal
+        self.poll_interval = poll_interval
+        # topic -> names of the projections that must have caught up with an event of that topic
+        self._readers: dict[str, list[str]] = {}
+        for projection in projections:
+            for event_class in projection.handlers:
+                self._readers.setdefault(get_topic(event_class), []).append(projection.name)
+
+    def targets(self, recordings) -> dict[str, int]:
+        """For each projection touched by these recordings, the notification id it must reach."""
+        targets: dict[str, int] = {}
+        for recording in recordings:
+            notification = recording.notification
+            for name in self._readers.get(notification.topic, ()):
+                targets[name] = max(targets.get(name, 0), notification.id)
+        return targets
+
+    def wait(self, recordings, timeout: float) -> bool:
+        """True when every read model shows these recordings; False if `timeout` ran out first."""
+        targets = self.targets(recordings)
+        deadline = time.monotonic() + timeout
+        while targets:
+            current = positions(self.store)
+            targets = {name: want for name, want in targets.items() if current.get(name, 0) < want}
+            remaining = deadline - time.monotonic()
+            if not targets:
+                break
+            if remaining <= 0:
+                return False
+            if self.signal is not None:
+                self.signal.wait(min(remaining, 0.01))
+            else:
+                time.sleep(min(remaining, self.poll_interval))
+        return True

@@ -1,0 +1,45 @@
+"""Base of every projection: which events it handles and which tables it owns."""
+
+import json
+
+from eventsourcing.utils import get_topic
+
+
+def handles(*event_classes):
+    """Mark a method as the handler of these domain event classes."""
+
+    def mark(method):
+        method.handled = event_classes
+        return method
+
+    return mark
+
+
+class Projection:
+    name: str = ""
+    tables: tuple[str, ...] = ()
+    handlers: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.handlers = {
+            event_class: method
+            for method in vars(cls).values()
+            for event_class in getattr(method, "handled", ())
+        }
+
+    @classmethod
+    def topics(cls) -> list[str]:
+        """Read only these from the log: the filter runs in the event store's database."""
+        return sorted(get_topic(event_class) for event_class in cls.handlers)
+
+    def apply(self, tx, event) -> None:
+        self.handlers[type(event)](self, tx, event)
+
+
+def as_json(value) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def timestamp(event) -> str:
+    return event.timestamp.isoformat()

@@ -1,0 +1,135 @@
+"""Queries over the read-model tables: everything a GET needs, and nothing from the event store.
+
+Rows come back as plain dicts with booleans and JSON columns decoded; the API's schemas shape them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+PROJECT_FILTERS = ("language", "programming_language", "privacy_level")
+
+
+@dataclass(frozen=True)
+class Page:
+    count: int
+    results: list[dict]
+
+
+def _bool(value):
+    return None if value is None else bool(value)
+
+
+def _project(row: dict) -> dict:
+    return {**row, "tags": json.loads(row["tags"]), "users": json.loads(row["users"]),
+            "single_version": _bool(row["single_version"])}
+
+
+def _version(row: dict) -> dict:
+    version = {k: v for k, v in row.items() if not k.startswith("lb_")}
+    for key in ("active", "built", "hidden"):
+        version[key] = bool(version[key])
+    version["last_build"] = _build({k[3:]: v for k, v in row.items() if k.startswith("lb_")}) if row.get("lb_id") else None
+    return version
+
+
+def _build(row: dict) -> dict:
+    return {**row, "success": _bool(row["success"])}
+
+
+BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_hash, builder, created, finished"
+LAST_BUILD_COLUMNS = ", ".join(f"lb.{c} AS lb_{c}" for c in BUILD_COLUMNS.split(", "))
+VERSION_SELECT = (
+    f"SELECT v.*, {LAST_BUILD_COLUMNS} FROM versions v LEFT JOIN builds lb ON lb.id = v.last_build_id"
+)
+
+
+class ReadModel:
+    def __init__(self, store):
+        self.store = store
+
+    # -- users -------------------------------------------------------------------------------
+    def username_for_token(self, token_hash: str) -> str | None:
+        row = self.store.fetchone("SELECT username FROM tokens WHERE token_hash = ?", (token_hash,))
+        return row["username"] if row else None
+
+    # -- projects ----------------------------------------------------------------------------
+    def project(self, slug: str, viewer: str | None) -> dict | None:
+        """The project, or None when it does not exist or is private and `viewer` no maintainer."""
+        row = self.store.fetchone("SELECT * FROM projects WHERE slug = ?", (slug,))
+        if row is None:
+            return None
+        project = _project(row)
+        if project["privacy_level"] == "private" and viewer not in project["users"]:
+            return None
+        return project
+
+    def projects_of(self, username: str, filters: dict, limit: int, offset: int) -> Page:
+        where = ["m.username = ?"]
+        params: list = [username]
+        for column in PROJECT_FILTERS:
+            if filters.get(column) is not None:
+                where.append(f"p.{column} = ?")
+                params.append(filters[column])
+        base = f"FROM projects p JOIN project_maintainers m ON m.project_id = p.aggregate_id WHERE {' AND '.join(where)}"
+        with self.store.reading() as tx:
+            count = tx.execute(f"SELECT COUNT(*) AS n {base}", params).fetchone()["n"]
+            rows = tx.execute(f"SELECT p.* {base} ORDER BY p.created DESC, p.id DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        return Page(count, [_project(r) for r in rows])
+
+    # -- versions ----------------------------------------------------------------------------
+    def _version_visibility(self, project: dict, viewer: str | None) -> tuple[str, list]:
+        if viewer in project["users"]:
+            return "", []
+        return " AND v.privacy_level = ?", ["public"]
+
+    def versions(self, project: dict, viewer: str | None, filters: dict, limit: int, offset: int) -> Page:
+        hidden_sql, hidden_params = self._version_visibility(project, viewer)
+        where = "v.project_slug = ?" + hidden_sql
+        params: list = [project["slug"], *hidden_params]
+        for column in ("active", "built"):
+            if filters.get(column) is not None:
+                where += f" AND v.{column} = ?"
+                params.append(filters[column])
+        with self.store.reading() as tx:
+            count = tx.execute(f"SELECT COUNT(*) AS n FROM versions v WHERE {where}", params).fetchone()["n"]
+            rows = tx.execute(f"{VERSION_SELECT} WHERE {where} ORDER BY v.created, v.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        return Page(count, [_version(r) for r in rows])
+
+    def version(self, project: dict, viewer: str | None, slug: str) -> dict | None:
+        hidden_sql, hidden_params = self._version_visibility(project, viewer)
+        row = self.store.fetchone(
+            f"{VERSION_SELECT} WHERE v.project_slug = ? AND v.slug = ?{hidden_sql}", (project["slug"], slug, *hidden_params)
+        )
+        return _version(row) if row else None
+
+    def active_versions(self, project: dict, viewer: str | None) -> list[dict]:
+        return self.versions(project, viewer, {"active": True}, limit=1000, offset=0).results
+
+    # -- builds ------------------------------------------------------------------------------
+    def builds(self, project_slug: str, filters: dict, limit: int, offset: int, version_slug: str | None = None) -> Page:
+        where = "project_slug = ?"
+        params: list = [project_slug]
+        if version_slug is not None:
+            where += " AND version_slug = ?"
+            params.append(version_slug)
+        if filters.get("commit") is not None:
+            where += " AND commit_hash = ?"
+            params.append(filters["commit"])
+        if filters.get("running") is not None:
+            where += " AND state <> 'finished'" if filters["running"] else " AND state = 'finished'"
+        with self.store.reading() as tx:
+            count = tx.execute(f"SELECT COUNT(*) AS n FROM builds WHERE {where}", params).fetchone()["n"]
+            rows = tx.execute(
+                f"SELECT {BUILD_COLUMNS} FROM builds WHERE {where} ORDER BY created DESC, id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return Page(count, [_build(r) for r in rows])
+
+    def build(self, project_slug: str, number: int) -> dict | None:
+        row = self.store.fetchone(f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number))
+        return _build(row) if row else None
+
+    def latest_build(self, project_slug: str, version_slug: str | None = None) -> dict | None:
+        page = self.builds(project_slug, {}, limit=1, offset=0, version_slug=version_slug)
+        return page.results[0] if page.results else None

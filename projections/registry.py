@@ -1,0 +1,8 @@
+"""Every projection docsplane maintains, by name."""
+
+from projections.builds import BuildsProjection
+from projections.projects import ProjectsProjection
+from projections.users import UsersProjection
+from projections.versions import VersionsProjection
+
+PROJECTIONS = {p.name: p for p in (ProjectsProjection, VersionsProjection, BuildsProjection, UsersProjection)}

@@ -1,0 +1,132 @@
+"""Read-model storage: one small interface over sqlite3 (embedded) and psycopg2 (PostgreSQL).
+
+SQL is written once with `?` placeholders; the PostgreSQL side translates them to `%s`."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+class Tx:
+    """A cursor-like handle inside one transaction, returning rows as dicts."""
+
+    def __init__(self, cursor, dialect: str):
+        self._cursor = cursor
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+
+    def execute(self, sql: str, params=()) -> Tx:
+        self._cursor.execute(self._sql(sql), tuple(params))
+        return self
+
+    def executemany(self, sql: str, rows) -> None:
+        self._cursor.executemany(self._sql(sql), rows)
+
+    def fetchone(self) -> dict | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    def fetchall(self) -> list[dict]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class ReadStore:
+    dialect = ""
+
+    @staticmethod
+    def from_url(url: str, pool_size: int = 10) -> ReadStore:
+        parsed = urlparse(url)
+        if parsed.scheme == "sqlite":
+            return SQLiteReadStore(url[len("sqlite:///"):] if url.startswith("sqlite:///") else parsed.path)
+        if parsed.scheme in ("postgres", "postgresql"):
+            return PostgresReadStore(url, pool_size)
+        raise ValueError(f"unsupported read-model database URL: {url!r} (use sqlite:///PATH or postgresql://...)")
+
+    def fetchall(self, sql: str, params=()) -> list[dict]:
+        with self.reading() as tx:
+            return tx.execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params=()) -> dict | None:
+        with self.reading() as tx:
+            return tx.execute(sql, params).fetchone()
+
+
+class SQLiteReadStore(ReadStore):
+    dialect = "sqlite"
+
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")  # readers never block the projector, nor it them
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self, begin: str):
+        conn = self._connection()
+        conn.execute(begin)
+        try:
+            yield Tx(conn.cursor(), self.dialect)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def transaction(self):
+        # IMMEDIATE takes the write lock up front, so concurrent projectors serialize cleanly.
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def reading(self):
+        # One snapshot for the few queries a GET makes.
+        return self._transaction("BEGIN")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class PostgresReadStore(ReadStore):
+    dialect = "postgres"
+
+    def __init__(self, url: str, pool_size: int):
+        import psycopg2.extras
+        import psycopg2.pool
+
+        self.url = url
+        self._pool = psycopg2.pool.ThreadedConnectionPool(1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor)
+
+    @contextmanager
+    def transaction(self):
+        conn = self._pool.getconn()
+        try:
+            with conn:  # commits on success, rolls back on error
+                with conn.cursor() as cursor:
+                    yield Tx(cursor, self.dialect)
+        finally:
+            self._pool.putconn(conn, close=bool(conn.closed))
+
+    reading = transaction
+
+    def close(self) -> None:
+        self._pool.closeall()

@@ -1,0 +1,26 @@
+"""Each projection's position in the notification log, stored beside its rows and updated in the
+same transaction, so a crash never loses nor repeats an event."""
+
+from datetime import datetime, timezone
+
+
+def lock_position(tx, name: str) -> int:
+    """Read the position, holding the row's lock until the transaction ends (one writer at a time)."""
+    tx.execute(
+        "INSERT INTO projection_positions (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+        (name,),
+    )
+    suffix = " FOR UPDATE" if tx.dialect == "postgres" else ""
+    return tx.execute(f"SELECT position FROM projection_positions WHERE name = ?{suffix}", (name,)).fetchone()["position"]
+
+
+def set_position(tx, name: str, position: int) -> None:
+    tx.execute(
+        "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?",
+        (position, datetime.now(timezone.utc).isoformat(), name),
+    )
+
+
+def positions(store) -> dict[str, int]:
+    return {row["name"]: row["position"] for row in store.fetchall("SELECT name, position FROM projection_positions")}
+

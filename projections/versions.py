@@ -1,0 +1,59 @@
+"""Read model of versions, with what builds tell about them (last build, built)."""
+
+from domain.build import Build
+from domain.version import Version
+from projections.projection import Projection, handles, timestamp
+
+
+class VersionsProjection(Projection):
+    name = "versions"
+    tables = ("versions", "version_builds")
+
+    @handles(Version.VersionCreated)
+    def created(self, tx, e):
+        tx.execute(
+            "INSERT INTO versions (aggregate_id, id, project_id, project_slug, slug, verbose_name,"
+            " identifier, type, active, built, hidden, privacy_level, created, modified)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id), e.number, str(e.project_id), e.project_slug, e.slug,
+                e.verbose_name, e.identifier, e.type, e.active, False, False, "public",
+                timestamp(e), timestamp(e),
+            ),
+        )
+
+    @handles(Version.VersionActivated)
+    def activated(self, tx, e):
+        self._set(tx, e, {"active": True})
+
+    @handles(Version.VersionDeactivated)
+    def deactivated(self, tx, e):
+        self._set(tx, e, {"active": False})
+
+    @handles(Version.VersionUpdated)
+    def updated(self, tx, e):
+        self._set(tx, e, {k: v for k, v in e.changes.items() if k in ("hidden", "privacy_level", "identifier")})
+
+    @handles(Build.BuildTriggered)
+    def build_triggered(self, tx, e):
+        tx.execute(
+            "INSERT INTO version_builds (build_aggregate_id, version_aggregate_id) VALUES (?, ?)",
+            (str(e.originator_id), str(e.version_id)),
+        )
+        tx.execute("UPDATE versions SET last_build_id = ? WHERE aggregate_id = ?", (e.number, str(e.version_id)))
+
+    @handles(Build.BuildFinished)
+    def build_finished(self, tx, e):
+        if e.success:
+            tx.execute(
+                "UPDATE versions SET built = ? WHERE aggregate_id ="
+                " (SELECT version_aggregate_id FROM version_builds WHERE build_aggregate_id = ?)",
+                (True, str(e.originator_id)),
+            )
+
+    @staticmethod
+    def _set(tx, e, values: dict) -> None:
+        values = {**values, "modified": timestamp(e)}
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        tx.execute(f"UPDATE versions SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
+

@@ -1,0 +1,1 @@
+"""Long-running processes: the projector loop (and later the dispatcher, build worker, AMQP relay)."""
