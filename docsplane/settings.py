@@ -26,6 +26,7 @@ class Settings:
     run_projector: bool = True
     page_size_max: int = 100
     max_body_bytes: int = 1024 * 1024
+    docs_url: str = "http://{project}.docs.localhost/{language}/{version}/"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -46,6 +47,8 @@ class Settings:
             poll_interval=float(env.get("DOCSPLANE_POLL_INTERVAL", "0.05")),
             run_projector=env.get("DOCSPLANE_RUN_PROJECTOR", "true").lower() in ("1", "true", "yes"),
             page_size_max=int(env.get("DOCSPLANE_PAGE_SIZE_MAX", "100")),
+            max_body_bytes=int(env.get("DOCSPLANE_MAX_BODY_BYTES", str(1024 * 1024))),
+            docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
         )
 
     @property

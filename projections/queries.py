@@ -40,7 +40,9 @@ def _build(row: dict) -> dict:
 BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_hash, builder, created, finished"
 LAST_BUILD_COLUMNS = ", ".join(f"lb.{c} AS lb_{c}" for c in BUILD_COLUMNS.split(", "))
 VERSION_SELECT = (
-    f"SELECT v.*, {LAST_BUILD_COLUMNS} FROM versions v LEFT JOIN builds lb ON lb.id = v.last_build_id"
+    f"SELECT v.*, p.language, p.repository_url, {LAST_BUILD_COLUMNS} FROM versions v"
+    " LEFT JOIN projects p ON p.aggregate_id = v.project_id"
+    " LEFT JOIN builds lb ON lb.id = v.last_build_id"
 )
 
 
@@ -64,6 +66,13 @@ class ReadModel:
             return None
         return project
 
+    def project_detail(self, slug: str, viewer: str | None) -> dict | None:
+        """The project with its active versions (the seed's `active_versions`)."""
+        project = self.project(slug, viewer)
+        if project is not None:
+            project["active_versions"] = self.active_versions(project, viewer)
+        return project
+
     def projects_of(self, username: str, filters: dict, limit: int, offset: int) -> Page:
         where = ["m.username = ?"]
         params: list = [username]
@@ -75,7 +84,20 @@ class ReadModel:
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {base}", params).fetchone()["n"]
             rows = tx.execute(f"SELECT p.* {base} ORDER BY p.created DESC, p.id DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-        return Page(count, [_project(r) for r in rows])
+            projects = [_project(r) for r in rows]
+            by_id = {p["aggregate_id"]: p for p in projects}
+            for project in projects:
+                project["active_versions"] = []
+            if by_id:
+                # The caller maintains every listed project, so all their active versions are visible.
+                marks = ", ".join("?" * len(by_id))
+                versions = tx.execute(
+                    f"{VERSION_SELECT} WHERE v.project_id IN ({marks}) AND v.active = ? ORDER BY v.created, v.id",
+                    [*by_id, True],
+                ).fetchall()
+                for row in versions:
+                    by_id[row["project_id"]]["active_versions"].append(_version(row))
+        return Page(count, projects)
 
     # -- versions ----------------------------------------------------------------------------
     def _version_visibility(self, project: dict, viewer: str | None) -> tuple[str, list]:

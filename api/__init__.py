@@ -1,0 +1,1 @@
+"""The HTTP API (Read the Docs APIv3 contract): thin views over commands and read-model queries."""

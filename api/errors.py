@@ -1,0 +1,84 @@
+"""Every error the API answers, as JSON in the seed's format, decided in this one place."""
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+log = logging.getLogger("docsplane.api")
+
+MISSING_MESSAGES = ("Missing data for required field.",)
+SHORT_MESSAGES = {404: "Not found.", 405: "Method not allowed.", 413: "Request body too large."}
+RESOURCES = {"projects": "Project", "versions": "Version", "builds": "Build"}
+
+
+class ApiError(Exception):
+    """An error answer decided outside a view (auth, body parsing)."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def _answer(status: int, body: dict, headers=None):
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def validation_failed(errors: list[dict]):
+    return _answer(422, {"message": "Validation Failed", "errors": errors})
+
+
+def _flatten(messages, resource: str, prefix: str = "") -> list[dict]:
+    """webargs' nested {location: {field: [messages]}} → [{resource, field, code, message}]."""
+    errors = []
+    for key, value in messages.items():
+        field = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            errors.extend(_flatten(value, resource, field))
+            continue
+        texts = value if isinstance(value, list) else [value]
+        code = "missing_field" if any(t in MISSING_MESSAGES for t in texts) else "invalid"
+        errors.append({"resource": resource, "field": field, "code": code, "message": " ".join(map(str, texts))})
+    return errors
+
+
+def handle_http(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    if error.code == 422 and "messages" in data:
+        resource = RESOURCES.get(request.blueprint or "", "Request")
+        errors = []
+        for location_messages in data["messages"].values():
+            errors.extend(_flatten(location_messages, resource))
+        return validation_failed(errors)
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
+    message = data.get("message") or SHORT_MESSAGES.get(error.code) or error.description or error.name
+    return _answer(error.code or 500, {"message": message}, headers)
+
+
+def register(app) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(ApiError, lambda e: _answer(e.status, {"message": e.message}, e.headers))
+    app.register_error_handler(
+        ValidationFailed,
+        lambda e: validation_failed([{"resource": e.resource, "field": e.field, "code": e.code, "message": e.message}]),
+    )
+    app.register_error_handler(NotFound, lambda e: _answer(404, {"message": "Not found."}))
+    app.register_error_handler(PermissionDenied, lambda e: _answer(403, {"message": f"Permission denied: {e}"}))
+    app.register_error_handler(Conflict, lambda e: _answer(409, {"message": str(e)}))
+    app.register_error_handler(Exception, _internal)
+
+
+def _internal(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _answer(500, {"message": "Internal server error; it has been logged."})

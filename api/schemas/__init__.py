@@ -1,0 +1,1 @@
+"""marshmallow schemas: each documents the OpenAPI spec, validates input and serializes output."""

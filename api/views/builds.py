@@ -1,0 +1,87 @@
+"""Builds: trigger (for the default or a named version), list, detail, latest."""
+
+from flask import abort
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from api.blueprint import Blueprint
+from api.context import current_user, services
+from api.links import absolute, build_path
+from api.pagination import envelope, limit_of
+from api.schemas.builds import BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
+from api.schemas.projects import ProjectSchema
+from api.schemas.versions import VersionSchema
+from api.views.projects import visible_project
+from api.views.versions import visible_version
+from api.writes import accepted, visible
+
+blp = Blueprint("builds", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Builds")
+
+
+class BuildTriggeredSchema(Schema):
+    build = fields.Nested(BuildSchema)
+    project = fields.Nested(ProjectSchema)
+    version = fields.Nested(VersionSchema)
+
+
+def trigger(project_slug: str, version_slug: str | None):
+    written = services().builds.trigger_build(current_user(), project_slug, version_slug)
+    location = absolute(build_path(project_slug, written.value))
+    if not visible(written):
+        return accepted(location)
+    project = visible_project(project_slug)
+    build = services().read_model.build(project_slug, written.value)
+    version = visible_version(project, build["version_slug"])
+    return {"build": build, "project": project, "version": version}, 201, {"Location": location}
+
+
+@blp.route("/builds/")
+class ProjectBuilds(MethodView):
+    @blp.arguments(BuildListArgs, location="query")
+    @blp.response(200, BuildPageSchema)
+    def get(self, args, project_slug):
+        """All builds of a project, newest first."""
+        visible_project(project_slug)
+        return envelope(services().read_model.builds(project_slug, args, limit_of(args), args["offset"]), args)
+
+    @blp.arguments(BuildTriggerSchema)
+    @blp.response(201, BuildTriggeredSchema)
+    def post(self, body, project_slug):
+        """Trigger a build of `version`, or of the project's default version."""
+        return trigger(project_slug, body.get("version"))
+
+
+@blp.route("/builds/latest/")
+class LatestBuild(MethodView):
+    @blp.response(200, BuildSchema)
+    def get(self, project_slug):
+        """The project's most recent build."""
+        visible_project(project_slug)
+        return services().read_model.latest_build(project_slug) or abort(404)
+
+
+@blp.route("/builds/<int:build_id>/")
+class BuildDetail(MethodView):
+    @blp.response(200, BuildSchema)
+    def get(self, project_slug, build_id):
+        """A build's details."""
+        visible_project(project_slug)
+        return services().read_model.build(project_slug, build_id) or abort(404)
+
+
+@blp.route("/versions/<version_slug>/builds/")
+@blp.route("/version/<version_slug>/builds/", endpoint="VersionBuildsSingular")
+class VersionBuilds(MethodView):
+    @blp.arguments(BuildListArgs, location="query")
+    @blp.response(200, BuildPageSchema)
+    def get(self, args, project_slug, version_slug):
+        """All builds of one version, newest first."""
+        visible_version(visible_project(project_slug), version_slug)
+        return envelope(
+            services().read_model.builds(project_slug, args, limit_of(args), args["offset"], version_slug=version_slug), args
+        )
+
+    @blp.response(201, BuildTriggeredSchema)
+    def post(self, project_slug, version_slug):
+        """Trigger a build of this version."""
+        return trigger(project_slug, version_slug)

@@ -1,0 +1,57 @@
+"""Projects: list the caller's, import, detail, update."""
+
+from flask import abort
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from api.context import current_user, services
+from api.links import absolute, project_path
+from api.pagination import envelope, limit_of
+from api.schemas.projects import ProjectCreateSchema, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
+from api.writes import accepted, visible
+
+blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
+
+
+def visible_project(slug: str) -> dict:
+    project = services().read_model.project_detail(slug, current_user())
+    if project is None:
+        abort(404)
+    return project
+
+
+@blp.route("/")
+class ProjectList(MethodView):
+    @blp.arguments(ProjectListArgs, location="query")
+    @blp.response(200, ProjectPageSchema)
+    def get(self, args):
+        """The projects the caller maintains."""
+        page = services().read_model.projects_of(current_user(), args, limit_of(args), args["offset"])
+        return envelope(page, args)
+
+    @blp.arguments(ProjectCreateSchema)
+    @blp.response(201, ProjectSchema)
+    def post(self, body):
+        """Import a project; the caller becomes its maintainer."""
+        written = services().projects.import_project(current_user(), body)
+        location = absolute(project_path(written.value))
+        if not visible(written):
+            return accepted(location)
+        return visible_project(written.value), 201, {"Location": location}
+
+
+@blp.route("/<project_slug>/")
+class ProjectDetail(MethodView):
+    @blp.response(200, ProjectSchema)
+    def get(self, project_slug):
+        """A project's details."""
+        return visible_project(project_slug)
+
+    @blp.arguments(ProjectUpdateSchema)
+    @blp.response(204)
+    def patch(self, body, project_slug):
+        """Update a project's settings (maintainers only)."""
+        written = services().projects.update_project(current_user(), project_slug, body)
+        if not visible(written):
+            return accepted(absolute(project_path(project_slug)))
+        return None
