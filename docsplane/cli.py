@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 
@@ -29,8 +30,9 @@ def serve(args) -> int:
     docsplane = build()
     if docsplane.settings.run_projector:
         start_projector(docsplane)
+    me = os.path.relpath(sys.argv[0]) if os.path.isabs(sys.argv[0]) else sys.argv[0]
     print(f"docsplane API on http://{args.host}:{args.port}/api/v3/  (data: {docsplane.settings.data_dir})")
-    print("Create a user and its API token:   docsplane users create alice")
+    print(f"Create a user and its API token (in another terminal):   {me} users create alice")
     print("Then:  curl -H 'Authorization: Token <token>' http://%s:%d/api/v3/projects/" % (args.host, args.port))
     sys.stdout.flush()
     waitress.serve(create_app(docsplane), host=args.host, port=args.port, threads=args.threads, ident="docsplane")
