@@ -13,17 +13,24 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 def strip_trailing_commas(text: str) -> str:
     """Drop commas that directly precede '}' or ']' outside strings: the seed's own example bodies
-    have them, and a user pasting those should not be told their JSON is broken."""
-    out, in_string, escaped = [], False, False
+    have them, and a user pasting those should not be told their JSON is broken. Only a comma
+    that follows a value counts, so `{,}` and `[1,,]` stay malformed."""
+    out, in_string, escaped, last = [], False, False, ""
     for i, char in enumerate(text):
         if in_string:
-            escaped = not escaped and char == "\\"
-            in_string = escaped or char != '"'
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
         elif char == '"':
             in_string = True
-        elif char == "," and text[i + 1:].lstrip()[:1] in ("}", "]"):
+        elif char == "," and last not in ("", "{", "[", ",") and text[i + 1:].lstrip()[:1] in ("}", "]"):
             continue
         out.append(char)
+        if not char.isspace():
+            last = char
     return "".join(out)
 
 

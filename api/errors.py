@@ -2,6 +2,8 @@
 
 import logging
 
+import psycopg2
+from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -74,7 +76,14 @@ def register(app) -> None:
     app.register_error_handler(NotFound, lambda e: _answer(404, {"message": "Not found."}))
     app.register_error_handler(PermissionDenied, lambda e: _answer(403, {"message": f"Permission denied: {e}"}))
     app.register_error_handler(Conflict, lambda e: _answer(409, {"message": str(e)}))
+    for unavailable in (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError):
+        app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _internal)
+
+
+def _unavailable(error: Exception):
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+    return _answer(503, {"message": "The database is unavailable; nothing was changed. Retry shortly."}, {"Retry-After": "5"})
 
 
 def _internal(error: Exception):

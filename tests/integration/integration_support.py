@@ -1,0 +1,95 @@
+"""Helpers for the integration tests: sample data, the event log, and a
+dump of every read-model table (to compare a projector's result with a from-scratch rebuild)."""
+
+from __future__ import annotations
+
+from projections.registry import PROJECTIONS
+
+# Primary key of every read-model table, so dumps come back in a stable order.
+PRIMARY_KEYS = {
+    "projection_positions": "name",
+    "projects": "aggregate_id",
+    "project_maintainers": "username, project_id",
+    "versions": "aggregate_id",
+    "version_builds": "build_aggregate_id",
+    "builds": "id",
+    "users": "aggregate_id",
+    "tokens": "token_hash",
+}
+
+
+def read_model_tables() -> list[str]:
+    tables = ["projection_positions"]
+    for projection in PROJECTIONS.values():
+        tables.extend(projection.tables)
+    return tables
+
+
+def dump_tables(container) -> dict[str, list[dict]]:
+    """Every read-model table, every row, ordered by primary key."""
+    dump = {}
+    for table in read_model_tables():
+        assert table in PRIMARY_KEYS, f"add the primary key of new table {table!r} to PRIMARY_KEYS"
+        columns = "name, position" if table == "projection_positions" else "*"  # not the wall-clock `updated`
+        dump[table] = container.store.fetchall(f"SELECT {columns} FROM {table} ORDER BY {PRIMARY_KEYS[table]}")
+    return dump
+
+
+def rebuild_all(container) -> None:
+    for projector in container.projectors:
+        projector.rebuild()
+
+
+def positions(container) -> dict[str, int]:
+    return {row["name"]: row["position"] for row in container.store.fetchall("SELECT name, position FROM projection_positions")}
+
+
+def head(container) -> int:
+    return container.app.recorder.max_notification_id() or 0
+
+
+def project_settings(name: str, **overrides) -> dict:
+    values = {
+        "name": name,
+        "repository": {"url": f"https://github.com/example/{name.lower().replace(' ', '-')}", "type": "git"},
+        "language": "en",
+        "programming_language": "py",
+        "homepage": None,
+        "default_branch": "main",
+        "privacy_level": "public",
+        "tags": [],
+        "single_version": False,
+    }
+    values.update(overrides)
+    return values
+
+
+def event_log(container) -> list:
+    return list(container.app.recorder.select_notifications(start=1, limit=100_000))
+
+
+def topic_name(topic: str) -> str:
+    """'domain.version:Version.VersionUpdated' -> 'VersionUpdated'."""
+    return topic.rsplit(".", 1)[-1]
+
+
+def populate(container, users=("alice",)) -> dict:
+    """A little of everything: users and tokens, projects, updates, builds in every state."""
+    tokens = {username: container.users.create_user(username).value for username in users}
+    c = container
+    c.projects.import_project("alice", project_settings("Alpha Docs", tags=["a"]))
+    c.projects.import_project("alice", project_settings("Beta Docs", language="es", programming_language="js"))
+    c.projects.import_project("alice", project_settings("Gamma Docs", privacy_level="private", default_branch=None))
+    c.projects.update_project("alice", "alpha-docs", {"language": "de", "tags": ["a", "b"], "default_branch": "trunk"})
+    c.versions.update_version("alice", "beta-docs", "latest", {"hidden": True, "privacy_level": "private"})
+    b1 = c.builds.trigger_build("alice", "alpha-docs").value
+    b2 = c.builds.trigger_build("alice", "alpha-docs").value
+    b3 = c.builds.trigger_build("alice", "beta-docs", "latest").value
+    c.builds.change_build_state("worker", b1, "cloning", commit="c0ffee")
+    c.builds.change_build_state("worker", b1, "building")
+    c.builds.finish_build("worker", b1, True, builder="builder-1")
+    c.builds.change_build_state("worker", b2, "installing", commit="bad1dea")
+    c.builds.finish_build("worker", b2, False, error="sphinx exploded")
+    c.builds.change_build_state("worker", b3, "cloning")
+    c.users.issue_token("alice")
+    return {"tokens": tokens, "builds": (b1, b2, b3)}
