@@ -52,7 +52,9 @@ def build(settings: Settings | None = None) -> Docsplane:
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
     signal = PositionSignal()
-    projectors = [Projector(app.recorder, app.mapper, store, cls()) for cls in PROJECTIONS.values()]
+    projectors = [
+        Projector(app.recorder, app.mapper, store, cls(), settings.projector_batch_size) for cls in PROJECTIONS.values()
+    ]
     for projector in projectors:
         projector.on_commit.append(signal)
     ids = {name: IdAllocator(app, name, settings.id_block_size) for name in ("project", "version", "build")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # The eventsourcing library reads these itself; we pass them through unchanged.
@@ -23,11 +23,11 @@ class Settings:
     write_wait_timeout: float = 2.0
     id_block_size: int = 10
     poll_interval: float = 0.05
+    projector_batch_size: int = 500
     run_projector: bool = True
     page_size_max: int = 100
     max_body_bytes: int = 1024 * 1024
     docs_url: str = "http://{project}.docs.localhost/{language}/{version}/"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,11 +45,28 @@ class Settings:
             write_wait_timeout=float(env.get("DOCSPLANE_WRITE_WAIT_TIMEOUT", "2.0")),
             id_block_size=int(env.get("DOCSPLANE_ID_BLOCK_SIZE", "10")),
             poll_interval=float(env.get("DOCSPLANE_POLL_INTERVAL", "0.05")),
+            projector_batch_size=int(env.get("DOCSPLANE_PROJECTOR_BATCH_SIZE", "500")),
             run_projector=env.get("DOCSPLANE_RUN_PROJECTOR", "true").lower() in ("1", "true", "yes"),
             page_size_max=int(env.get("DOCSPLANE_PAGE_SIZE_MAX", "100")),
             max_body_bytes=int(env.get("DOCSPLANE_MAX_BODY_BYTES", str(1024 * 1024))),
             docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
         )
+
+    def as_environ(self) -> dict[str, str]:
+        """The environment variables that reproduce these settings in another process."""
+        return {
+            **self.event_store,
+            "DOCSPLANE_DATA_DIR": str(self.data_dir),
+            "DOCSPLANE_READ_DB_URL": self.read_db_url,
+            "DOCSPLANE_WRITE_WAIT_TIMEOUT": str(self.write_wait_timeout),
+            "DOCSPLANE_ID_BLOCK_SIZE": str(self.id_block_size),
+            "DOCSPLANE_POLL_INTERVAL": str(self.poll_interval),
+            "DOCSPLANE_PROJECTOR_BATCH_SIZE": str(self.projector_batch_size),
+            "DOCSPLANE_RUN_PROJECTOR": "true" if self.run_projector else "false",
+            "DOCSPLANE_PAGE_SIZE_MAX": str(self.page_size_max),
+            "DOCSPLANE_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "DOCSPLANE_DOCS_URL": self.docs_url,
+        }
 
     @property
     def uses_sqlite_event_store(self) -> bool:

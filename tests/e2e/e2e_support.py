@@ -1,0 +1,75 @@
+"""Bodies from the seeds and small assertions shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+
+# seed 002, "Project create": body.json
+SEED_PROJECT = {
+    "name": "Test Project",
+    "repository": {"url": "https://github.com/readthedocs/template", "type": "git"},
+    "homepage": "http://template.readthedocs.io/",
+    "programming_language": "py",
+    "language": "es",
+}
+
+# seed 002, "Project update": body.json, verbatim (trailing comma included)
+SEED_PROJECT_PATCH = """{
+    "name": "New name for the project",
+    "repository": {
+        "url": "https://github.com/readthedocs/readthedocs.org",
+        "type": "git"
+    },
+    "language": "ja",
+    "programming_language": "py",
+    "homepage": "https://readthedocs.org/",
+    "default_version": "v0.27.0",
+    "default_branch": "develop",
+    "analytics_code": "UA000000",
+    "single_version": false,
+
+}"""
+
+
+def project_body(name: str, **overrides) -> dict:
+    return {**SEED_PROJECT, "name": name, **overrides}
+
+
+def assert_json(response, status: int) -> dict:
+    """The response has this status and a JSON body (never HTML); returns the body."""
+    assert response.status_code == status, (response.status_code, response.text[:500])
+    content_type = response.headers.get("Content-Type", "")
+    assert content_type.startswith("application/json"), (content_type, response.text[:200])
+    assert "<html" not in response.text.lower()
+    return response.json()
+
+
+def assert_error(response, status: int, **expected_error) -> dict:
+    """A JSON error answer; with keyword arguments, one of its `errors` has these values."""
+    body = assert_json(response, status)
+    assert isinstance(body.get("message"), str) and body["message"], body
+    if expected_error:
+        assert body["message"] == "Validation Failed", body
+        matching = [e for e in body["errors"] if all(e.get(k) == v for k, v in expected_error.items())]
+        assert matching, (expected_error, body)
+    return body
+
+
+def snapshot(live, token: str, slug: str) -> dict:
+    """What a maintainer sees of a project, plus the event log's head."""
+    views = {}
+    for path in ("", "versions/", "builds/"):
+        response = live.get(f"/api/v3/projects/{slug}/{path}", token)
+        views[path] = (response.status_code, response.json())
+    views["projects"] = live.get("/api/v3/projects/?limit=100", token).json()
+    views["log_head"] = live.log_head()
+    return views
+
+
+@contextlib.contextmanager
+def nothing_changes(live, token: str, slug: str):
+    """Asserts the block left the project's views and the event log exactly as they were."""
+    before = snapshot(live, token, slug)
+    yield
+    after = snapshot(live, token, slug)
+    assert after == before
