@@ -1,6 +1,8 @@
 """The Flask application factory: blueprints, auth, body parsing and errors around a wired Docsplane."""
 
-from flask import Flask
+import json
+
+from flask import Flask, request
 from flask_smorest import Api
 
 from api import auth, body, errors
@@ -26,4 +28,14 @@ def create_app(docsplane) -> Flask:
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
     app.before_request(auth.authenticate)
     app.before_request(body.parse_body)
+    app.after_request(json_options)
     return app
+
+
+def json_options(response):
+    """Flask answers OPTIONS by itself with an empty HTML body; answer JSON listing the methods."""
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        methods = [m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()]
+        response.set_data(json.dumps({"methods": sorted(methods)}))
+        response.mimetype = "application/json"
+    return response

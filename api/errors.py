@@ -43,6 +43,8 @@ def _flatten(messages, resource: str, prefix: str = "") -> list[dict]:
     errors = []
     for key, value in messages.items():
         field = f"{prefix}.{key}" if prefix else str(key)
+        if key == "_schema":  # marshmallow's key for an error of the whole (nested) object
+            field = prefix or field
         if isinstance(value, dict):
             errors.extend(_flatten(value, resource, field))
             continue

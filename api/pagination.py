@@ -15,7 +15,7 @@ class PageArgs(Schema):
         unknown = EXCLUDE  # fields/omit/expand and friends are not filters
 
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))  # SQL BIGINT
 
 
 def page_schema(item_schema: type[Schema]) -> type[Schema]:

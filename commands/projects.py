@@ -5,7 +5,7 @@ from commands.loading import get_or_none, load_project, load_version
 from commands.result import Written
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import slug_index_id
-from domain.project import LATEST, Project
+from domain.project import LATEST, Project, validate_settings
 from domain.rules import slugify
 from domain.slug_index import SlugIndex
 from domain.version import Version
@@ -27,6 +27,7 @@ class ProjectCommands:
         slug = slugify(settings.get("name") or "")
         if slug and get_or_none(self.app, slug_index_id(slug)) is not None:
             raise ValidationFailed("Project", "name", "already_exists", f"a project with slug '{slug}' already exists")
+        validate_settings(settings)  # before an id is reserved: a rejected import writes no event
         project = Project.import_(number=self.ids["project"].next(), actor=actor, **settings)
         latest = Version.create(
             project_id=project.id, project_slug=project.slug, number=self.ids["version"].next(),

@@ -115,16 +115,19 @@ class PostgresReadStore(ReadStore):
 
         self.url = url
         self._pool = psycopg2.pool.ThreadedConnectionPool(1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor)
+        # psycopg2's pool raises PoolError when all connections are out; wait for one instead.
+        self._available = threading.BoundedSemaphore(pool_size)
 
     @contextmanager
     def transaction(self):
-        conn = self._pool.getconn()
-        try:
-            with conn:  # commits on success, rolls back on error
-                with conn.cursor() as cursor:
-                    yield Tx(cursor, self.dialect)
-        finally:
-            self._pool.putconn(conn, close=bool(conn.closed))
+        with self._available:
+            conn = self._pool.getconn()
+            try:
+                with conn:  # commits on success, rolls back on error
+                    with conn.cursor() as cursor:
+                        yield Tx(cursor, self.dialect)
+            finally:
+                self._pool.putconn(conn, close=bool(conn.closed))
 
     reading = transaction
 

@@ -60,7 +60,7 @@ class LatestBuild(MethodView):
         return services().read_model.latest_build(project_slug) or abort(404)
 
 
-@blp.route("/builds/<int:build_id>/")
+@blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
 class BuildDetail(MethodView):
     @blp.response(200, BuildSchema)
     def get(self, project_slug, build_id):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 import waitress
+from waitress import wasyncore
 
 from api.app import create_app
 from docsplane.bootstrap import build
@@ -70,6 +71,17 @@ def _start_projector(docsplane) -> tuple[ProjectorLoop, threading.Thread]:
     return loop, loop.start_thread()
 
 
+def _serve(server, stop: threading.Event) -> None:
+    """waitress's serving loop (server.run()), in slices so that it can stop; the sockets are
+    closed by this same thread, so the loop never polls a descriptor closed under it."""
+    try:
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+    finally:
+        server.close()
+        wasyncore.close_all(server._map)
+
+
 @pytest.fixture
 def start_live_server(make_settings):
     started: list[LiveServer] = []
@@ -88,14 +100,17 @@ def start_live_server(make_settings):
                     thread.join(timeout=10)
 
                 stoppers.append(stop_loop)
+            # More request threads than `docsplane serve`'s default 8, and than the read store's
+            # 10 PostgreSQL connections: concurrent requests must queue for them, not fail.
             server = waitress.create_server(create_app(docsplane), host="127.0.0.1", port=0, threads=16, ident="docsplane-e2e")
-            server_thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+            stop_serving = threading.Event()
+            server_thread = threading.Thread(target=_serve, args=(server, stop_serving), name="waitress", daemon=True)
             server_thread.start()
 
-            def stop_server(server=server, thread=server_thread):
-                server.close()
-                server.task_dispatcher.shutdown()
+            def stop_server(server=server, thread=server_thread, stop=stop_serving):
+                stop.set()
                 thread.join(timeout=5)
+                server.task_dispatcher.shutdown()
 
             stoppers.append(stop_server)
         except BaseException:

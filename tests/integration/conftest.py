@@ -5,16 +5,29 @@ import pytest
 from docsplane.bootstrap import build
 
 
-@pytest.fixture
-def open_docsplane():
-    """`open_docsplane(settings)`: another container (closed after the test)."""
-    opened = []
+class Opener:
+    """`open_docsplane(settings)` builds another container on the given storage;
+    `open_docsplane.close(container)` stops one early. The rest are closed after the test."""
 
-    def open_(settings):
+    def __init__(self):
+        self.opened = []
+
+    def __call__(self, settings):
         container = build(settings)
-        opened.append(container)
+        self.opened.append(container)
         return container
 
-    yield open_
-    for container in reversed(opened):
+    def close(self, container) -> None:
+        self.opened.remove(container)
         container.close()
+
+    def close_all(self) -> None:
+        while self.opened:
+            self.opened.pop().close()
+
+
+@pytest.fixture
+def open_docsplane():
+    opener = Opener()
+    yield opener
+    opener.close_all()

@@ -1,0 +1,83 @@
+"""The real command line, as a user runs it: `docsplane users create`, then `docsplane serve`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from e2e_support import SEED_PROJECT
+
+
+def _docsplane_command() -> list[str]:
+    script = Path(sys.executable).parent / "docsplane"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(data_dir: Path) -> dict:
+    # Only our data directory: no event-store or read-model settings leak in from the caller.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
+    env["DOCSPLANE_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def test_users_create_then_serve(tmp_path):
+    env = _environment(tmp_path / "data")
+    created = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.split()[-1]
+    assert len(token) >= 32 and "alice" in created.stdout
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*_docsplane_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, f"docsplane serve exited:\n{server.stdout.read()}"
+            try:
+                if requests.get(f"{url}/api/v3/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "docsplane serve did not answer within 30 s"
+            time.sleep(0.1)
+
+        headers = {"Authorization": f"Token {token}"}
+        response = requests.post(f"{url}/api/v3/projects/", json=SEED_PROJECT, headers=headers, timeout=30)
+        assert response.status_code == 201, response.text
+        assert response.headers["Location"] == f"{url}/api/v3/projects/test-project/"
+        assert response.json()["users"] == [{"username": "alice"}]
+
+        response = requests.post(f"{url}/api/v3/projects/test-project/versions/latest/builds/", headers=headers, timeout=30)
+        assert response.status_code == 201, response.text
+        build = response.json()["build"]
+        assert isinstance(build["id"], int) and build["state"]["code"] == "triggered"
+        detail = requests.get(response.headers["Location"], headers=headers, timeout=30)
+        assert detail.status_code == 200 and detail.json()["id"] == build["id"]
+
+        assert requests.get(f"{url}/api/v3/projects/", timeout=30).status_code == 401
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        server.stdout.close()
+    # The data lives where DOCSPLANE_DATA_DIR said.
+    assert (tmp_path / "data" / "events.sqlite3").exists()

@@ -1,0 +1,62 @@
+"""Read-your-writes: a write's recordings tell which read models must catch up, and how far."""
+
+import threading
+import time
+
+from integration_support import project_settings, topic_name
+
+
+def run(container, name):
+    next(p for p in container.projectors if p.name == name).catch_up()
+
+
+def test_wait_is_false_until_every_touched_read_model_caught_up(docsplane):
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+    ids = {topic_name(r.notification.topic): r.notification.id for r in written.recordings}
+    # SlugClaimed has no reader; the other two each have one.
+    assert docsplane.consistency.targets(written.recordings) == {
+        "projects": ids["ProjectImported"], "versions": ids["VersionCreated"],
+    }
+    assert docsplane.consistency.wait(written.recordings, timeout=0.05) is False
+    run(docsplane, "projects")
+    assert docsplane.consistency.wait(written.recordings, timeout=0.05) is False  # versions still behind
+    run(docsplane, "versions")
+    assert docsplane.consistency.wait(written.recordings, timeout=0.05) is True
+    assert docsplane.read_model.project("sample-docs", "alice")["slug"] == "sample-docs"
+
+
+def test_a_later_write_needs_the_projector_again(docsplane):
+    first = docsplane.users.create_user("alice")
+    docsplane.catch_up()
+    assert docsplane.consistency.wait(first.recordings, timeout=0.05) is True
+    second = docsplane.users.issue_token("alice")
+    assert docsplane.consistency.wait(second.recordings, timeout=0.05) is False
+    assert docsplane.consistency.wait(first.recordings, timeout=0.05) is True
+    docsplane.catch_up()
+    assert docsplane.consistency.wait(second.recordings, timeout=0.05) is True
+
+
+def test_nothing_to_wait_for(docsplane):
+    assert docsplane.consistency.wait([], timeout=0) is True
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+    nothing_read = [r for r in written.recordings if topic_name(r.notification.topic) == "SlugClaimed"]
+    assert docsplane.consistency.wait(nothing_read, timeout=0) is True
+
+
+def test_wait_wakes_when_a_projector_thread_commits(docsplane):
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+
+    def project_later():
+        time.sleep(0.2)
+        docsplane.catch_up()
+
+    thread = threading.Thread(target=project_later)
+    started = time.monotonic()
+    thread.start()
+    try:
+        assert docsplane.consistency.wait(written.recordings, timeout=10) is True
+        elapsed = time.monotonic() - started
+    finally:
+        thread.join(timeout=30)
+    assert 0.15 < elapsed < 5
+    assert docsplane.read_model.project("sample-docs", "alice") is not None
