@@ -23,6 +23,9 @@ def validate_settings(settings: dict) -> None:
     if "name" in settings and not slugify(settings["name"] or ""):
         raise ValidationFailed("Project", "name", "invalid", "the name must contain letters or digits")
     if "repository" in settings:
+        url = settings["repository"].get("url")
+        if not isinstance(url, str) or not url.strip():
+            raise ValidationFailed("Project", "repository.url", "missing_field", "the repository URL is required")
         require_choice("Project", "repository.type", settings["repository"].get("type"), REPOSITORY_TYPES)
     if "language" in settings:
         require_choice("Project", "language", settings["language"], LANGUAGES)

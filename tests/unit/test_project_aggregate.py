@@ -180,3 +180,11 @@ def test_successive_updates_each_record_an_event():
     assert [e.changes for e in events] == [{"privacy_level": "private"}, {"default_branch": "develop"}]
     assert [e.actor for e in events] == ["alice", "bob"]
     assert events[0].originator_version + 1 == events[1].originator_version
+
+
+@pytest.mark.parametrize("repository", [{"type": "git"}, {"url": "", "type": "git"}, {"url": "  ", "type": "git"}])
+def test_import_requires_a_repository_url(repository):
+    """The projector needs the URL; a project without one must never be recorded."""
+    with pytest.raises(ValidationFailed) as caught:
+        Project.import_(number=1, actor="alice", **settings(repository=repository))
+    assert (caught.value.field, caught.value.code) == ("repository.url", "missing_field")
