@@ -6,7 +6,7 @@ One run, one machine, one PostgreSQL server (127.0.0.1:5432, trust auth, user po
 
   (a) a fresh database `docsplane_bench_<hex>`; `docsplane users create` (the CLI, which also creates
       the tables); `docsplane projector` as its own process; the API under
-      `gunicorn -w 2 -k gthread --threads 8 bench.wsgi:app`; one project imported over HTTP; then
+      `gunicorn -w 2 -k gthread --threads 8 docsplane.wsgi:app`; one project imported over HTTP; then
       `--clients` load processes (one keep-alive requests.Session each) POST
       /api/v3/projects/<slug>/builds/ for `--warmup` + `--duration` seconds. Only 201/202 count;
       any other status or exception fails the benchmark (exit 1, the responses printed).
@@ -338,17 +338,12 @@ def http_benchmark(services: Services, args) -> dict:
     if created.returncode != 0:
         raise BenchFailed(f"docsplane users create failed ({created.returncode}):\n{created.stdout}{created.stderr}")
     token = created.stdout.split()[-1]
-    # The tables exist now. Without this, every process start re-runs the library's DDL, and two
-    # processes starting at once (the gunicorn workers, the projector) can fail to boot with
-    # "InternalError: tuple concurrently updated" (concurrent CREATE OR REPLACE FUNCTION) -- a
-    # startup race of the deployment, not what this benchmark measures. See bench/README.md.
-    env["CREATE_TABLE"] = "false"
 
     services.start("projector", [*cli(env), "projector"])
     port = free_port()
     services.start("gunicorn", [
         sys.executable, "-m", "gunicorn", "-w", str(GUNICORN_WORKERS), "-k", "gthread", "--threads",
-        str(GUNICORN_THREADS), "-b", f"{PG_HOST}:{port}", "--chdir", str(ROOT), "--no-control-socket", "bench.wsgi:app",
+        str(GUNICORN_THREADS), "-b", f"{PG_HOST}:{port}", "--chdir", str(ROOT), "--no-control-socket", "docsplane.wsgi:app",
     ])
     base = f"http://{PG_HOST}:{port}/api/v3"
     auth = {"Authorization": f"Token {token}"}
@@ -408,7 +403,7 @@ def baseline_benchmark(dbname: str, args) -> dict:
     admin_execute(f'CREATE SCHEMA "{BASELINE_SCHEMA}"', dbname)
     env = event_store_env(dbname, BASELINE_SCHEMA)
     DocsplaneApplication(env=env).close()  # creates the tables once, before the savers start
-    env["CREATE_TABLE"] = "false"  # the savers must not race on the DDL (see http_benchmark)
+    env["CREATE_TABLE"] = "false"  # bare library: its DDL at start-up races (docsplane serializes it)
     # One thread per saver needs one connection (the default pool opens 5 per process, which
     # exhausts max_connections at --clients 32).
     env["POSTGRES_POOL_SIZE"], env["POSTGRES_MAX_OVERFLOW"] = "1", "1"

@@ -44,11 +44,33 @@ class Docsplane:
         self.app.close()
 
 
+# Any constant: the key of the PostgreSQL advisory lock that serializes event-store table setup.
+SCHEMA_LOCK = 7_031_142
+
+
+def open_application(settings: Settings) -> DocsplaneApplication:
+    """The event-sourced application. On PostgreSQL the library's table setup (which includes
+    CREATE OR REPLACE FUNCTION) fails with "tuple concurrently updated" when processes start
+    together (gunicorn workers, the projector), so it runs once at a time under an advisory lock."""
+    if settings.uses_sqlite_event_store:
+        return DocsplaneApplication(env=settings.event_store)
+    app = DocsplaneApplication(env={**settings.event_store, "CREATE_TABLE": "false"})
+    with app.recorder.datastore.get_connection() as conn:  # pool connections are autocommit
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            app.recorder.create_table()
+            if app.snapshots is not None:
+                app.snapshots.recorder.create_table()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+    return app
+
+
 def build(settings: Settings | None = None) -> Docsplane:
     settings = settings or Settings.from_env()
     if settings.uses_sqlite_event_store:
         Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
-    app = DocsplaneApplication(env=settings.event_store)
+    app = open_application(settings)
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
     signal = PositionSignal()
