@@ -129,9 +129,15 @@ class ReadModel:
         return self.versions(project, viewer, {"active": True}, limit=1000, offset=0).results
 
     # -- builds ------------------------------------------------------------------------------
-    def builds(self, project_slug: str, filters: dict, limit: int, offset: int, version_slug: str | None = None) -> Page:
+    def builds(self, project_slug: str, filters: dict, limit: int, offset: int, version_slug: str | None = None,
+               public_versions_only: bool = False) -> Page:
+        """Newest first. Non-maintainers pass `public_versions_only`: a private version's builds are
+        as invisible to them as the version itself."""
         where = "project_slug = ?"
         params: list = [project_slug]
+        if public_versions_only:
+            where += " AND version_slug IN (SELECT slug FROM versions WHERE project_slug = ? AND privacy_level = 'public')"
+            params.append(project_slug)
         if version_slug is not None:
             where += " AND version_slug = ?"
             params.append(version_slug)
@@ -148,10 +154,15 @@ class ReadModel:
             ).fetchall()
         return Page(count, [_build(r) for r in rows])
 
-    def build(self, project_slug: str, number: int) -> dict | None:
-        row = self.store.fetchone(f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number))
+    def build(self, project_slug: str, number: int, public_versions_only: bool = False) -> dict | None:
+        sql = f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?"
+        params: list = [project_slug, number]
+        if public_versions_only:
+            sql += " AND version_slug IN (SELECT slug FROM versions WHERE project_slug = ? AND privacy_level = 'public')"
+            params.append(project_slug)
+        row = self.store.fetchone(sql, params)
         return _build(row) if row else None
 
-    def latest_build(self, project_slug: str, version_slug: str | None = None) -> dict | None:
-        page = self.builds(project_slug, {}, limit=1, offset=0, version_slug=version_slug)
+    def latest_build(self, project_slug: str, version_slug: str | None = None, public_versions_only: bool = False) -> dict | None:
+        page = self.builds(project_slug, {}, limit=1, offset=0, version_slug=version_slug, public_versions_only=public_versions_only)
         return page.results[0] if page.results else None

@@ -24,6 +24,11 @@ class BuildTriggeredSchema(Schema):
     version = fields.Nested(VersionSchema)
 
 
+def outsider(project: dict) -> bool:
+    """Non-maintainers see only builds of public versions."""
+    return current_user() not in project["users"]
+
+
 def trigger(project_slug: str, version_slug: str | None):
     written = services().builds.trigger_build(current_user(), project_slug, version_slug)
     location = absolute(build_path(project_slug, written.value))
@@ -41,8 +46,11 @@ class ProjectBuilds(MethodView):
     @blp.response(200, BuildPageSchema)
     def get(self, args, project_slug):
         """All builds of a project, newest first."""
-        visible_project(project_slug)
-        return envelope(services().read_model.builds(project_slug, args, limit_of(args), args["offset"]), args)
+        project = visible_project(project_slug)
+        page = services().read_model.builds(
+            project_slug, args, limit_of(args), args["offset"], public_versions_only=outsider(project)
+        )
+        return envelope(page, args)
 
     @blp.arguments(BuildTriggerSchema)
     @blp.response(201, BuildTriggeredSchema)
@@ -56,8 +64,8 @@ class LatestBuild(MethodView):
     @blp.response(200, BuildSchema)
     def get(self, project_slug):
         """The project's most recent build."""
-        visible_project(project_slug)
-        return services().read_model.latest_build(project_slug) or abort(404)
+        project = visible_project(project_slug)
+        return services().read_model.latest_build(project_slug, public_versions_only=outsider(project)) or abort(404)
 
 
 @blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
@@ -65,8 +73,8 @@ class BuildDetail(MethodView):
     @blp.response(200, BuildSchema)
     def get(self, project_slug, build_id):
         """A build's details."""
-        visible_project(project_slug)
-        return services().read_model.build(project_slug, build_id) or abort(404)
+        project = visible_project(project_slug)
+        return services().read_model.build(project_slug, build_id, public_versions_only=outsider(project)) or abort(404)
 
 
 @blp.route("/versions/<version_slug>/builds/")

@@ -253,3 +253,19 @@ def test_options_lists_the_allowed_methods_as_json(live_server, alice, project):
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.json() == {"methods": ["GET", "HEAD", "OPTIONS", "PATCH"]}
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS", "PATCH"}
+
+
+def test_builds_of_a_private_version_are_hidden_from_outsiders(live_server, alice, bob, project):
+    """A private version is 404 to non-maintainers, and so are its builds, in every builds route."""
+    build_id = assert_json(live_server.post(f"{BASE}/versions/latest/builds/", alice), 201)["build"]["id"]
+    assert live_server.patch(f"{BASE}/versions/latest/", alice, json={"privacy_level": "private"}).status_code == 204
+
+    assert assert_json(live_server.get(f"{BASE}/builds/", bob), 200)["count"] == 0
+    assert_error(live_server.get(f"{BASE}/builds/{build_id}/", bob), 404)
+    assert_error(live_server.get(f"{BASE}/builds/latest/", bob), 404)
+    assert_error(live_server.get(f"{BASE}/versions/latest/builds/", bob), 404)
+    assert assert_json(live_server.get(f"{BASE}/versions/", bob), 200)["count"] == 0
+
+    assert assert_json(live_server.get(f"{BASE}/builds/", alice), 200)["count"] == 1
+    assert assert_json(live_server.get(f"{BASE}/builds/{build_id}/", alice), 200)["id"] == build_id
+    assert assert_json(live_server.get(f"{BASE}/builds/latest/", alice), 200)["id"] == build_id
