@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import multiprocessing
 import os
 import platform
@@ -101,87 +102,86 @@ def event_store_env(dbname: str, schema: str | None = None) -> dict[str, str]:
 # --------------------------------------------------------------------------- load processes
 
 
-def _http_client(index, url, token, barrier, warmup, duration, queue):
-    """One load process: POST build triggers over one keep-alive session, in a closed loop."""
+def _closed_loop(label, index, make_operation, barrier, warmup, duration, queue):
+    """The measurement both sides share: run one operation back to back, count and time the
+    successes that complete inside the window after the warm-up, and keep samples of failures.
+
+    `make_operation()` runs before the start barrier and returns `operation() -> (key, failure)`:
+    failure is None on success (key then counts toward the status split), else a text to sample."""
     result = {"index": index, "window_ok": 0, "total_ok": 0, "status": Counter(), "errors": Counter(),
               "samples": [], "latencies": []}
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
     try:
-        import requests
-
-        session = requests.Session()
-        session.headers["Authorization"] = f"Token {token}"
+        operation = make_operation()
         barrier.wait(timeout=60)
         start = time.monotonic()
         warm_end, end = start + warmup, start + warmup + duration
-        while True:
-            sent = time.monotonic()
-            if sent >= end:
-                break
-            try:
-                response = session.post(url, json={}, timeout=30)
-                status, body = response.status_code, response.text
-            except Exception as error:  # connection reset, timeout, ...
-                status, body = None, f"{type(error).__name__}: {error}"
+        while (sent := time.monotonic()) < end:
+            key, failure = operation()
             done = time.monotonic()
-            if status in (201, 202):
-                result["status"][status] += 1
+            if failure is None:
+                result["status"][key] += 1
                 result["total_ok"] += 1
                 if warm_end <= done < end:
                     result["window_ok"] += 1
                     result["latencies"].append(done - sent)
             else:
-                key = f"HTTP {status}" if status is not None else body.split(":")[0]
                 result["errors"][key] += 1
                 if len(result["samples"]) < 5:
-                    result["samples"].append(f"[client {index}, t={done - start:.2f}s] {key}: {body[:600]}")
-                if status is None:
-                    time.sleep(0.05)  # do not spin on a dead server
+                    result["samples"].append(f"[{label} {index}, t={done - start:.2f}s] {key}: {failure[:600]}")
     except Exception:
         barrier.abort()
-        result["errors"]["client crashed"] += 1
+        result["errors"][f"{label} crashed"] += 1
         result["samples"].append(traceback.format_exc())
     queue.put(result)
 
 
+def _http_client(index, url, token, barrier, warmup, duration, queue):
+    """One load process: POST build triggers over one keep-alive session."""
+
+    def make_operation():
+        import requests
+
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+
+        def trigger():
+            try:
+                response = session.post(url, json={}, timeout=30)
+            except Exception as error:  # connection reset, timeout, ...
+                time.sleep(0.05)  # do not spin on a dead server
+                return type(error).__name__, f"{type(error).__name__}: {error}"
+            if response.status_code in (201, 202):
+                return response.status_code, None
+            return f"HTTP {response.status_code}", response.text
+
+        return trigger
+
+    _closed_loop("client", index, make_operation, barrier, warmup, duration, queue)
+
+
 def _saver(index, env, barrier, warmup, duration, queue):
-    """One baseline process: create and save a Build aggregate, in a closed loop."""
-    result = {"index": index, "window_ok": 0, "total_ok": 0, "errors": Counter(), "samples": [], "latencies": []}
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
-    try:
+    """One baseline process: create and save a Build aggregate with the bare application."""
+
+    def make_operation():
         from commands.application import DocsplaneApplication
         from domain.build import Build
 
         app = DocsplaneApplication(env=env)
         project_id, version_id = uuid.uuid4(), uuid.uuid4()
-        number = (index + 1) * 1_000_000_000
-        barrier.wait(timeout=60)
-        start = time.monotonic()
-        warm_end, end = start + warmup, start + warmup + duration
-        while True:
-            sent = time.monotonic()
-            if sent >= end:
-                break
-            number += 1
+        numbers = itertools.count((index + 1) * 1_000_000_000)
+
+        def save():
             try:
-                app.save(Build(number=number, project_id=project_id, project_slug="bench", version_id=version_id,
-                               version_slug="latest", actor="bench"))
+                app.save(Build(number=next(numbers), project_id=project_id, project_slug="bench",
+                               version_id=version_id, version_slug="latest", actor="bench"))
             except Exception as error:
-                result["errors"][type(error).__name__] += 1
-                if len(result["samples"]) < 5:
-                    result["samples"].append(f"[saver {index}] {type(error).__name__}: {error}")
-                continue
-            done = time.monotonic()
-            result["total_ok"] += 1
-            if warm_end <= done < end:
-                result["window_ok"] += 1
-                result["latencies"].append(done - sent)
-        app.close()
-    except Exception:
-        barrier.abort()
-        result["errors"]["saver crashed"] += 1
-        result["samples"].append(traceback.format_exc())
-    queue.put(result)
+                return type(error).__name__, f"{type(error).__name__}: {error}"
+            return "saved", None
+
+        return save
+
+    _closed_loop("saver", index, make_operation, barrier, warmup, duration, queue)
 
 
 def run_load(target, args_of, n: int, warmup: float, duration: float, probe=None) -> tuple[list[dict], list]:
