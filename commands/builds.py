@@ -4,7 +4,7 @@ from commands.concurrency import retry_on_conflict
 from commands.loading import load_build, load_project, load_version
 from commands.result import Written
 from domain.build import Build
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 
 
 class BuildCommands:
@@ -13,11 +13,20 @@ class BuildCommands:
         self.ids = ids
 
     @retry_on_conflict
-    def trigger_build(self, actor: str, project_slug: str, version_slug: str | None = None) -> Written:
-        """Trigger a build of a version (the project's default version when none is named)."""
+    def trigger_build(self, actor: str, project_slug: str, version_slug: str | None = None,
+                      version_in_body: bool = False) -> Written:
+        """Trigger a build of a version (the project's default version when none is named).
+
+        An unknown version named in the URL is a 404; named in the request body it is a field that
+        refers to nothing: 422 `missing` (seed 004)."""
         project = load_project(self.app, project_slug)
         project.ensure_maintainer(actor)
-        version = load_version(self.app, project, version_slug or project.default_version)
+        try:
+            version = load_version(self.app, project, version_slug or project.default_version)
+        except NotFound:
+            if not version_in_body:
+                raise
+            raise ValidationFailed("Build", "version", "missing", f"the project has no version '{version_slug}'") from None
         if not version.active:
             raise ValidationFailed("Build", "version", "invalid", f"version '{version.slug}' is not active")
         build = Build(

@@ -57,4 +57,4 @@ class ProjectCommands:
         try:
             load_version(self.app, project, slug)
         except NotFound:
-            raise ValidationFailed("Project", "default_version", "invalid", f"the project has no version '{slug}'") from None
+            raise ValidationFailed("Project", "default_version", "missing", f"the project has no version '{slug}'") from None

@@ -29,8 +29,8 @@ def outsider(project: dict) -> bool:
     return current_user() not in project["users"]
 
 
-def trigger(project_slug: str, version_slug: str | None):
-    written = services().builds.trigger_build(current_user(), project_slug, version_slug)
+def trigger(project_slug: str, version_slug: str | None, version_in_body: bool = False):
+    written = services().builds.trigger_build(current_user(), project_slug, version_slug, version_in_body)
     location = absolute(build_path(project_slug, written.value))
     if not visible(written):
         return accepted(location)
@@ -56,7 +56,7 @@ class ProjectBuilds(MethodView):
     @blp.response(201, BuildTriggeredSchema)
     def post(self, body, project_slug):
         """Trigger a build of `version`, or of the project's default version."""
-        return trigger(project_slug, body.get("version"))
+        return trigger(project_slug, body.get("version"), version_in_body=True)
 
 
 @blp.route("/builds/latest/")

@@ -133,7 +133,7 @@ def test_patch_with_the_seed_body(live_server, alice, project):
     # The seed's body names a version the project does not have; it is rejected as a whole.
     with nothing_changes(live_server, alice, "test-project"):
         response = live_server.patch(url, alice, data=SEED_PROJECT_PATCH, headers={"Content-Type": "application/json"})
-        body = assert_error(response, 422, resource="Project", field="default_version", code="invalid")
+        body = assert_error(response, 422, resource="Project", field="default_version", code="missing")
         assert len(body["errors"]) == 1
 
     fixed = SEED_PROJECT_PATCH.replace('"v0.27.0"', '"latest"')
@@ -215,7 +215,9 @@ def test_builds_trigger_list_and_detail(live_server, alice, project):
     assert without_body["version"] == with_body["version"] == "latest"  # no body: the default version
     ids = [first["id"], without_body["id"], with_body["id"]]
     assert all(isinstance(i, int) for i in ids) and ids == sorted(set(ids)), ids
-    assert_error(live_server.post(f"{base}/builds/", alice, json={"version": "nope"}), 404)
+    assert_error(live_server.post(f"{base}/builds/", alice, json={"version": "nope"}), 422,
+                 resource="Build", field="version", code="missing")
+    assert_error(live_server.post(f"{base}/versions/nope/builds/", alice), 404)
     assert_error(live_server.post(f"{base}/versions/nope/builds/", alice), 404)
 
     listing = assert_json(live_server.get(f"{base}/builds/", alice), 200)

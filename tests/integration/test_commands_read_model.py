@@ -141,7 +141,7 @@ def test_default_version_must_exist(docsplane):
     imported(docsplane)
     with pytest.raises(ValidationFailed) as raised:
         docsplane.projects.update_project("alice", "sample-docs", {"default_version": "v9"})
-    assert (raised.value.field, raised.value.code) == ("default_version", "invalid")
+    assert (raised.value.field, raised.value.code) == ("default_version", "missing")
     add_version(docsplane, "sample-docs", "v9", active=True)
     docsplane.projects.update_project("alice", "sample-docs", {"default_version": "v9"})
     docsplane.catch_up()
