@@ -33,6 +33,12 @@ def _environment(data_dir: Path) -> dict:
     return env
 
 
+def _run(env, cwd, *args) -> subprocess.CompletedProcess:
+    done = subprocess.run([*_docsplane_command(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_users_create_then_serve(tmp_path):
     env = _environment(tmp_path / "data")
     created = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
@@ -71,6 +77,25 @@ def test_users_create_then_serve(tmp_path):
         assert detail.status_code == 200 and detail.json()["id"] == build["id"]
 
         assert requests.get(f"{url}/api/v3/projects/", timeout=30).status_code == 401
+
+        # An operator rebuilds the read models while the server runs: GETs answer the same after.
+        before = requests.get(f"{url}/api/v3/projects/test-project/", headers=headers, timeout=30).json()
+        replayed = _run(env, tmp_path, "replay")
+        assert "builds: rebuilt from 1 events" in replayed.stdout
+        after = requests.get(f"{url}/api/v3/projects/test-project/", headers=headers, timeout=30).json()
+        assert after == before
+
+        # A second token works at once, and the first one still does.
+        second = _run(env, tmp_path, "users", "token", "alice").stdout.split()[-1]
+        assert second != token
+        for each in (token, second):
+            answer = requests.get(f"{url}/api/v3/projects/", headers={"Authorization": f"Token {each}"}, timeout=30)
+            assert answer.status_code == 200 and answer.json()["count"] == 1
+
+        # Creating an existing user fails clearly, without a traceback.
+        again = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
+                               capture_output=True, text=True, timeout=60)
+        assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
     finally:
         server.terminate()
         try:
