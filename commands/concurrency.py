@@ -8,7 +8,8 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.errors import Conflict
 
-ATTEMPTS = 8
+ATTEMPTS = 12
+MAX_BACKOFF = 0.25  # seconds; with 12 attempts a command gives up after at most ~1.5 s of waiting
 
 
 def retry_on_conflict(command):
@@ -23,7 +24,7 @@ def retry_on_conflict(command):
             try:
                 return command(*args, **kwargs)
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))  # jittered back-off spreads the retries
+                time.sleep(random.uniform(0, min(MAX_BACKOFF, 0.002 * 2**attempt)))  # jitter spreads the retries
         raise Conflict(f"{command.__name__}: too many concurrent writes, try again")
 
     return run
