@@ -129,14 +129,16 @@ class ReadModel:
         return self.versions(project, viewer, {"active": True}, limit=1000, offset=0).results
 
     # -- builds ------------------------------------------------------------------------------
+    # A private version's builds are as invisible to non-maintainers as the version itself.
+    _PUBLIC_VERSIONS_ONLY = " AND version_slug IN (SELECT slug FROM versions WHERE project_slug = ? AND privacy_level = 'public')"
+
     def builds(self, project_slug: str, filters: dict, limit: int, offset: int, version_slug: str | None = None,
                public_versions_only: bool = False) -> Page:
-        """Newest first. Non-maintainers pass `public_versions_only`: a private version's builds are
-        as invisible to them as the version itself."""
+        """Newest first. Non-maintainers pass `public_versions_only`."""
         where = "project_slug = ?"
         params: list = [project_slug]
         if public_versions_only:
-            where += " AND version_slug IN (SELECT slug FROM versions WHERE project_slug = ? AND privacy_level = 'public')"
+            where += self._PUBLIC_VERSIONS_ONLY
             params.append(project_slug)
         if version_slug is not None:
             where += " AND version_slug = ?"
@@ -158,7 +160,7 @@ class ReadModel:
         sql = f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?"
         params: list = [project_slug, number]
         if public_versions_only:
-            sql += " AND version_slug IN (SELECT slug FROM versions WHERE project_slug = ? AND privacy_level = 'public')"
+            sql += self._PUBLIC_VERSIONS_ONLY
             params.append(project_slug)
         row = self.store.fetchone(sql, params)
         return _build(row) if row else None

@@ -18,7 +18,3 @@ class Timestamp(fields.String):
 class CodeNameSchema(Schema):
     code = fields.String()
     name = fields.String()
-
-
-class MessageSchema(Schema):
-    message = fields.String()

@@ -1,9 +1,8 @@
 """Project resource: output shape (seed 002), import and update inputs, list filters."""
 
-from flask import current_app
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.links import absolute, project_path
+from api.links import absolute, docs_url, project_path
 from api.pagination import PageArgs, page_schema
 from api.schemas.common import CodeNameSchema, Timestamp
 from api.schemas.versions import VersionSchema
@@ -62,7 +61,6 @@ class ProjectSchema(Schema):
     def shape(self, project: dict, **kwargs) -> dict:
         slug = project["slug"]
         path = project_path(slug)
-        docs_url = current_app.extensions["docsplane"].settings.docs_url
         return {
             **project,
             "language": {"code": project["language"], "name": LANGUAGES.get(project["language"])},
@@ -72,7 +70,7 @@ class ProjectSchema(Schema):
             },
             "repository": {"url": project["repository_url"], "type": project["repository_type"]},
             "urls": {
-                "documentation": docs_url.format(project=slug, language=project["language"], version=project["default_version"]),
+                "documentation": docs_url(slug, project["language"], project["default_version"]),
                 "home": project["homepage"],
             },
             "users": [{"username": username} for username in project["users"]],

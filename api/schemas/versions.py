@@ -1,9 +1,8 @@
 """Version resource: output shape (seed 002) and the PATCH input."""
 
-from flask import current_app
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.links import absolute, project_path, version_path
+from api.links import absolute, docs_url, project_path, version_path
 from api.pagination import PageArgs, page_schema
 from api.schemas.builds import BuildSchema
 
@@ -45,13 +44,12 @@ class VersionSchema(Schema):
     def shape(self, version: dict, **kwargs) -> dict:
         project = version["project_slug"]
         path = version_path(project, version["slug"])
-        docs_url = current_app.extensions["docsplane"].settings.docs_url
         return {
             **version,
             "ref": None,  # only `stable` points at another version, and docsplane has no `stable` yet
             "downloads": {},  # only HTML is built; PDF/ePub/zip downloads are not produced
             "urls": {
-                "documentation": docs_url.format(project=project, language=version.get("language", "en"), version=version["slug"]),
+                "documentation": docs_url(project, version.get("language", "en"), version["slug"]),
                 "vcs": vcs_url(version.get("repository_url", ""), version["identifier"]),
             },
             "links": {
