@@ -50,7 +50,7 @@ class VersionSchema(Schema):
             "downloads": {},  # only HTML is built; PDF/ePub/zip downloads are not produced
             "urls": {
                 "documentation": docs_url(project, version.get("language", "en"), version["slug"]),
-                "vcs": vcs_url(version.get("repository_url", ""), version["identifier"]),
+                "vcs": vcs_url(version.get("repository_url") or "", version["identifier"]),  # NULL while the projects read model lags
             },
             "links": {
                 "_self": absolute(path),
