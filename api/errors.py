@@ -7,7 +7,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from domain.errors import Conflict, NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
 
 log = logging.getLogger("docsplane.api")
 
@@ -78,6 +78,7 @@ def register(app) -> None:
     app.register_error_handler(NotFound, lambda e: _answer(404, {"message": "Not found."}))
     app.register_error_handler(PermissionDenied, lambda e: _answer(403, {"message": f"Permission denied: {e}"}))
     app.register_error_handler(Conflict, lambda e: _answer(409, {"message": str(e)}))
+    app.register_error_handler(PreconditionFailed, lambda e: _answer(412, {"message": f"Precondition failed: {e}"}))
     for unavailable in (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError):
         app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _internal)

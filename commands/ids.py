@@ -39,3 +39,19 @@ class IdAllocator:
         block = sequence.reserve(self.block_size)
         self.app.save(sequence)
         return block
+
+
+class IdAllocators:
+    """One allocator per kind of numbered thing ("project", "redirect", ...), made on first use."""
+
+    def __init__(self, app, block_size: int):
+        self.app = app
+        self.block_size = block_size
+        self._allocators: dict[str, IdAllocator] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> IdAllocator:
+        with self._lock:
+            if name not in self._allocators:
+                self._allocators[name] = IdAllocator(self.app, name, self.block_size)
+            return self._allocators[name]

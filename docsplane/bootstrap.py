@@ -7,7 +7,7 @@ from pathlib import Path
 
 from commands.application import DocsplaneApplication
 from commands.builds import BuildCommands
-from commands.ids import IdAllocator
+from commands.ids import IdAllocators
 from commands.projects import ProjectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
@@ -79,7 +79,7 @@ def build(settings: Settings | None = None) -> Docsplane:
     ]
     for projector in projectors:
         projector.on_commit.append(signal)
-    ids = {name: IdAllocator(app, name, settings.id_block_size) for name in ("project", "version", "build")}
+    ids = IdAllocators(app, settings.id_block_size)
     return Docsplane(
         settings=settings,
         app=app,

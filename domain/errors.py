@@ -26,3 +26,7 @@ class PermissionDenied(DomainError):
 
 class Conflict(DomainError):
     """A concurrent write won, and retrying did not resolve it."""
+
+
+class PreconditionFailed(DomainError):
+    """The client's If-Match names a state of the resource that is no longer current."""

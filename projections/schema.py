@@ -1,4 +1,6 @@
-"""Read-model tables: one row per thing a GET returns, an index for every filter."""
+"""Read-model tables: one row per thing a GET returns, an index for every filter.
+
+The spine's tables are listed here; later projections declare theirs in their own `ddl`."""
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS projection_positions (
@@ -92,8 +94,11 @@ TABLES = [
 
 
 def create_tables(store) -> None:
+    from projections.registry import PROJECTIONS  # the registry imports projections, which import nothing of this
+
+    statements = TABLES + [statement for projection in PROJECTIONS.values() for statement in projection.ddl]
     with store.transaction() as tx:
         if store.dialect == "postgres":
             tx.execute("SELECT pg_advisory_xact_lock(4242)")  # concurrent starters must not race on DDL
-        for statement in TABLES:
+        for statement in statements:
             tx.execute(statement)
