@@ -56,6 +56,7 @@ class Project(Aggregate):
         self.tags = tags
         self.single_version = single_version
         self.maintainers = maintainers
+        self.deleted = False
 
     @classmethod
     def import_(cls, *, number: int, actor: str, **settings) -> Project:
@@ -85,3 +86,22 @@ class Project(Aggregate):
     def _update(self, changes: dict, actor: str) -> None:
         for field, value in changes.items():
             setattr(self, field, value)
+
+    def delete(self, actor: str) -> None:
+        """Every projection drops the project's rows on ProjectDeleted; the slug index is released
+        by the command in the same save."""
+        self.ensure_maintainer(actor)
+        self._delete(actor=actor)
+
+    @event("ProjectDeleted")
+    def _delete(self, actor: str) -> None:
+        self.deleted = True
+
+    def request_version_sync(self, actor: str) -> None:
+        """Ask the build workers to re-read branches and tags from the repository."""
+        self.ensure_maintainer(actor)
+        self._request_version_sync(actor=actor)
+
+    @event("VersionSyncRequested")
+    def _request_version_sync(self, actor: str) -> None:
+        pass
