@@ -3,10 +3,11 @@
 import json
 
 from flask import Flask, request
-from flask_smorest import Api
 
-from api import auth, body, errors
-from api.views import builds, projects, root, versions
+from api import auth, body, browsable, conventions, errors, etag, ratelimit, sparse_fields
+from api.openapi import DocumentedApi
+from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
+from api.views import maintainers, subprojects, translations
 
 
 def create_app(docsplane) -> Flask:
@@ -17,18 +18,29 @@ def create_app(docsplane) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v3",
         OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs/",  # interactive documentation, public
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         MAX_CONTENT_LENGTH=docsplane.settings.max_body_bytes,
     )
     app.url_map.strict_slashes = False  # /projects/pip and /projects/pip/ are the same resource
     app.json.sort_keys = True
     app.extensions["docsplane"] = docsplane
-    api = Api(app)
-    for blueprint in (root.blp, projects.blp, versions.blp, builds.blp):
+    api = DocumentedApi(app)
+    for blueprint in (
+        root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,
+        *notifications.blueprints, build_commands.blp, flyout.blp,
+        subprojects.blp, translations.blp, maintainers.blp,
+    ):
         api.register_blueprint(blueprint)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
+    ratelimit.install(app, docsplane.settings)  # first: every answer counts and carries X-RateLimit-*
+    conventions.install(app)  # User-Agent, Accept: before authentication
     app.before_request(auth.authenticate)
     app.before_request(body.parse_body)
+    app.before_request(sparse_fields.check_selection)  # ?fields= / ?omit=
+    browsable.register(app)  # HTML pages for browsers
     app.after_request(json_options)
+    etag.install(app)  # after_request hooks run last-registered first: the ETag is of the JSON answer
     return app
 
 

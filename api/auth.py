@@ -1,25 +1,32 @@
-"""Token authentication: `Authorization: Token <token>`, looked up by hash in the read model."""
+"""Token authentication: `Authorization: Token <token>`, looked up by hash in the read model;
+then the token's scope is checked (api/scopes.py)."""
 
 from flask import g, request
 
+from api.browsable import TOKEN_COOKIE
 from api.context import services
 from api.errors import ApiError
+from api.scopes import Scope, authorize
 from commands.users import hash_token
 
 # Endpoints anyone may call: the API root and its OpenAPI description.
 PUBLIC_ENDPOINTS = {"root.Root"}
 # Endpoints where a token is optional: without one the caller is anonymous (g.user = None) and
 # sees public projects only (the flyout menu is fetched by documentation pages).
-OPTIONAL_AUTH_ENDPOINTS: set[str] = set()
+OPTIONAL_AUTH_ENDPOINTS: set[str] = {"flyout.Flyout"}
 CHALLENGE = {"WWW-Authenticate": 'Token realm="api"'}
 
 
 def authenticate() -> None:
-    """before_request: sets g.user, or answers 401."""
+    """before_request: sets g.user, or answers 401 (403 when the token's scope excludes the route)."""
     endpoint = request.endpoint
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api-docs."):
         return  # unknown URLs answer 404, not 401
     scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if not token and request.method in ("GET", "HEAD"):
+        # The browsable API's cookie, for safe methods only: a browser sends cookies with requests
+        # other sites make it send, so a write authenticated by one could be forged (CSRF).
+        scheme, token = "Token", request.cookies.get(TOKEN_COOKIE, "")
     if not token and endpoint in OPTIONAL_AUTH_ENDPOINTS:
         g.user = None
         return
@@ -27,7 +34,8 @@ def authenticate() -> None:
         raise ApiError(401, "Authentication credentials were not provided. Send 'Authorization: Token <token>'.", CHALLENGE)
     if scheme.lower() != "token":
         raise ApiError(401, "Unsupported authorization scheme; use 'Authorization: Token <token>'.", CHALLENGE)
-    username = services().read_model.username_for_token(hash_token(token.strip()))
-    if username is None:
+    found = services().token_queries.by_hash(hash_token(token.strip()))
+    if found is None:  # unknown, or revoked
         raise ApiError(401, "Invalid token.", CHALLENGE)
-    g.user = username
+    g.user = found["username"]
+    authorize(Scope(found["projects"], found["access"]))

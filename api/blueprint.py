@@ -1,9 +1,16 @@
-"""Our Blueprint: flask-smorest's, reading request bodies through api.body.BodyParser."""
+"""Our Blueprint: flask-smorest's, reading request bodies through api.body.BodyParser and selecting
+response fields through api.sparse_fields."""
 
 import flask_smorest
 
 from api.body import BodyParser
+from api.sparse_fields import select
 
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = BodyParser()
+
+    @staticmethod
+    def _prepare_response_content(data):
+        """flask-smorest's hook on every dumped response body: apply ?fields= / ?omit=."""
+        return select(data)

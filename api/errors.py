@@ -13,7 +13,12 @@ log = logging.getLogger("docsplane.api")
 
 MISSING_MESSAGES = ("Missing data for required field.",)
 SHORT_MESSAGES = {404: "Not found.", 405: "Method not allowed.", 413: "Request body too large."}
-RESOURCES = {"projects": "Project", "versions": "Version", "builds": "Build"}
+RESOURCES = {
+    "projects": "Project", "versions": "Version", "builds": "Build", "tokens": "Token", "redirects": "Redirect",
+    "environment_variables": "EnvironmentVariable", "build_commands": "BuildCommand", "flyout": "Flyout",
+    "notifications": "Notification", "webhooks": "Webhook", "emailhooks": "EmailHook",
+    "subprojects": "Subproject", "translations": "Project", "maintainers": "Maintainer",
+}
 
 
 class ApiError(Exception):

@@ -24,3 +24,37 @@ def docs_url(project_slug: str, language: str, version_slug: str) -> str:
 
 def build_path(project_slug: str, number: int) -> str:
     return f"/api/v3/projects/{project_slug}/builds/{number}/"
+
+
+def subproject_path(parent_slug: str, alias: str) -> str:
+    return f"/api/v3/projects/{parent_slug}/subprojects/{alias}/"
+
+
+def maintainer_path(project_slug: str, username: str) -> str:
+    return f"/api/v3/projects/{project_slug}/maintainers/{username}/"
+
+
+def redirect_path(project_slug: str, number: int) -> str:
+    return f"/api/v3/projects/{project_slug}/redirects/{number}/"
+
+
+def environment_variable_path(project_slug: str, number: int) -> str:
+    return f"/api/v3/projects/{project_slug}/environmentvariables/{number}/"
+
+
+def notification_path(project_slug: str, type_: str, number: int | None = None) -> str:
+    """A webhook's (type "webhook") or an email hook's (type "email") URL; their collection without a number."""
+    path = f"/api/v3/projects/{project_slug}/notifications/{'webhooks' if type_ == 'webhook' else 'emails'}/"
+    return path if number is None else f"{path}{number}/"
+
+
+def build_commands_path(project_slug: str, number: int) -> str:
+    return f"{build_path(project_slug, number)}commands/"
+
+
+DOWNLOAD_FORMATS = ("pdf", "htmlzip", "epub")
+
+
+def downloads(project_slug: str, version_slug: str) -> dict[str, str]:
+    """Where a version's offline formats are served: the site's pages, by seed 002's pattern."""
+    return {kind: absolute(f"/projects/{project_slug}/downloads/{kind}/{version_slug}/") for kind in DOWNLOAD_FORMATS}

@@ -11,10 +11,12 @@ def visible(written) -> bool:
     return docsplane.consistency.wait(written.recordings, docsplane.settings.write_wait_timeout)
 
 
-def accepted(location: str):
+def accepted(location: str, **once):
+    """`once`: what the write answers only now (a generated secret), or it would be lost."""
     response = jsonify({
         "message": "Accepted. The change is recorded but not yet visible; GET the Location shortly.",
         "location": location,
+        **once,
     })
     response.status_code = 202
     response.headers["Location"] = location

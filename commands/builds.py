@@ -1,5 +1,7 @@
 """Commands on builds: trigger (by a maintainer), and progress (by a build worker)."""
 
+from datetime import datetime, timezone
+
 from commands.concurrency import retry_on_conflict
 from commands.loading import load_build, load_project, load_version
 from commands.result import Written
@@ -47,3 +49,19 @@ class BuildCommands:
         build = load_build(self.app, number)
         build.finish(success, actor, error=error, builder=builder)
         return Written(number, self.app.save(build))
+
+    @retry_on_conflict
+    def configure_build(self, actor: str, number: int, config: dict) -> Written:
+        build = load_build(self.app, number)
+        build.configure(config, actor)
+        return Written(number, self.app.save(build))
+
+    @retry_on_conflict
+    def record_command(self, actor: str, build_number: int, command: str, output: str, exit_code: int,
+                       started: datetime | None = None, finished: datetime | None = None) -> Written:
+        """Record one command a build ran; the value is the command's id. Times default to now."""
+        finished = finished or datetime.now(timezone.utc)
+        build = load_build(self.app, build_number)
+        command_id = self.ids["buildcommand"].next()
+        build.record_command(command_id, command, output, exit_code, started or finished, finished, actor)
+        return Written(command_id, self.app.save(build))

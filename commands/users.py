@@ -1,17 +1,19 @@
-"""Commands on users: create one, and issue API tokens (only their hashes are recorded)."""
+"""Commands on users: create one, issue scoped API tokens (only their hashes are recorded), revoke them."""
 
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
 from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_user
+from commands.loading import get_or_none, load_project, load_user
 from commands.result import Written
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.ids import user_id
-from domain.user import User
+from domain.user import User, validate_scope
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,149}$")
+HINT_LENGTH = 4  # the token's last characters, kept so a user can tell their tokens apart
 
 
 def hash_token(token: str) -> str:
@@ -19,25 +21,72 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class IssuedToken:
+    """What issuing answers, once: the plain token and what was recorded about it."""
+
+    id: int
+    token: str
+    name: str
+    projects: list[str] | None
+    access: str
+    hint: str
+    created: str
+
+
 class UserCommands:
-    def __init__(self, app):
+    def __init__(self, app, ids):
         self.app = app
+        self.ids = ids
 
     @retry_on_conflict
     def create_user(self, username: str, actor: str = "system:cli") -> Written:
-        """Create a user and its first token; the plain token is returned once and never stored."""
+        """Create a user and its first token (every project, write); the plain token is returned once."""
         if not USERNAME.match(username):
             raise ValidationFailed("User", "username", "invalid", "letters, digits, '_', '.', '-' (at most 150)")
         if get_or_none(self.app, user_id(username)) is not None:
             raise ValidationFailed("User", "username", "already_exists", f"user '{username}' already exists")
         user = User(username=username, actor=actor)
-        token = secrets.token_hex(20)
-        user.issue_token(hash_token(token), actor)
-        return Written(token, self.app.save(user))
+        issued = self._issue(user, actor, name="", projects=None, access="write")
+        return Written(issued.token, self.app.save(user))
 
     @retry_on_conflict
-    def issue_token(self, username: str, actor: str = "system:cli") -> Written:
+    def issue_token(
+        self, username: str, actor: str = "system:cli", name: str = "",
+        projects: list[str] | None = None, access: str = "write",
+    ) -> Written:
+        """A new token limited to `projects` (None: all) and `access`; value is an IssuedToken."""
         user = load_user(self.app, username)
+        validate_scope(name, projects, access)
+        for slug in projects or ():
+            self._require_maintained(username, slug)
+        issued = self._issue(user, actor, name=name, projects=projects, access=access)
+        return Written(issued, self.app.save(user))
+
+    @retry_on_conflict
+    def revoke_token(self, username: str, number: int, actor: str) -> Written:
+        """Only the owner's own tokens: another user's token number is NotFound."""
+        user = load_user(self.app, username)
+        user.revoke_token(number, actor)
+        return Written(number, self.app.save(user))
+
+    def _require_maintained(self, username: str, slug: str) -> None:
+        # The same answer for a project that does not exist and one of somebody else, so a token
+        # request cannot probe for private projects.
+        try:
+            maintained = username in load_project(self.app, slug).maintainers
+        except NotFound:
+            maintained = False
+        if not maintained:
+            raise ValidationFailed("Token", "projects", "invalid", f"'{slug}' is not a project you maintain")
+
+    def _issue(self, user: User, actor: str, **scope) -> IssuedToken:
         token = secrets.token_hex(20)
-        user.issue_token(hash_token(token), actor)
-        return Written(token, self.app.save(user))
+        user.issue_token(
+            token_hash=hash_token(token), number=self.ids["token"].next(), hint=token[-HINT_LENGTH:], actor=actor, **scope,
+        )
+        event = user.pending_events[-1]
+        return IssuedToken(
+            id=event.number, token=token, name=event.name, projects=event.projects, access=event.access,
+            hint=event.hint, created=event.timestamp.isoformat(),
+        )

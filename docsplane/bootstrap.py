@@ -7,17 +7,31 @@ from pathlib import Path
 
 from commands.application import DocsplaneApplication
 from commands.builds import BuildCommands
+from commands.environment_variables import EnvironmentVariableCommands
+from commands.notifications import NotificationCommands
 from commands.ids import IdAllocators
+from commands.maintainers import MaintainerCommands
 from commands.projects import ProjectCommands
+from commands.redirects import RedirectCommands
+from commands.secret_box import SecretBox
+from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
+from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
 from projections.consistency import ReadYourWrites
+from projections.build_command_queries import BuildCommandQueries
+from projections.environment_variable_queries import EnvironmentVariableQueries
+from projections.flyout_queries import FlyoutQueries
+from projections.notification_queries import NotificationQueries
+from projections.project_relation_queries import ProjectRelationQueries
 from projections.projector import PositionSignal, Projector
 from projections.queries import ReadModel
+from projections.redirect_queries import RedirectQueries
 from projections.registry import PROJECTIONS
 from projections.schema import create_tables
 from projections.store import ReadStore
+from projections.token_queries import TokenQueries
 
 
 @dataclass
@@ -33,6 +47,18 @@ class Docsplane:
     versions: VersionCommands
     builds: BuildCommands
     users: UserCommands
+    subprojects: SubprojectCommands
+    maintainers: MaintainerCommands
+    project_relations: ProjectRelationQueries
+    token_queries: TokenQueries
+    redirects: RedirectCommands
+    redirect_queries: RedirectQueries
+    environment_variables: EnvironmentVariableCommands
+    environment_variable_queries: EnvironmentVariableQueries
+    notifications: NotificationCommands
+    notification_queries: NotificationQueries
+    build_command_queries: BuildCommandQueries
+    flyout_queries: FlyoutQueries
 
     def catch_up(self) -> None:
         """Bring every read model up to the log's head (what a CLI write does before it returns)."""
@@ -70,6 +96,7 @@ def build(settings: Settings | None = None) -> Docsplane:
     settings = settings or Settings.from_env()
     if settings.uses_sqlite_event_store:
         Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
+    box = SecretBox(secrets_key(settings.secrets_key, settings.data_dir))  # a bad key fails here, at start
     app = open_application(settings)
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
@@ -91,5 +118,17 @@ def build(settings: Settings | None = None) -> Docsplane:
         projects=ProjectCommands(app, ids),
         versions=VersionCommands(app),
         builds=BuildCommands(app, ids),
-        users=UserCommands(app),
+        users=UserCommands(app, ids),
+        subprojects=SubprojectCommands(app),
+        maintainers=MaintainerCommands(app),
+        project_relations=ProjectRelationQueries(store),
+        token_queries=TokenQueries(store),
+        redirects=RedirectCommands(app, ids),
+        redirect_queries=RedirectQueries(store),
+        environment_variables=EnvironmentVariableCommands(app, ids, box),
+        environment_variable_queries=EnvironmentVariableQueries(store),
+        notifications=NotificationCommands(app, ids, box),
+        notification_queries=NotificationQueries(store),
+        build_command_queries=BuildCommandQueries(store),
+        flyout_queries=FlyoutQueries(store),
     )

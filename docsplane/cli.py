@@ -49,9 +49,12 @@ def users_create(args) -> int:
 
 def users_token(args) -> int:
     docsplane = build()
-    written = docsplane.users.issue_token(args.username)
+    access = "read" if args.read_only else "write"
+    written = docsplane.users.issue_token(args.username, name=args.name, projects=args.projects, access=access)
     docsplane.catch_up()
-    print(f"New API token for '{args.username}' (shown once): {written.value}")
+    issued = written.value
+    limited = f"projects {', '.join(issued.projects)}" if issued.projects else "all projects"
+    print(f"New {access} API token {issued.id} for '{args.username}' ({limited}; shown once): {issued.token}")
     return 0
 
 
@@ -93,8 +96,12 @@ def parser() -> argparse.ArgumentParser:
     p = users.add_parser("create", help="create a user; prints its API token last")
     p.add_argument("username")
     p.set_defaults(run=users_create)
-    p = users.add_parser("token", help="issue another API token for a user")
+    p = users.add_parser("token", help="issue another API token for a user; prints it last")
     p.add_argument("username")
+    p.add_argument("--project", dest="projects", action="append", metavar="SLUG",
+                   help="limit the token to this project (repeatable; default: all the user's projects)")
+    p.add_argument("--read-only", action="store_true", help="the token may only read (GET, HEAD, OPTIONS)")
+    p.add_argument("--name", default="", help="a name to tell the token apart")
     p.set_defaults(run=users_token)
     commands.add_parser("projector", help="follow the event log into the read models").set_defaults(run=projector)
     p = commands.add_parser("replay", help="rebuild read models from the event log")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 # The eventsourcing library reads these itself; we pass them through unchanged.
 EVENT_STORE_VARIABLES = (
@@ -28,6 +30,11 @@ class Settings:
     page_size_max: int = 100
     max_body_bytes: int = 1024 * 1024
     docs_url: str = "http://{project}.docs.localhost/{language}/{version}/"
+    # Requests per window, per token / per client address (parse_rate); "off" disables.
+    rate_limit_authenticated: str = "5000/hour"
+    rate_limit_anonymous: str = "60/minute"
+    # None: generated once into data_dir (docsplane/secrets.py). Kept out of repr(), hence of logs.
+    secrets_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +57,9 @@ class Settings:
             page_size_max=int(env.get("DOCSPLANE_PAGE_SIZE_MAX", "100")),
             max_body_bytes=int(env.get("DOCSPLANE_MAX_BODY_BYTES", str(1024 * 1024))),
             docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
+            rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
+            rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
+            secrets_key=env.get("DOCSPLANE_SECRETS_KEY") or None,
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -66,8 +76,40 @@ class Settings:
             "DOCSPLANE_PAGE_SIZE_MAX": str(self.page_size_max),
             "DOCSPLANE_MAX_BODY_BYTES": str(self.max_body_bytes),
             "DOCSPLANE_DOCS_URL": self.docs_url,
+            "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": self.rate_limit_authenticated,
+            "DOCSPLANE_RATE_LIMIT_ANONYMOUS": self.rate_limit_anonymous,
+            **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
         }
 
     @property
     def uses_sqlite_event_store(self) -> bool:
         return self.event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+
+
+class Rate(NamedTuple):
+    limit: int  # requests allowed ...
+    period: int  # ... per this many seconds
+
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+RATE = re.compile(r"^(\d+)\s*/\s*(?:(\d+)\s*s|(second|minute|hour|day)s?)$")
+
+
+def parse_rate(text: str) -> Rate | None:
+    """'5000/hour', '60/minute', '10/30s' → Rate; 'off' → None (no limit). ValueError otherwise."""
+    text = text.strip().lower()
+    if text == "off":
+        return None
+    match = RATE.match(text)
+    if match is None or int(match[1]) < 1 or (match[2] is not None and int(match[2]) < 1):
+        raise ValueError(f"invalid rate {text!r}: use N/second, N/minute, N/hour, N/day, N/<seconds>s or off")
+    return Rate(int(match[1]), int(match[2]) if match[2] is not None else PERIODS[match[3]])
+
+
+def _rate_setting(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, default)
+    try:
+        parse_rate(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+    return value

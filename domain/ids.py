@@ -23,3 +23,27 @@ def user_id(username: str) -> UUID:
 
 def sequence_id(name: str) -> UUID:
     return uuid5(NAMESPACE, f"sequence:{name}")
+
+
+def redirect_id(project_id: UUID, number: int) -> UUID:
+    return uuid5(NAMESPACE, f"redirect:{project_id}:{number}")
+
+
+def environment_variable_id(project_id: UUID, number: int) -> UUID:
+    return uuid5(NAMESPACE, f"environment_variable:{project_id}:{number}")
+
+
+def environment_variable_names_id(project_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"environment_variable_names:{project_id}")
+
+
+def webhook_id(project_id: UUID, number: int) -> UUID:
+    return uuid5(NAMESPACE, f"webhook:{project_id}:{number}")
+
+
+def email_hook_id(project_id: UUID, number: int) -> UUID:
+    return uuid5(NAMESPACE, f"emailhook:{project_id}:{number}")
+
+
+def notification_target_claim_id(project_id: UUID, kind: str, key: str) -> UUID:
+    return uuid5(NAMESPACE, f"notification-target:{project_id}:{kind}:{key}")

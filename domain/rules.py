@@ -7,7 +7,7 @@ from domain.errors import ValidationFailed
 
 PRIVACY_LEVELS = ("public", "private")
 SLUG_MAX = 63
-_VERSION_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
+VERSION_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
 
 
 def slugify(text: str) -> str:
@@ -22,5 +22,5 @@ def require_choice(resource: str, field: str, value, choices) -> None:
 
 
 def require_version_slug(slug: str) -> None:
-    if not _VERSION_SLUG.match(slug):
+    if not VERSION_SLUG.match(slug):
         raise ValidationFailed("Version", "slug", "invalid", "a version slug is lower-case a-z, 0-9, '.', '_', '-'")

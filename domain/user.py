@@ -1,10 +1,28 @@
-"""The User aggregate and its API tokens. Only a token's SHA-256 hash is ever recorded."""
+"""The User aggregate and its API tokens. Only a token's SHA-256 hash is ever recorded.
+
+A token's scope is fixed when it is issued: `projects` (slugs; None = every project of the user)
+and `access` ("read" or "write"). It never grants more than the user itself may do."""
 
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.errors import NotFound, ValidationFailed
 from domain.ids import user_id
+from domain.rules import require_choice
+
+ACCESS_LEVELS = ("read", "write")
+NAME_MAX = 100
+
+
+def validate_scope(name: str, projects: list[str] | None, access: str) -> None:
+    if not isinstance(name, str) or len(name) > NAME_MAX:
+        raise ValidationFailed("Token", "name", "invalid", f"a name is at most {NAME_MAX} characters")
+    require_choice("Token", "access", access, ACCESS_LEVELS)
+    if projects is None:
+        return
+    if not isinstance(projects, list) or not projects or not all(isinstance(p, str) and p for p in projects):
+        raise ValidationFailed("Token", "projects", "invalid", "a non-empty list of project slugs, or null for all projects")
 
 
 class User(Aggregate):
@@ -15,11 +33,30 @@ class User(Aggregate):
     @event("UserCreated")
     def __init__(self, *, username: str, actor: str):
         self.username = username
-        self.token_hashes: list[str] = []
+        self.token_numbers: list[int] = []  # the tokens not revoked
 
-    def issue_token(self, token_hash: str, actor: str) -> None:
-        self._issue_token(token_hash=token_hash, actor=actor)
+    def issue_token(
+        self, *, token_hash: str, number: int, hint: str, actor: str,
+        name: str = "", projects: list[str] | None = None, access: str = "write",
+    ) -> None:
+        validate_scope(name, projects, access)
+        if projects is not None:
+            projects = sorted(set(projects))
+        self._issue_token(
+            token_hash=token_hash, number=number, hint=hint, name=name, projects=projects, access=access, actor=actor,
+        )
 
     @event("TokenIssued")
-    def _issue_token(self, token_hash: str, actor: str) -> None:
-        self.token_hashes.append(token_hash)
+    def _issue_token(
+        self, token_hash: str, number: int, hint: str, name: str, projects: list[str] | None, access: str, actor: str,
+    ) -> None:
+        self.token_numbers.append(number)
+
+    def revoke_token(self, number: int, actor: str) -> None:
+        if number not in self.token_numbers:
+            raise NotFound(f"token {number} of '{self.username}'")
+        self._revoke_token(number=number, actor=actor)
+
+    @event("TokenRevoked")
+    def _revoke_token(self, number: int, actor: str) -> None:
+        self.token_numbers.remove(number)

@@ -6,7 +6,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ValidationFailed
 from domain.ids import version_id
-from domain.rules import PRIVACY_LEVELS, require_choice, require_version_slug
+from domain.rules import PRIVACY_LEVELS, VERSION_SLUG, require_choice, require_version_slug
 
 VERSION_TYPES = ("branch", "tag", "external", "unknown")
 
@@ -19,7 +19,7 @@ class Version(Aggregate):
     @event("VersionCreated")
     def __init__(
         self, *, project_id: UUID, project_slug: str, number: int, slug: str, verbose_name: str,
-        identifier: str, type: str, active: bool, actor: str,
+        identifier: str, type: str, active: bool, actor: str, alias_of: str | None = None,
     ):
         self.project_id = project_id
         self.project_slug = project_slug
@@ -31,12 +31,16 @@ class Version(Aggregate):
         self.active = active
         self.hidden = False
         self.privacy_level = "public"
+        # The slug of the version this one stands for: `stable` points at the newest release,
+        # `latest` at the default branch's version (set by the version sync; None for the rest).
+        self.alias_of = alias_of
 
     @classmethod
-    def create(cls, **kwargs):
+    def create(cls, *, alias_of: str | None = None, **kwargs):
         require_version_slug(kwargs["slug"])
         require_choice("Version", "type", kwargs["type"], VERSION_TYPES)
-        return cls(**kwargs)
+        _require_alias(kwargs["slug"], alias_of)
+        return cls(alias_of=alias_of, **kwargs)  # the library requires every keyword of __init__
 
     def activate(self, actor: str) -> None:
         if not self.active:
@@ -49,9 +53,11 @@ class Version(Aggregate):
             self._deactivate(actor=actor)
 
     def update(self, actor: str, changes: dict) -> dict:
-        """Change `hidden`, `privacy_level` or `identifier`; returns the effective changes."""
+        """Change `hidden`, `privacy_level`, `identifier` or `alias_of`; returns the effective changes."""
         if "privacy_level" in changes:
             require_choice("Version", "privacy_level", changes["privacy_level"], PRIVACY_LEVELS)
+        if "alias_of" in changes:
+            _require_alias(self.slug, changes["alias_of"])
         effective = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if effective:
             self._update(changes=effective, actor=actor)
@@ -69,3 +75,12 @@ class Version(Aggregate):
     def _update(self, changes: dict, actor: str) -> None:
         for field, value in changes.items():
             setattr(self, field, value)
+
+
+def _require_alias(slug: str, alias_of: str | None) -> None:
+    if alias_of is None:
+        return
+    if not isinstance(alias_of, str) or not VERSION_SLUG.match(alias_of):
+        raise ValidationFailed("Version", "alias_of", "invalid", "an alias names another version by its slug")
+    if alias_of == slug:
+        raise ValidationFailed("Version", "alias_of", "invalid", "a version cannot be an alias of itself")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 PROJECT_FILTERS = ("language", "programming_language", "privacy_level")
 
@@ -34,10 +35,15 @@ def _version(row: dict) -> dict:
 
 
 def _build(row: dict) -> dict:
-    return {**row, "success": _bool(row["success"])}
+    return {**row, "success": _bool(row["success"]), "config": json.loads(row["config"]) if row["config"] else None}
 
 
-BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_hash, builder, created, finished"
+def _like_contains(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its own '%', '_' and '\\' taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_hash, builder, config, created, finished"
 LAST_BUILD_COLUMNS = ", ".join(f"lb.{c} AS lb_{c}" for c in BUILD_COLUMNS.split(", "))
 VERSION_SELECT = (
     f"SELECT v.*, p.language, p.repository_url, {LAST_BUILD_COLUMNS} FROM versions v"
@@ -46,14 +52,53 @@ VERSION_SELECT = (
 )
 
 
+def _with_aliases(tx, versions: list[dict], public_only: bool) -> list[dict]:
+    """Sets each version's `aliases`: the active version it stands for (`stable` → the newest
+    release), as a one-item list, or an empty one. One query for the whole list."""
+    wanted = {(v["project_id"], v["alias_of"]) for v in versions if v["alias_of"]}
+    found: dict[tuple[str, str], dict] = {}
+    if wanted:
+        projects, slugs = sorted({p for p, _ in wanted}), sorted({s for _, s in wanted})
+        sql = (
+            f"{VERSION_SELECT} WHERE v.project_id IN ({', '.join('?' * len(projects))})"
+            f" AND v.slug IN ({', '.join('?' * len(slugs))}) AND v.active = ?"
+        )
+        if public_only:
+            sql += " AND v.privacy_level = 'public'"
+        for row in tx.execute(sql, [*projects, *slugs, True]).fetchall():
+            found[(row["project_id"], row["slug"])] = _version(row)
+    for version in versions:
+        alias = found.get((version["project_id"], version["alias_of"]))
+        version["aliases"] = [alias] if alias else []
+    return versions
+
+
+def attach_active_versions(tx, projects: list[dict], public_only: bool) -> list[dict]:
+    """Sets each project's `active_versions`, with one query for the whole list."""
+    by_id = {p["aggregate_id"]: p for p in projects}
+    for project in projects:
+        project["active_versions"] = []
+    if by_id:
+        sql = f"{VERSION_SELECT} WHERE v.project_id IN ({', '.join('?' * len(by_id))}) AND v.active = ?"
+        if public_only:
+            sql += " AND v.privacy_level = 'public'"
+        versions = tx.execute(f"{sql} ORDER BY v.created, v.id", [*by_id, True]).fetchall()
+        for version in _with_aliases(tx, [_version(row) for row in versions], public_only=public_only):
+            by_id[version["project_id"]]["active_versions"].append(version)
+    return projects
+
+
+def _stored_time(moment: datetime) -> str:
+    """A datetime as the read model stores times (ISO-8601 in UTC), so that they compare as text;
+    a naive one is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
 class ReadModel:
     def __init__(self, store):
         self.store = store
-
-    # -- users -------------------------------------------------------------------------------
-    def username_for_token(self, token_hash: str) -> str | None:
-        row = self.store.fetchone("SELECT username FROM tokens WHERE token_hash = ?", (token_hash,))
-        return row["username"] if row else None
 
     # -- projects ----------------------------------------------------------------------------
     def project(self, slug: str, viewer: str | None) -> dict | None:
@@ -73,30 +118,32 @@ class ReadModel:
             project["active_versions"] = self.active_versions(project, viewer)
         return project
 
-    def projects_of(self, username: str, filters: dict, limit: int, offset: int) -> Page:
+    def projects_of(self, username: str, filters: dict, limit: int, offset: int, slugs: list[str] | None = None) -> Page:
+        """`slugs`: only these (a project-limited token's projects); None: all of the user's."""
         where = ["m.username = ?"]
         params: list = [username]
+        if slugs is not None:
+            where.append(f"p.slug IN ({', '.join('?' * len(slugs))})")
+            params.extend(slugs)
         for column in PROJECT_FILTERS:
             if filters.get(column) is not None:
                 where.append(f"p.{column} = ?")
                 params.append(filters[column])
+        for column in ("name", "slug"):  # contains, case-insensitive
+            if filters.get(column):
+                where.append(f"LOWER(p.{column}) LIKE ? ESCAPE '\\'")
+                params.append(_like_contains(filters[column].lower()))
+        for key, operator in (("created__gte", ">="), ("created__lte", "<=")):
+            if filters.get(key) is not None:
+                where.append(f"p.created {operator} ?")
+                params.append(_stored_time(filters[key]))
         base = f"FROM projects p JOIN project_maintainers m ON m.project_id = p.aggregate_id WHERE {' AND '.join(where)}"
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {base}", params).fetchone()["n"]
             rows = tx.execute(f"SELECT p.* {base} ORDER BY p.created DESC, p.id DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
             projects = [_project(r) for r in rows]
-            by_id = {p["aggregate_id"]: p for p in projects}
-            for project in projects:
-                project["active_versions"] = []
-            if by_id:
-                # The caller maintains every listed project, so all their active versions are visible.
-                marks = ", ".join("?" * len(by_id))
-                versions = tx.execute(
-                    f"{VERSION_SELECT} WHERE v.project_id IN ({marks}) AND v.active = ? ORDER BY v.created, v.id",
-                    [*by_id, True],
-                ).fetchall()
-                for row in versions:
-                    by_id[row["project_id"]]["active_versions"].append(_version(row))
+            # The caller maintains every listed project, so all their active versions are visible.
+            attach_active_versions(tx, projects, public_only=False)
         return Page(count, projects)
 
     # -- versions ----------------------------------------------------------------------------
@@ -109,21 +156,25 @@ class ReadModel:
         hidden_sql, hidden_params = self._version_visibility(project, viewer)
         where = "v.project_slug = ?" + hidden_sql
         params: list = [project["slug"], *hidden_params]
-        for column in ("active", "built"):
+        for column in ("active", "built", "type"):
             if filters.get(column) is not None:
                 where += f" AND v.{column} = ?"
                 params.append(filters[column])
+        if filters.get("slug"):  # contains, as Read the Docs filters it; slugs are lower-case
+            where += " AND v.slug LIKE ? ESCAPE '\\'"
+            params.append(_like_contains(filters["slug"].lower()))
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n FROM versions v WHERE {where}", params).fetchone()["n"]
             rows = tx.execute(f"{VERSION_SELECT} WHERE {where} ORDER BY v.created, v.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-        return Page(count, [_version(r) for r in rows])
+            return Page(count, _with_aliases(tx, [_version(r) for r in rows], public_only=bool(hidden_params)))
 
     def version(self, project: dict, viewer: str | None, slug: str) -> dict | None:
         hidden_sql, hidden_params = self._version_visibility(project, viewer)
-        row = self.store.fetchone(
-            f"{VERSION_SELECT} WHERE v.project_slug = ? AND v.slug = ?{hidden_sql}", (project["slug"], slug, *hidden_params)
-        )
-        return _version(row) if row else None
+        with self.store.reading() as tx:
+            row = tx.execute(
+                f"{VERSION_SELECT} WHERE v.project_slug = ? AND v.slug = ?{hidden_sql}", (project["slug"], slug, *hidden_params)
+            ).fetchone()
+            return _with_aliases(tx, [_version(row)], public_only=bool(hidden_params))[0] if row else None
 
     def active_versions(self, project: dict, viewer: str | None) -> list[dict]:
         return self.versions(project, viewer, {"active": True}, limit=1000, offset=0).results
@@ -148,6 +199,10 @@ class ReadModel:
             params.append(filters["commit"])
         if filters.get("running") is not None:
             where += " AND state <> 'finished'" if filters["running"] else " AND state = 'finished'"
+        for column in ("success", "state"):
+            if filters.get(column) is not None:
+                where += f" AND {column} = ?"
+                params.append(filters[column])
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n FROM builds WHERE {where}", params).fetchone()["n"]
             rows = tx.execute(

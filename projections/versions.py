@@ -1,6 +1,7 @@
 """Read model of versions, with what builds tell about them (last build, built)."""
 
 from domain.build import Build
+from domain.project import Project
 from domain.version import Version
 from projections.projection import Projection, handles, timestamp
 
@@ -13,12 +14,13 @@ class VersionsProjection(Projection):
     def created(self, tx, e):
         tx.execute(
             "INSERT INTO versions (aggregate_id, id, project_id, project_slug, slug, verbose_name,"
-            " identifier, type, active, built, hidden, privacy_level, created, modified)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " identifier, type, active, built, hidden, privacy_level, alias_of, created, modified, aggregate_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(e.originator_id), e.number, str(e.project_id), e.project_slug, e.slug,
                 e.verbose_name, e.identifier, e.type, e.active, False, False, "public",
-                timestamp(e), timestamp(e),
+                getattr(e, "alias_of", None),  # events recorded before aliases existed have none
+                timestamp(e), timestamp(e), e.originator_version,
             ),
         )
 
@@ -32,7 +34,7 @@ class VersionsProjection(Projection):
 
     @handles(Version.VersionUpdated)
     def updated(self, tx, e):
-        self._set(tx, e, {k: v for k, v in e.changes.items() if k in ("hidden", "privacy_level", "identifier")})
+        self._set(tx, e, {k: v for k, v in e.changes.items() if k in ("hidden", "privacy_level", "identifier", "alias_of")})
 
     @handles(Build.BuildTriggered)
     def build_triggered(self, tx, e):
@@ -51,9 +53,19 @@ class VersionsProjection(Projection):
                 (True, str(e.originator_id)),
             )
 
+    @handles(Project.ProjectDeleted)
+    def project_deleted(self, tx, e):
+        project_id = str(e.originator_id)
+        tx.execute(
+            "DELETE FROM version_builds WHERE version_aggregate_id IN (SELECT aggregate_id FROM versions WHERE project_id = ?)",
+            (project_id,),
+        )
+        tx.execute("DELETE FROM versions WHERE project_id = ?", (project_id,))
+
     @staticmethod
     def _set(tx, e, values: dict) -> None:
-        values = {**values, "modified": timestamp(e)}
+        """For Version events only: a Build event must not move the version's aggregate_version (ETag)."""
+        values = {**values, "modified": timestamp(e), "aggregate_version": e.originator_version}
         assignments = ", ".join(f"{column} = ?" for column in values)
         tx.execute(f"UPDATE versions SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
 

@@ -1,11 +1,15 @@
 """Project resource: output shape (seed 002), import and update inputs, list filters."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from datetime import timezone
 
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_dump, validate
+
+from api.context import current_user
+from api.expand import Expand, ExpandArgs, expanded
 from api.links import absolute, docs_url, project_path
 from api.pagination import PageArgs, page_schema
 from api.schemas.common import CodeNameSchema, Timestamp
-from api.schemas.versions import VersionSchema
+from api.schemas.versions import ActiveVersionSchema
 from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
 
 NO_SPACES = validate.Regexp(r"^\S+$", error="must not contain spaces or control characters")
@@ -19,6 +23,9 @@ class RepositorySchema(Schema):
 class ProjectUrlsSchema(Schema):
     documentation = fields.String()
     home = fields.String(allow_none=True)
+    builds = fields.String()
+    versions = fields.String()
+    downloads = fields.String()
 
 
 class UserSchema(Schema):
@@ -33,6 +40,14 @@ class ProjectLinksSchema(Schema):
     superproject = fields.String()
     redirects = fields.String()
     translations = fields.String()
+    environmentvariables = fields.String()
+    notifications = fields.String()
+    sync_versions = fields.String()
+    maintainers = fields.String()
+
+
+class PermissionsSchema(Schema):
+    admin = fields.Boolean(metadata={"description": "the caller maintains the project"})
 
 
 class ProjectSchema(Schema):
@@ -49,12 +64,14 @@ class ProjectSchema(Schema):
     default_branch = fields.String(allow_none=True)
     privacy_level = fields.String()
     single_version = fields.Boolean()
-    subproject_of = fields.String(allow_none=True)
-    translation_of = fields.String(allow_none=True)
+    versioning_scheme = fields.String()
+    subproject_of = fields.String(allow_none=True, metadata={"description": "the parent project's slug"})
+    translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug"})
     urls = fields.Nested(ProjectUrlsSchema)
     tags = fields.List(fields.String())
     users = fields.List(fields.Nested(UserSchema))
-    active_versions = fields.Dict(keys=fields.String(), values=fields.Nested(VersionSchema))
+    active_versions = fields.Dict(keys=fields.String(), values=fields.Nested(ActiveVersionSchema))
+    permissions = fields.Nested(PermissionsSchema, metadata={"description": "only with expand=permissions"})
     links = fields.Nested(ProjectLinksSchema, data_key="_links")
 
     @pre_dump
@@ -72,13 +89,18 @@ class ProjectSchema(Schema):
             "urls": {
                 "documentation": docs_url(slug, project["language"], project["default_version"]),
                 "home": project["homepage"],
+                # The dashboard's pages, on the host that serves the API (as readthedocs.org does).
+                **{page: absolute(f"/projects/{slug}/{page}/") for page in ("builds", "versions", "downloads")},
             },
             "users": [{"username": username} for username in project["users"]],
             "active_versions": {version["slug"]: version for version in project.get("active_versions", [])},
+            **({"permissions": {"admin": current_user() in project["users"]}} if expanded("permissions") else {}),
             "links": {
                 "_self": absolute(path),
                 **{name: absolute(f"{path}{name}/") for name in
-                   ("versions", "builds", "subprojects", "superproject", "redirects", "translations")},
+                   ("versions", "builds", "subprojects", "superproject", "redirects", "translations",
+                    "environmentvariables", "notifications", "maintainers")},
+                "sync_versions": absolute(f"{path}sync-versions/"),
             },
         }
 
@@ -86,10 +108,32 @@ class ProjectSchema(Schema):
 ProjectPageSchema = page_schema(ProjectSchema)
 
 
-class ProjectListArgs(PageArgs):
+class ProjectExpandArgs(ExpandArgs):
+    # `active_versions` is shown without asking (seed 002's example); expand reaches deeper.
+    expand = Expand("active_versions", "active_versions.last_build", "active_versions.last_build.config", "permissions")
+
+
+class UtcDateTime(fields.DateTime):
+    """An ISO-8601 time, answered in UTC; one without an offset is taken as UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError("Not a valid datetime.") from None
+
+
+class ProjectListArgs(PageArgs, ProjectExpandArgs):
     language = fields.String()
     programming_language = fields.String()
     privacy_level = fields.String()
+    name = fields.String(metadata={"description": "the name contains this (case-insensitive)"})
+    slug = fields.String(metadata={"description": "the slug contains this (case-insensitive)"})
+    created__gte = UtcDateTime(metadata={"description": "created at or after (ISO-8601)"})
+    created__lte = UtcDateTime(metadata={"description": "created at or before (ISO-8601)"})
 
 
 class ProjectCreateSchema(Schema):
@@ -104,7 +148,9 @@ class ProjectCreateSchema(Schema):
     privacy_level = fields.String(load_default="public")
     default_branch = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255))
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
-    single_version = fields.Boolean(load_default=False)
+    # Either spelling of single-version; the other follows (default: multiple versions, with translations).
+    single_version = fields.Boolean()
+    versioning_scheme = fields.String()
 
 
 class ProjectUpdateSchema(Schema):
@@ -121,4 +167,6 @@ class ProjectUpdateSchema(Schema):
     default_branch = fields.String(allow_none=True, validate=validate.Length(max=255))
     analytics_code = fields.String(allow_none=True, validate=validate.Length(max=50))
     single_version = fields.Boolean()
+    versioning_scheme = fields.String()
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+    translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug; null: none"})

@@ -1,10 +1,14 @@
-"""Version resource: output shape (seed 002) and the PATCH input."""
+"""Version resource: output shape (seed 002), list filters, the PATCH input."""
 
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.links import absolute, docs_url, project_path, version_path
+from api.expand import Expand, ExpandArgs, expanded
+from api.links import absolute, docs_url, downloads, project_path, version_path
 from api.pagination import PageArgs, page_schema
 from api.schemas.builds import BuildSchema
+from domain.version import VERSION_TYPES
+
+STABLE = "stable"
 
 
 class VersionUrlsSchema(Schema):
@@ -24,7 +28,14 @@ def vcs_url(repository_url: str, identifier: str) -> str:
     return repository_url
 
 
+class VersionLastBuildSchema(BuildSchema):
+    expand_prefix = "last_build."
+
+
 class VersionSchema(Schema):
+    expand_prefix = ""  # where this object sits in `?expand=` paths
+    last_build_by_default = True  # seed 002's version details show it without expand
+
     id = fields.Integer()
     slug = fields.String()
     verbose_name = fields.String()
@@ -35,7 +46,11 @@ class VersionSchema(Schema):
     hidden = fields.Boolean()
     privacy_level = fields.String()
     type = fields.String()
-    last_build = fields.Nested(BuildSchema, allow_none=True)
+    aliases = fields.List(
+        fields.Nested(lambda: VersionSchema(exclude=("aliases", "last_build"))),
+        metadata={"description": "the active version this one stands for (stable: the newest release); else empty"},
+    )
+    last_build = fields.Nested(VersionLastBuildSchema, allow_none=True)
     downloads = fields.Dict(keys=fields.String(), values=fields.String())
     urls = fields.Nested(VersionUrlsSchema)
     links = fields.Nested(VersionLinksSchema, data_key="_links")
@@ -44,10 +59,10 @@ class VersionSchema(Schema):
     def shape(self, version: dict, **kwargs) -> dict:
         project = version["project_slug"]
         path = version_path(project, version["slug"])
-        return {
+        shaped = {
             **version,
-            "ref": None,  # only `stable` points at another version, and docsplane has no `stable` yet
-            "downloads": {},  # only HTML is built; PDF/ePub/zip downloads are not produced
+            "ref": version.get("alias_of") if version["slug"] == STABLE else None,  # seed 002: stable's only
+            "downloads": downloads(project, version["slug"]),
             "urls": {
                 "documentation": docs_url(project, version.get("language", "en"), version["slug"]),
                 "vcs": vcs_url(version.get("repository_url") or "", version["identifier"]),  # NULL while the projects read model lags
@@ -58,14 +73,35 @@ class VersionSchema(Schema):
                 "project": absolute(project_path(project)),
             },
         }
+        if not (self.last_build_by_default or expanded(self.expand_prefix + "last_build")):
+            shaped.pop("last_build", None)
+        return shaped
+
+
+class ActiveVersionLastBuildSchema(BuildSchema):
+    expand_prefix = "active_versions.last_build."
+
+
+class ActiveVersionSchema(VersionSchema):
+    """A project's active versions: their last build only with expand=active_versions.last_build."""
+
+    expand_prefix = "active_versions."
+    last_build_by_default = False
+    last_build = fields.Nested(ActiveVersionLastBuildSchema, allow_none=True)
 
 
 VersionPageSchema = page_schema(VersionSchema)
 
 
-class VersionListArgs(PageArgs):
+class VersionExpandArgs(ExpandArgs):
+    expand = Expand("last_build", "last_build.config")
+
+
+class VersionListArgs(PageArgs, VersionExpandArgs):
     active = fields.Boolean()
     built = fields.Boolean()
+    type = fields.String(validate=validate.OneOf(VERSION_TYPES))
+    slug = fields.String(validate=validate.Length(max=255), metadata={"description": "versions whose slug contains this"})
 
 
 class VersionUpdateSchema(Schema):

@@ -8,7 +8,7 @@ from api.blueprint import Blueprint
 from api.context import current_user, services
 from api.links import absolute, build_path
 from api.pagination import envelope, limit_of
-from api.schemas.builds import BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
+from api.schemas.builds import BuildExpandArgs, BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
 from api.schemas.projects import ProjectSchema
 from api.schemas.versions import VersionSchema
 from api.views.projects import visible_project
@@ -27,6 +27,11 @@ class BuildTriggeredSchema(Schema):
 def outsider(project: dict) -> bool:
     """Non-maintainers see only builds of public versions."""
     return current_user() not in project["users"]
+
+
+def visible_build(project_slug: str, build_id: int) -> dict:
+    project = visible_project(project_slug)
+    return services().read_model.build(project_slug, build_id, public_versions_only=outsider(project)) or abort(404)
 
 
 def trigger(project_slug: str, version_slug: str | None, version_in_body: bool = False):
@@ -61,8 +66,9 @@ class ProjectBuilds(MethodView):
 
 @blp.route("/builds/latest/")
 class LatestBuild(MethodView):
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/expand.py)
     @blp.response(200, BuildSchema)
-    def get(self, project_slug):
+    def get(self, args, project_slug):
         """The project's most recent build."""
         project = visible_project(project_slug)
         return services().read_model.latest_build(project_slug, public_versions_only=outsider(project)) or abort(404)
@@ -70,11 +76,11 @@ class LatestBuild(MethodView):
 
 @blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
 class BuildDetail(MethodView):
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/expand.py)
     @blp.response(200, BuildSchema)
-    def get(self, project_slug, build_id):
+    def get(self, args, project_slug, build_id):
         """A build's details."""
-        project = visible_project(project_slug)
-        return services().read_model.build(project_slug, build_id, public_versions_only=outsider(project)) or abort(404)
+        return visible_build(project_slug, build_id)
 
 
 @blp.route("/versions/<version_slug>/builds/")

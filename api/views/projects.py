@@ -1,13 +1,15 @@
-"""Projects: list the caller's, import, detail, update."""
+"""Projects: list the caller's, import, detail, update, delete."""
 
 from flask import abort
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
+from api.etag import if_match, tagged
 from api.links import absolute, project_path
 from api.pagination import envelope, limit_of
-from api.schemas.projects import ProjectCreateSchema, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
+from api.schemas.projects import ProjectCreateSchema, ProjectExpandArgs, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
+from api.scopes import token_projects
 from api.writes import accepted, visible
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
@@ -20,13 +22,21 @@ def visible_project(slug: str) -> dict:
     return project
 
 
+def visible_project_row(slug: str) -> dict:
+    """The project without its versions: what the routes nested under it need."""
+    project = services().read_model.project(slug, current_user())
+    if project is None:
+        abort(404)
+    return project
+
+
 @blp.route("/")
 class ProjectList(MethodView):
     @blp.arguments(ProjectListArgs, location="query")
     @blp.response(200, ProjectPageSchema)
     def get(self, args):
         """The projects the caller maintains."""
-        page = services().read_model.projects_of(current_user(), args, limit_of(args), args["offset"])
+        page = services().read_model.projects_of(current_user(), args, limit_of(args), args["offset"], token_projects())
         return envelope(page, args)
 
     @blp.arguments(ProjectCreateSchema)
@@ -42,16 +52,28 @@ class ProjectList(MethodView):
 
 @blp.route("/<project_slug>/")
 class ProjectDetail(MethodView):
+    @blp.arguments(ProjectExpandArgs, location="query")  # read by the schemas (api/expand.py)
     @blp.response(200, ProjectSchema)
-    def get(self, project_slug):
+    def get(self, args, project_slug):
         """A project's details."""
-        return visible_project(project_slug)
+        return tagged(visible_project(project_slug))
 
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(204)
     def patch(self, body, project_slug):
-        """Update a project's settings (maintainers only)."""
-        written = services().projects.update_project(current_user(), project_slug, body)
+        """Update a project's settings (maintainers only); with If-Match, only if it still has that ETag."""
+        expected = if_match(lambda: visible_project(project_slug))
+        written = services().projects.update_project(current_user(), project_slug, body, expected_version=expected)
+        if not visible(written):
+            return accepted(absolute(project_path(project_slug)))
+        return None
+
+    @blp.response(204)
+    def delete(self, project_slug):
+        """Delete a project (maintainers only), unlinking its subprojects and translations; its
+        slug may be imported again."""
+        expected = if_match(lambda: visible_project(project_slug))
+        written = services().projects.delete_project(current_user(), project_slug, expected_version=expected)
         if not visible(written):
             return accepted(absolute(project_path(project_slug)))
         return None

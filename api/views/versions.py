@@ -1,13 +1,17 @@
-"""Versions: list, detail, update. The seeds spell the path both `versions/` and `version/`."""
+"""Versions: list, detail, update, and asking for a sync with the repository. The seeds spell the
+path both `versions/` and `version/`."""
 
 from flask import abort
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.links import absolute, version_path
+from api.etag import if_match, tagged
+from api.links import absolute, project_path, version_path
 from api.pagination import envelope, limit_of
-from api.schemas.versions import VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema
+from api.schemas.versions import (
+    VersionExpandArgs, VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema,
+)
 from api.views.projects import visible_project
 from api.writes import accepted, visible
 
@@ -34,16 +38,31 @@ class VersionList(MethodView):
 @blp.route("/versions/<version_slug>/")
 @blp.route("/version/<version_slug>/", endpoint="VersionDetailSingular")
 class VersionDetail(MethodView):
+    @blp.arguments(VersionExpandArgs, location="query")  # read by the schemas (api/expand.py)
     @blp.response(200, VersionSchema)
-    def get(self, project_slug, version_slug):
+    def get(self, args, project_slug, version_slug):
         """A version's details."""
-        return visible_version(visible_project(project_slug), version_slug)
+        return tagged(visible_version(visible_project(project_slug), version_slug))
 
     @blp.arguments(VersionUpdateSchema)
     @blp.response(204)
     def patch(self, body, project_slug, version_slug):
-        """Activate, deactivate, hide or change the privacy of a version (maintainers only)."""
-        written = services().versions.update_version(current_user(), project_slug, version_slug, body)
+        """Activate, deactivate, hide or change the privacy of a version (maintainers only); with
+        If-Match, only if it still has that ETag."""
+        expected = if_match(lambda: visible_version(visible_project(project_slug), version_slug))
+        written = services().versions.update_version(
+            current_user(), project_slug, version_slug, body, expected_version=expected
+        )
         if not visible(written):
             return accepted(absolute(version_path(project_slug, version_slug)))
         return None
+
+
+@blp.route("/sync-versions/")
+class SyncVersions(MethodView):
+    @blp.response(202)
+    def post(self, project_slug):
+        """Ask for the project's branches and tags to be read again (maintainers only); a build
+        worker creates, updates and removes versions, so the answer is 202 with the list to poll."""
+        services().versions.request_version_sync(current_user(), project_slug)
+        return accepted(absolute(project_path(project_slug) + "versions/"))

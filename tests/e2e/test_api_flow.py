@@ -8,9 +8,12 @@ from e2e_support import SEED_PROJECT, SEED_PROJECT_PATCH, assert_error, assert_j
 PROJECT_FIELDS = {
     "id", "name", "slug", "created", "modified", "language", "programming_language", "repository",
     "default_version", "default_branch", "subproject_of", "translation_of", "urls", "tags", "users",
-    "active_versions", "_links",
+    "active_versions", "_links", "homepage", "privacy_level", "single_version", "versioning_scheme",
 }
-PROJECT_LINKS = {"_self", "versions", "builds", "subprojects", "superproject", "redirects", "translations"}
+PROJECT_LINKS = {
+    "_self", "versions", "builds", "subprojects", "superproject", "redirects", "translations",
+    "environmentvariables", "notifications", "maintainers", "sync_versions",
+}
 VERSION_FIELDS = {
     "id", "slug", "verbose_name", "identifier", "ref", "built", "active", "type", "last_build",
     "downloads", "urls", "_links",
@@ -57,16 +60,19 @@ def test_import_answers_the_seed_project_detail_and_is_readable_at_once(live_ser
     assert created["default_version"] == "latest"
     assert created["default_branch"] is None
     assert created["subproject_of"] is None and created["translation_of"] is None
-    assert set(created["urls"]) == {"documentation", "home"}
+    assert set(created["urls"]) == {"documentation", "home", "builds", "versions", "downloads"}
     assert created["urls"]["home"] == "http://template.readthedocs.io/"
+    for page in ("builds", "versions", "downloads"):
+        assert created["urls"][page] == f"{live_server.url}/projects/test-project/{page}/"
     assert created["tags"] == []
     assert created["users"] == [{"username": "alice"}]
     assert list(created["active_versions"]) == ["latest"]
     assert VERSION_FIELDS <= set(created["active_versions"]["latest"])
     assert set(created["_links"]) == PROJECT_LINKS
     assert created["_links"]["_self"] == self_url
-    for name in PROJECT_LINKS - {"_self"}:
+    for name in PROJECT_LINKS - {"_self", "sync_versions"}:
         assert created["_links"][name] == f"{self_url}{name}/"
+    assert created["_links"]["sync_versions"] == f"{self_url}sync-versions/"
     for stamp in ("created", "modified"):
         assert created[stamp].endswith("+00:00") and "T" in created[stamp]
 

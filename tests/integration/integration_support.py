@@ -10,11 +10,17 @@ PRIMARY_KEYS = {
     "projection_positions": "name",
     "projects": "aggregate_id",
     "project_maintainers": "username, project_id",
+    "subprojects": "parent_id, alias",
     "versions": "aggregate_id",
     "version_builds": "build_aggregate_id",
     "builds": "id",
+    "build_commands": "id",
     "users": "aggregate_id",
     "tokens": "token_hash",
+    "redirects": "id",
+    "environment_variables": "id",
+    "webhooks": "id",
+    "email_hooks": "id",
 }
 
 
@@ -86,6 +92,8 @@ def populate(container, users=("alice",)) -> dict:
     b2 = c.builds.trigger_build("alice", "alpha-docs").value
     b3 = c.builds.trigger_build("alice", "beta-docs", "latest").value
     c.builds.change_build_state("worker", b1, "cloning", commit="c0ffee")
+    c.builds.configure_build("worker", b1, {"version": 2, "formats": ["pdf"]})
+    c.builds.record_command("worker", b1, "git clone --depth 1", "Cloning into 'alpha'...", 0)
     c.builds.change_build_state("worker", b1, "building")
     c.builds.finish_build("worker", b1, True, builder="builder-1")
     c.builds.change_build_state("worker", b2, "installing", commit="bad1dea")

@@ -47,14 +47,14 @@ def test_hash_token_is_sha256_hex():
 def test_user_records_only_token_hashes():
     token = "0123456789abcdef0123456789abcdef01234567"
     user = User(username="alice", actor="system:cli")
-    user.issue_token(hash_token(token), "system:cli")
-    user.issue_token(hash_token("another"), "alice")
+    user.issue_token(token_hash=hash_token(token), number=1, hint=token[-4:], actor="system:cli")
+    user.issue_token(token_hash=hash_token("another"), number=2, hint="ther", actor="alice")
     events = user.collect_events()
     assert [type(e).__name__ for e in events] == ["UserCreated", "TokenIssued", "TokenIssued"]
     assert all(e.timestamp is not None for e in events)
     assert [e.actor for e in events] == ["system:cli", "system:cli", "alice"]
     assert events[1].token_hash == hash_token(token)
     assert user.id == user_id("alice")
-    assert user.token_hashes == [hash_token(token), hash_token("another")]
+    assert user.token_numbers == [1, 2]
     for event in events:
         assert token not in repr(vars(event))

@@ -1,0 +1,87 @@
+"""The browsable API (design doc, seed 000): a browser GETting any route gets the JSON answer as an
+HTML page whose URLs into the API are links to follow, with a form that keeps an API token in a
+cookie. API clients (Accept: application/json, */*, or none) get the JSON unchanged."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from html import escape
+from http import HTTPStatus
+
+from flask import render_template_string, request
+from markupsafe import Markup
+
+from api.browsable_page import PAGE
+
+TOKEN_COOKIE = "docsplane_token"  # read by api/auth.py, for GET and HEAD only
+PAGE_METHODS = ("GET", "HEAD")
+CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+       "form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def register(app) -> None:
+    # First in the list so it runs last (Flask runs after_request functions in reverse order): the
+    # page shows the final JSON and headers, whatever other after_request steps add.
+    app.after_request_funcs.setdefault(None, []).insert(0, render)
+
+
+def wants_html() -> bool:
+    """A browser navigating: text/html preferred to JSON (`*/*` alone means JSON)."""
+    if request.method not in PAGE_METHODS:
+        return False
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def render(response):
+    """after_request: the JSON answer (errors included) as a page, for browsers."""
+    if request.method in PAGE_METHODS:
+        response.vary.update(("Accept", "Cookie"))  # both choose what a GET answers
+    if not wants_html() or response.mimetype != "application/json" or request.blueprint == "api-docs":
+        return response
+    raw = response.get_data()
+    if not raw:
+        return response
+    headers = [(name, value) for name, value in response.headers.items() if name != "Content-Length"]
+    nonce = secrets.token_urlsafe(16)
+    response.set_data(render_template_string(
+        PAGE,
+        nonce=nonce,
+        cookie=TOKEN_COOKIE,
+        request_line=f"{request.method} {request.full_path.rstrip('?')}",
+        status_line=f"HTTP {response.status_code} {HTTPStatus(response.status_code).phrase}",
+        status=response.status_code,
+        headers=headers,
+        body=Markup(_json_html(json.loads(raw), api_prefix())),
+    ))
+    response.mimetype = "text/html"
+    # The page is another representation than the JSON: it must not be taken for it by a cache
+    # (no ETag), and it shows what the token may see (not stored).
+    response.headers.pop("ETag", None)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = CSP.format(nonce=nonce)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def api_prefix() -> str:
+    return request.host_url.rstrip("/") + "/api/v3/"
+
+
+def _json_html(value, prefix: str, depth: int = 0) -> str:
+    """Pretty-printed JSON, every token HTML-escaped; strings that are URLs into the API are links."""
+    inner, outer = "    " * (depth + 1), "    " * depth
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{escape(_dumps(key), quote=False)}: {_json_html(item, prefix, depth + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{outer}}}"
+    if isinstance(value, list) and value:
+        items = [inner + _json_html(item, prefix, depth + 1) for item in value]
+        return "[\n" + ",\n".join(items) + f"\n{outer}]"
+    text = escape(_dumps(value), quote=False)
+    if isinstance(value, str) and value.startswith(prefix):
+        return f'<a href="{escape(value)}">{text}</a>'
+    return text
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,27 @@
+"""Environment variable resource: output shape (seed 002, plus Read the Docs' `public`) and the
+create input. `value` is write-only: it is in the input schema and nowhere else."""
+
+from marshmallow import EXCLUDE, Schema, fields
+
+from api.links import environment_variable_path
+from api.pagination import page_schema
+from api.schemas.nested import NestedResourceSchema
+
+
+class EnvironmentVariableSchema(NestedResourceSchema):
+    name = fields.String()
+    public = fields.Boolean()
+
+    path = staticmethod(environment_variable_path)
+
+
+EnvironmentVariablePageSchema = page_schema(EnvironmentVariableSchema)
+
+
+class EnvironmentVariableCreateSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(required=True)
+    value = fields.String(required=True, load_only=True, metadata={"description": "write-only: never answered"})
+    public = fields.Boolean(load_default=False, metadata={"description": "also given to builds of pull requests"})

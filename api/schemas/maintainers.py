@@ -1,0 +1,34 @@
+"""Maintainer: a user who may change a project."""
+
+from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+
+from api.links import absolute, maintainer_path, project_path
+from api.pagination import page_schema
+
+
+class MaintainerLinksSchema(Schema):
+    _self = fields.String(data_key="_self")
+    project = fields.String()
+
+
+class MaintainerSchema(Schema):
+    username = fields.String()
+    links = fields.Nested(MaintainerLinksSchema, data_key="_links")
+
+    @pre_dump
+    def shape(self, maintainer: dict, **kwargs) -> dict:
+        project = maintainer["project_slug"]
+        return {
+            **maintainer,
+            "links": {"_self": absolute(maintainer_path(project, maintainer["username"])), "project": absolute(project_path(project))},
+        }
+
+
+MaintainerPageSchema = page_schema(MaintainerSchema)
+
+
+class MaintainerCreateSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))

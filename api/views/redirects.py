@@ -1,0 +1,70 @@
+"""Redirects of a project: list, create, detail, replace (PUT), delete. Maintainers only."""
+
+from flask import abort
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from api.context import current_user, services
+from api.etag import if_match, tagged
+from api.links import absolute, redirect_path
+from api.pagination import PageArgs, envelope, limit_of
+from api.project_access import maintained_project
+from api.schemas.redirects import RedirectBodySchema, RedirectPageSchema, RedirectSchema
+from api.writes import accepted, visible
+
+blp = Blueprint("redirects", __name__, url_prefix="/api/v3/projects/<project_slug>/redirects", description="Redirects")
+
+
+def redirect_of(project_slug: str, number: int) -> dict:
+    project = maintained_project(project_slug)
+    return services().redirect_queries.get(project["aggregate_id"], number) or abort(404)
+
+
+@blp.route("/")
+class RedirectList(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, RedirectPageSchema)
+    def get(self, args, project_slug):
+        """The project's redirects, in the order they were created."""
+        project = maintained_project(project_slug)
+        return envelope(services().redirect_queries.list(project["aggregate_id"], limit_of(args), args["offset"]), args)
+
+    @blp.arguments(RedirectBodySchema)
+    @blp.response(201, RedirectSchema)
+    def post(self, body, project_slug):
+        """Create a redirect. `prefix` needs `from_url`; `page` and `exact` need both URLs."""
+        written = services().redirects.create_redirect(current_user(), project_slug, **body)
+        location = absolute(redirect_path(project_slug, written.value))
+        if not visible(written):
+            return accepted(location)
+        return redirect_of(project_slug, written.value), 201, {"Location": location}
+
+
+@blp.route("/<int(max=9223372036854775807):redirect_id>/")  # BIGINT
+class RedirectDetail(MethodView):
+    @blp.response(200, RedirectSchema)
+    def get(self, project_slug, redirect_id):
+        """A redirect's details."""
+        return tagged(redirect_of(project_slug, redirect_id))
+
+    @blp.arguments(RedirectBodySchema)
+    @blp.response(200, RedirectSchema)
+    def put(self, body, project_slug, redirect_id):
+        """Replace the whole redirect (same rules as creating one); with If-Match, only if it still
+        has that ETag."""
+        expected = if_match(lambda: redirect_of(project_slug, redirect_id))
+        written = services().redirects.replace_redirect(
+            current_user(), project_slug, redirect_id, **body, expected_version=expected
+        )
+        if not visible(written):
+            return accepted(absolute(redirect_path(project_slug, redirect_id)))
+        return redirect_of(project_slug, redirect_id)
+
+    @blp.response(204)
+    def delete(self, project_slug, redirect_id):
+        """Delete a redirect; with If-Match, only if it still has that ETag."""
+        expected = if_match(lambda: redirect_of(project_slug, redirect_id))
+        written = services().redirects.delete_redirect(current_user(), project_slug, redirect_id, expected_version=expected)
+        if not visible(written):
+            return accepted(absolute(redirect_path(project_slug, redirect_id)))
+        return None

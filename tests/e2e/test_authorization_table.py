@@ -1,0 +1,197 @@
+"""Who may do what: every route of the API × every kind of caller → the status it answers, over real HTTP.
+
+The routes come from the application's own `url_map` (every /api/v3 rule, every method but HEAD and
+OPTIONS), so a route added without a row in TABLE fails `test_every_route_is_in_the_table`.
+
+Callers, on a public project of the maintainer (alice):
+  anonymous   no token
+  other       bob, a user who does not maintain the project (token for all his projects, write)
+  read        alice's read-only token for all her projects
+  elsewhere   alice's write token limited to another project of hers
+  maintainer  alice's token for all her projects, write
+Each route gets a project of its own (and whatever its path names); the callers are tried in this
+order, the maintainer last, so writes by the others must have changed nothing it depends on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from e2e_support import assert_json, project_body
+
+from api.app import create_app
+
+CALLERS = ("anonymous", "other", "read", "elsewhere", "maintainer")
+
+
+def statuses(anonymous=401, other=403, read=403, elsewhere=403, maintainer=200) -> dict[str, int]:
+    return dict(anonymous=anonymous, other=other, read=read, elsewhere=elsewhere, maintainer=maintainer)
+
+
+PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed, none checked
+PUBLIC_PROJECT_READ = statuses(other=200, read=200)  # anybody may read a public project's versions and builds
+MAINTAINERS_READ = statuses(read=200)  # redirects, environment variables, notifications: maintainers only
+
+
+def write(ok: int) -> dict[str, int]:
+    return statuses(maintainer=ok)
+
+
+@dataclass
+class Case:
+    expect: dict[str, int]
+    body: Callable[[str], dict] | dict | None = None  # a JSON body, or a function of the caller's name
+    arrange: Callable | None = None  # (live, world) -> None: what the route needs beyond its path
+
+
+# -- what route paths name: each maker creates the thing (as the maintainer) and returns its key ---------
+
+def _created(live, path: str, token: str, body: dict) -> dict:
+    return assert_json(live.post(path, token, json=body), 201)
+
+
+PARAMS: dict[str, Callable] = {
+    "version_slug": lambda live, w: "latest",
+    "build_id": lambda live, w: _created(live, f"/api/v3/projects/{w.slug}/builds/", w.alice, {})["build"]["id"],
+    "redirect_id": lambda live, w: _created(
+        live, f"/api/v3/projects/{w.slug}/redirects/", w.alice, {"type": "page", "from_url": "/a/", "to_url": "/b/"})["pk"],
+    "environmentvariable_id": lambda live, w: _created(
+        live, f"/api/v3/projects/{w.slug}/environmentvariables/", w.alice, {"name": "API_KEY", "value": "s3cret"})["pk"],
+    "webhook_id": lambda live, w: _created(
+        live, f"/api/v3/projects/{w.slug}/notifications/webhooks/", w.alice,
+        {"url": "https://ci.example.com/hook", "events": ["build:failed"]})["id"],
+    "hook_id": lambda live, w: _created(
+        live, f"/api/v3/projects/{w.slug}/notifications/emails/", w.alice, {"email": "docs@example.com"})["id"],
+    "token_id": lambda live, w: _created(live, "/api/v3/tokens/", w.alice, {"name": "to be revoked"})["id"],
+}
+
+P = "/api/v3/projects/<project_slug>"
+ID = "int(max=9223372036854775807)"
+WEBHOOK = {"url": "https://ci.example.com/other", "events": ["build:passed"]}
+
+TABLE: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v3/"): Case(PUBLIC),
+    ("GET", "/api/v3/openapi.json"): Case(PUBLIC),
+    # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
+    ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
+    ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller: project_body(f"Imported {caller}")),
+    ("GET", f"{P}/"): Case(PUBLIC_PROJECT_READ),
+    ("PATCH", f"{P}/"): Case(write(204), body={"name": "Renamed"}),
+    # Versions and builds.
+    ("GET", f"{P}/versions/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/versions/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("PATCH", f"{P}/versions/<version_slug>/"): Case(write(204), body={"hidden": True}),
+    ("GET", f"{P}/version/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("PATCH", f"{P}/version/<version_slug>/"): Case(write(204), body={"hidden": True}),
+    ("GET", f"{P}/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("POST", f"{P}/builds/"): Case(write(201), body={}),
+    ("GET", f"{P}/builds/latest/"): Case(PUBLIC_PROJECT_READ, arrange=lambda live, w: PARAMS["build_id"](live, w)),
+    ("GET", f"{P}/builds/<{ID}:build_id>/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/versions/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("POST", f"{P}/versions/<version_slug>/builds/"): Case(write(201), body={}),
+    ("GET", f"{P}/version/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("POST", f"{P}/version/<version_slug>/builds/"): Case(write(201), body={}),
+    # Redirects.
+    ("GET", f"{P}/redirects/"): Case(MAINTAINERS_READ),
+    ("POST", f"{P}/redirects/"): Case(write(201), body={"type": "prefix", "from_url": "/old/"}),
+    ("GET", f"{P}/redirects/<{ID}:redirect_id>/"): Case(MAINTAINERS_READ),
+    ("PUT", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(200), body={"type": "exact", "from_url": "/x", "to_url": "/y"}),
+    ("DELETE", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(204)),
+    # Environment variables.
+    ("GET", f"{P}/environmentvariables/"): Case(MAINTAINERS_READ),
+    ("POST", f"{P}/environmentvariables/"): Case(write(201), body={"name": "TOKEN", "value": "v"}),
+    ("GET", f"{P}/environmentvariables/<{ID}:environmentvariable_id>/"): Case(MAINTAINERS_READ),
+    ("DELETE", f"{P}/environmentvariables/<{ID}:environmentvariable_id>/"): Case(write(204)),
+    # Notifications.
+    ("GET", f"{P}/notifications/"): Case(MAINTAINERS_READ),
+    ("GET", f"{P}/notifications/webhooks/"): Case(MAINTAINERS_READ),
+    ("POST", f"{P}/notifications/webhooks/"): Case(write(201), body=WEBHOOK),
+    ("GET", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(MAINTAINERS_READ),
+    ("PATCH", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204), body={"events": ["build:passed"]}),
+    ("PUT", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204), body=WEBHOOK),
+    ("DELETE", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204)),
+    ("GET", f"{P}/notifications/emails/"): Case(MAINTAINERS_READ),
+    ("POST", f"{P}/notifications/emails/"): Case(write(201), body={"email": "team@example.com"}),
+    ("GET", f"{P}/notifications/emails/<{ID}:hook_id>/"): Case(MAINTAINERS_READ),
+    ("DELETE", f"{P}/notifications/emails/<{ID}:hook_id>/"): Case(write(204)),
+    # The caller's own tokens (the token in the path is alice's): managing them needs a token for all projects.
+    ("GET", "/api/v3/tokens/"): Case(statuses(other=200, read=200)),
+    ("POST", "/api/v3/tokens/"): Case(statuses(other=201, maintainer=201), body={"name": "new", "access": "read"}),
+    ("GET", f"/api/v3/tokens/<{ID}:token_id>/"): Case(statuses(other=404, read=200)),
+    ("DELETE", f"/api/v3/tokens/<{ID}:token_id>/"): Case(statuses(other=404, maintainer=204)),
+}
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v3")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_is_in_the_table(make_settings):
+    from docsplane.bootstrap import build
+
+    docsplane = build(make_settings("sqlite"))
+    try:
+        routes = api_routes(create_app(docsplane))
+    finally:
+        docsplane.close()
+    missing = sorted(routes - set(TABLE))
+    stale = sorted(set(TABLE) - routes)
+    assert not missing, "\n".join(f"add route {m} {r} to TABLE in tests/e2e/test_authorization_table.py" for m, r in missing)
+    assert not stale, "\n".join(f"no route {m} {r} any more: remove it from TABLE" for m, r in stale)
+    unknown = {name for _, rule in routes for name in re.findall(r"<(?:[^:>]+:)?(\w+)>", rule)} - set(PARAMS) - {"project_slug"}
+    assert not unknown, f"add a maker for path parameters {sorted(unknown)} to PARAMS"
+
+
+@dataclass
+class World:
+    """One route's arrangement: alice's token and the project made for the route."""
+
+    alice: str
+    slug: str
+
+
+def path_of(live, rule: str, world: World) -> str:
+    def value(match):
+        name = match.group(1)
+        return world.slug if name == "project_slug" else str(PARAMS[name](live, world))
+
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
+
+
+def test_every_route_answers_each_caller_as_the_table_says(live_server):
+    live = live_server
+    alice, bob = live.token("alice"), live.token("bob")
+    assert_json(live.post("/api/v3/projects/", alice, json=project_body("Elsewhere")), 201)
+    tokens = {
+        "anonymous": None,
+        "other": bob,
+        "read": assert_json(live.post("/api/v3/tokens/", alice, json={"access": "read"}), 201)["token"],
+        "elsewhere": assert_json(live.post("/api/v3/tokens/", alice, json={"projects": ["elsewhere"]}), 201)["token"],
+        "maintainer": alice,
+    }
+    routes = api_routes(create_app(live.docsplane)) & set(TABLE)  # the other test reports what is missing
+    mismatches = []
+    for n, (method, rule) in enumerate(sorted(routes, key=lambda r: (r[1], r[0]))):
+        case = TABLE[(method, rule)]
+        slug = assert_json(live.post("/api/v3/projects/", alice, json=project_body(f"Route {n}")), 201)["slug"]
+        world = World(alice, slug)
+        path = path_of(live, rule, world)
+        if case.arrange:
+            case.arrange(live, world)
+        for caller in CALLERS:
+            body = case.body(caller) if callable(case.body) else case.body
+            response = live.request(method, path, tokens[caller], json=body)
+            if response.status_code != case.expect[caller]:
+                mismatches.append(
+                    f"{method} {rule} as {caller}: expected {case.expect[caller]}, got {response.status_code} {response.text[:200]}"
+                )
+            elif response.status_code >= 400:
+                assert_json(response, response.status_code)
+    assert not mismatches, f"{len(mismatches)} answers differ from the table:\n" + "\n".join(mismatches)

@@ -1,0 +1,208 @@
+"""Redirects over real HTTP (seed 002, "Redirects"): every route, the per-type rules, PUT
+replacing the whole redirect, and who may see and change them."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_support import assert_error, assert_json, project_body
+
+BASE = "/api/v3/projects/test-project/redirects/"
+FIELDS = {"pk", "created", "modified", "project", "from_url", "to_url", "type", "_links"}
+SEED_BODY = {"from_url": "/docs/", "to_url": "/documentation/", "type": "page"}
+
+
+@pytest.fixture
+def alice(live_server):
+    return live_server.token("alice")
+
+
+@pytest.fixture
+def bob(live_server):
+    return live_server.token("bob")
+
+
+@pytest.fixture
+def project(live_server, alice):
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Test Project")), 201)
+    return "test-project"
+
+
+@pytest.fixture
+def redirect(live_server, alice, project) -> dict:
+    return assert_json(live_server.post(BASE, alice, json=SEED_BODY), 201)
+
+
+def put(live, path, token, body):
+    return live.request("PUT", path, token, json=body)
+
+
+def test_create_answers_the_seed_redirect_and_is_readable_at_once(live_server, alice, project):
+    response = live_server.post(BASE, alice, json=SEED_BODY)
+    created = assert_json(response, 201)
+    self_url = f"{live_server.url}{BASE}{created['pk']}/"
+    assert response.headers["Location"] == self_url
+    assert set(created) == FIELDS
+    assert isinstance(created["pk"], int)
+    assert (created["project"], created["from_url"], created["to_url"], created["type"]) == (
+        "test-project", "/docs/", "/documentation/", "page",
+    )
+    assert created["_links"] == {"_self": self_url, "project": f"{live_server.url}/api/v3/projects/test-project/"}
+    assert created["created"] == created["modified"] and created["created"].endswith("+00:00")
+
+    assert assert_json(live_server.get(self_url, alice), 200) == created
+    listing = assert_json(live_server.get(BASE, alice), 200)
+    assert listing == {"count": 1, "next": None, "previous": None, "results": [created]}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"type": "prefix", "from_url": "/old/"}, ("/old/", "")),
+        ({"type": "exact", "from_url": "/dev/a.html", "to_url": "https://example.com/a/"}, ("/dev/a.html", "https://example.com/a/")),
+        ({"type": "sphinx_html"}, ("", "")),
+        ({"type": "sphinx_htmldir", "from_url": None, "to_url": None}, ("", "")),
+    ],
+)
+def test_each_type_needs_only_its_urls(live_server, alice, project, body, expected):
+    created = assert_json(live_server.post(BASE, alice, json=body), 201)
+    assert (created["type"], created["from_url"], created["to_url"]) == (body["type"], *expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        ({"from_url": "/a/", "to_url": "/b/"}, "type", "missing_field"),
+        ({"type": "html_to_clean_url", "from_url": "/a/", "to_url": "/b/"}, "type", "invalid"),
+        ({"type": 3, "from_url": "/a/"}, "type", "invalid"),
+        ({"type": "prefix"}, "from_url", "missing_field"),
+        ({"type": "prefix", "from_url": "", "to_url": "/b/"}, "from_url", "missing_field"),
+        ({"type": "page", "to_url": "/b/"}, "from_url", "missing_field"),
+        ({"type": "page", "from_url": "/a/"}, "to_url", "missing_field"),
+        ({"type": "exact", "to_url": "/b/"}, "from_url", "missing_field"),
+        ({"type": "exact", "from_url": "/a/", "to_url": ""}, "to_url", "missing_field"),
+        ({"type": "page", "from_url": "/a b/", "to_url": "/b/"}, "from_url", "invalid"),
+        ({"type": "page", "from_url": "/a/", "to_url": ["/b/"]}, "to_url", "invalid"),
+        ({"type": "page", "from_url": "/" + "a" * 300, "to_url": "/b/"}, "from_url", "invalid"),
+    ],
+)
+def test_invalid_redirects_are_422_and_change_nothing(live_server, alice, project, body, field, code):
+    before = live_server.log_head()
+    assert_error(live_server.post(BASE, alice, json=body), 422, resource="Redirect", field=field, code=code)
+    assert live_server.log_head() == before
+    assert assert_json(live_server.get(BASE, alice), 200)["count"] == 0
+
+
+def test_put_replaces_the_whole_redirect(live_server, alice, redirect):
+    path = f"{BASE}{redirect['pk']}/"
+    replaced = assert_json(put(live_server, path, alice, {"type": "prefix", "from_url": "/v1/"}), 200)
+    assert (replaced["type"], replaced["from_url"], replaced["to_url"]) == ("prefix", "/v1/", "")  # to_url cleared
+    assert (replaced["pk"], replaced["created"]) == (redirect["pk"], redirect["created"])
+    assert replaced["modified"] >= redirect["modified"]
+    assert assert_json(live_server.get(path, alice), 200) == replaced
+
+    # the seed's update body
+    seed = {"from_url": "/docs/", "to_url": "/documentation.html", "type": "page"}
+    assert assert_json(put(live_server, path, alice, seed), 200)["to_url"] == "/documentation.html"
+    before = live_server.log_head()
+    assert assert_json(put(live_server, path, alice, seed), 200)["to_url"] == "/documentation.html"
+    assert live_server.log_head() == before  # the same redirect again records nothing
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [({"from_url": "/a/", "to_url": "/b/"}, "type", "missing_field"), ({"type": "page", "from_url": "/a/"}, "to_url", "missing_field"),
+     ({"type": "bogus"}, "type", "invalid")],
+)
+def test_put_obeys_the_same_rules(live_server, alice, redirect, body, field, code):
+    path = f"{BASE}{redirect['pk']}/"
+    before = live_server.log_head()
+    assert_error(put(live_server, path, alice, body), 422, resource="Redirect", field=field, code=code)
+    assert live_server.log_head() == before
+    assert assert_json(live_server.get(path, alice), 200) == redirect
+
+
+def test_delete(live_server, alice, redirect):
+    path = f"{BASE}{redirect['pk']}/"
+    response = live_server.request("DELETE", path, alice)
+    assert response.status_code == 204 and response.content == b""
+    assert_error(live_server.get(path, alice), 404)
+    assert assert_json(live_server.get(BASE, alice), 200)["count"] == 0
+    assert_error(live_server.request("DELETE", path, alice), 404)
+    assert_error(put(live_server, path, alice, SEED_BODY), 404)
+
+
+def test_unknown_redirects_are_404(live_server, alice, redirect):
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Other")), 201)
+    elsewhere = f"/api/v3/projects/other/redirects/{redirect['pk']}/"  # a redirect lives under its own project
+    for path in (elsewhere, f"{BASE}999999/", f"{BASE}notanumber/", f"{BASE}99999999999999999999/",
+                 "/api/v3/projects/nope/redirects/", f"/api/v3/projects/nope/redirects/{redirect['pk']}/"):
+        assert_error(live_server.get(path, alice), 404)
+    assert_error(put(live_server, elsewhere, alice, SEED_BODY), 404)
+    assert_error(live_server.request("DELETE", elsewhere, alice), 404)
+    assert_error(live_server.post("/api/v3/projects/nope/redirects/", alice, json=SEED_BODY), 404)
+
+
+def test_pagination(live_server, alice, project):
+    pks = [assert_json(live_server.post(BASE, alice, json={"type": "prefix", "from_url": f"/{i}/"}), 201)["pk"] for i in range(3)]
+    page = assert_json(live_server.get(f"{BASE}?limit=2", alice), 200)
+    assert page["count"] == 3 and [r["pk"] for r in page["results"]] == pks[:2]
+    assert page["next"] == f"{live_server.url}{BASE}?limit=2&offset=2" and page["previous"] is None
+    last = assert_json(live_server.get(page["next"], alice), 200)
+    assert [r["pk"] for r in last["results"]] == pks[2:] and last["next"] is None
+
+
+def test_only_maintainers_see_or_change_redirects_of_a_public_project(live_server, alice, bob, redirect):
+    path = f"{BASE}{redirect['pk']}/"
+    before = live_server.log_head()
+    assert_error(live_server.get(BASE, bob), 403)
+    assert_error(live_server.get(path, bob), 403)
+    assert_error(live_server.post(BASE, bob, json=SEED_BODY), 403)
+    assert_error(put(live_server, path, bob, {"type": "prefix", "from_url": "/mine/"}), 403)
+    assert_error(live_server.request("DELETE", path, bob), 403)
+    assert live_server.log_head() == before
+    assert assert_json(live_server.get(path, alice), 200) == redirect
+
+
+def test_redirects_of_a_private_project_do_not_exist_for_others(live_server, alice, bob):
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Secret", privacy_level="private")), 201)
+    base = "/api/v3/projects/secret/redirects/"
+    pk = assert_json(live_server.post(base, alice, json=SEED_BODY), 201)["pk"]
+    before = live_server.log_head()
+    assert_error(live_server.get(base, bob), 404)
+    assert_error(live_server.get(f"{base}{pk}/", bob), 404)
+    assert_error(live_server.post(base, bob, json=SEED_BODY), 404)
+    assert_error(put(live_server, f"{base}{pk}/", bob, SEED_BODY), 404)
+    assert_error(live_server.request("DELETE", f"{base}{pk}/", bob), 404)
+    assert live_server.log_head() == before
+
+
+def test_authentication_and_methods(live_server, alice, redirect):
+    path = f"{BASE}{redirect['pk']}/"
+    assert_error(live_server.get(BASE), 401)
+    assert_error(live_server.get(path), 401)
+    assert_error(live_server.post(BASE, json=SEED_BODY), 401)
+    response = live_server.patch(path, alice, json={"type": "prefix"})
+    assert_error(response, 405)
+    assert {"GET", "PUT", "DELETE"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+    assert_error(live_server.request("PUT", BASE, alice, json=SEED_BODY), 405)
+    assert_error(live_server.post(BASE, alice, data="{not json", headers={"Content-Type": "application/json"}), 400)
+
+
+def test_if_match_guards_put_and_delete(live_server, alice, redirect):
+    path = f"{BASE}{redirect['pk']}/"
+    etag = live_server.get(path, alice).headers["ETag"]
+    assert etag.startswith('"1-')  # the redirect's aggregate version leads its tag
+    changed = assert_json(put(live_server, path, alice, {"type": "prefix", "from_url": "/x/"}), 200)
+    before = live_server.log_head()
+    stale = {"If-Match": etag}
+    assert_error(live_server.request("PUT", path, alice, json=SEED_BODY, headers=stale), 412)
+    assert_error(live_server.request("DELETE", path, alice, headers=stale), 412)
+    assert live_server.log_head() == before
+    assert assert_json(live_server.get(path, alice), 200) == changed
+
+    current = {"If-Match": live_server.get(path, alice).headers["ETag"]}
+    assert current["If-Match"].startswith('"2-')
+    assert assert_json(live_server.request("PUT", path, alice, json=SEED_BODY, headers=current), 200)["type"] == "page"
+    assert_error(live_server.request("DELETE", path, alice, headers=current), 412)  # the PUT moved it on
+    current = {"If-Match": live_server.get(path, alice).headers["ETag"]}
+    assert live_server.request("DELETE", path, alice, headers=current).status_code == 204
