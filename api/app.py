@@ -4,7 +4,7 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, ratelimit, sparse_fields
+from api import auth, body, browsable, conventions, errors, etag, ratelimit, scopes, sparse_fields
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
 from api.views import maintainers, subprojects, translations
@@ -37,6 +37,7 @@ def create_app(docsplane) -> Flask:
     conventions.install(app)  # User-Agent, Accept: before authentication
     app.before_request(auth.authenticate)
     app.before_request(body.parse_body)
+    app.before_request(scopes.authorize_body)  # projects a body names, once it is parsed
     app.before_request(sparse_fields.check_selection)  # ?fields= / ?omit=
     browsable.register(app)  # HTML pages for browsers
     app.after_request(json_options)

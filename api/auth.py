@@ -37,5 +37,5 @@ def authenticate() -> None:
     found = services().token_queries.by_hash(hash_token(token.strip()))
     if found is None:  # unknown, or revoked
         raise ApiError(401, "Invalid token.", CHALLENGE)
-    g.user = found["username"]
-    authorize(Scope(found["projects"], found["access"]))
+    within_scope = authorize(Scope(found["projects"], found["access"]), optional=endpoint in OPTIONAL_AUTH_ENDPOINTS)
+    g.user = found["username"] if within_scope else None  # out of scope where no token is needed: anonymous

@@ -19,7 +19,8 @@ WRITES = ("post", "put", "patch", "delete")
 
 # Why each error can answer an operation; `_errors_of` decides which operations it applies to.
 ERRORS = {
-    400: "The body is not JSON (`Problems parsing JSON`), or not a JSON object (`Body should be a JSON Hash`).",
+    400: "No `User-Agent` header; or a body that is not JSON (`Problems parsing JSON`) or not a JSON object "
+         "(`Body should be a JSON Hash`).",
     401: "No token, a malformed `Authorization` header, or an unknown or revoked token.",
     403: "The caller may not do this (not a maintainer), or the token's scope excludes it.",
     404: "No such resource, or a private one the caller may not see.",
@@ -39,12 +40,14 @@ ERROR_HEADERS = {
     503: RETRY_AFTER,
 }
 
-SELECTION_PARAMETERS = {
+# Query parameters that shape any JSON answer.
+SHAPE_PARAMETERS = {
     "fields": "Comma-separated fields to return; dotted for nested objects (`name,language.code`). "
               "On a list, applies to each item of `results`. An unknown name is a 422.",
     "omit": "Comma-separated fields to leave out; dotted for nested objects. On a list, applies to each "
             "item of `results`. An unknown name is a 422.",
-    "expand": "Comma-separated extra fields to add, where the resource has some (see its description).",
+    "expand": "Comma-separated nested objects to add to the answer. Operations that have some list them; "
+              "elsewhere there is nothing to expand and the parameter is ignored.",
 }
 
 DESCRIPTION = """\
@@ -64,7 +67,7 @@ The Read the Docs APIv3, served by docsplane.
 
 
 class ApiConventionsPlugin(BasePlugin):
-    """Adds to each operation its error responses, security and the selection query parameters."""
+    """Adds to each operation its error responses, its security and the query parameters that shape answers."""
 
     def init_spec(self, spec) -> None:
         spec.components.security_scheme(
@@ -87,7 +90,7 @@ class ApiConventionsPlugin(BasePlugin):
              "headers": {"Location": {"schema": {"type": "string"}}}},
             lazy=True,
         )
-        for name, description in SELECTION_PARAMETERS.items():
+        for name, description in SHAPE_PARAMETERS.items():
             spec.components.parameter(name, "query", {"description": description, "schema": {"type": "string"}}, lazy=True)
 
     def operation_helper(self, path=None, operations=None, rule=None, **kwargs) -> None:
@@ -97,7 +100,7 @@ class ApiConventionsPlugin(BasePlugin):
                 continue
             responses = {str(code): response for code, response in operation.get("responses", {}).items()}
             if _answers_json(responses):
-                _add_selection_parameters(operation)
+                _add_shape_parameters(operation)
             if method in WRITES:
                 responses.setdefault("202", "Accepted")
             for code in _errors_of(method, path, endpoint):
@@ -111,20 +114,20 @@ def _answers_json(responses: dict) -> bool:
     return any(code.startswith("2") and isinstance(r, dict) and r.get("content") for code, r in responses.items())
 
 
-def _add_selection_parameters(operation: dict) -> None:
+def _add_shape_parameters(operation: dict) -> None:
     parameters = operation.setdefault("parameters", [])
     present = {p.get("name") for p in parameters if isinstance(p, dict) and p.get("in") == "query"}
-    parameters.extend(name for name in SELECTION_PARAMETERS if name not in present)
+    parameters.extend(name for name in SHAPE_PARAMETERS if name not in present)
 
 
 def _errors_of(method: str, path: str, endpoint: str | None) -> set[int]:
-    codes = {406, 422, 429, 503}
+    codes = {400, 406, 422, 429, 503}
     if endpoint not in auth.PUBLIC_ENDPOINTS:
         codes |= {401, 403}
     if "{" in path:
         codes.add(404)
     if method in ("post", "put", "patch"):
-        codes |= {400, 413}
+        codes.add(413)
     if method in WRITES:
         codes.add(409)
     if method in ("put", "patch", "delete"):
@@ -152,10 +155,11 @@ class DocumentedApi(Api):
 
 def document() -> dict:
     """The OpenAPI description as served; built once per app (no route is added after the first request)."""
-    cached = current_app.extensions.get("docsplane.openapi")
-    if cached is None:
-        cached = current_app.extensions["docsplane.openapi"] = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
-    return cached
+    extensions = current_app.extensions
+    if "docsplane.openapi" not in extensions:
+        api = extensions["flask-smorest"]["apis"][""]["ext_obj"]
+        extensions["docsplane.openapi"] = api.spec.to_dict()
+    return extensions["docsplane.openapi"]
 
 
 def success_body(rule: str, method: str) -> dict | None:

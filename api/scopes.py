@@ -6,6 +6,7 @@
   (403 rather than 404, with the reason: the answer is the same whether or not the project
   exists, so it reveals nothing), and on every write outside a project (importing a project,
   managing tokens) and every route of UNSCOPED_ENDPOINTS. Its GET /projects/ lists only its projects.
+  A write naming another project in its body (BODY_PROJECTS) needs that project in scope too.
 - Where a token is optional (the flyout menu), a token whose scope excludes the route grants
   nothing: the caller is served as anonymous, never worse.
 """
@@ -22,6 +23,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Routes outside any project that even a GET may not reach with a project-limited token: a
 # user's tokens name all of the user's projects.
 UNSCOPED_ENDPOINTS = {"tokens.TokenList", "tokens.TokenDetail"}
+# Body fields naming a project that a write changes besides the route's own: a new subproject's
+# `child`, the original a project becomes a `translation_of`.
+BODY_PROJECTS = {"subprojects.SubprojectList": "child", "projects.ProjectDetail": "translation_of"}
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,14 @@ def authorize(scope: Scope, optional: bool = False) -> bool:
     raise ApiError(403, reason)
 
 
-def ensure_token_covers(project_slug: str) -> None:
-    """403 unless the caller's token may act on `project_slug`. For views whose body names another
-    project than the route's (the `child` of a new subproject); the route's own is checked above."""
-    scope = g.get("scope")
-    reason = scope.refusal(project_slug) if scope is not None else None
+def authorize_body() -> None:
+    """before_request, once the body is parsed: a write whose body names another project than the
+    route's (BODY_PROJECTS) needs a token valid for that project too."""
+    scope, field = g.get("scope"), BODY_PROJECTS.get(request.endpoint)
+    body = g.get("json_body")
+    if scope is None or field is None or request.method in SAFE_METHODS or not isinstance(body, dict):
+        return
+    reason = scope.refusal(body[field]) if isinstance(body.get(field), str) else None
     if reason is not None:
         raise ApiError(403, reason)
 

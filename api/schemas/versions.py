@@ -47,7 +47,7 @@ class VersionSchema(Schema):
     privacy_level = fields.String()
     type = fields.String()
     aliases = fields.List(
-        fields.Nested(lambda: VersionSchema(exclude=("aliases", "last_build"))),
+        fields.Nested(lambda: AliasVersionSchema()),
         metadata={"description": "the active version this one stands for (stable: the newest release); else empty"},
     )
     last_build = fields.Nested(VersionLastBuildSchema, allow_none=True)
@@ -76,6 +76,13 @@ class VersionSchema(Schema):
         if not (self.last_build_by_default or expanded(self.expand_prefix + "last_build")):
             shaped.pop("last_build", None)
         return shaped
+
+
+class AliasVersionSchema(VersionSchema):
+    """The version an alias stands for, without its own aliases and last build."""
+
+    class Meta:
+        exclude = ("aliases", "last_build")
 
 
 class ActiveVersionLastBuildSchema(BuildSchema):

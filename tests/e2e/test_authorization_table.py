@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from e2e_support import assert_json, project_body
@@ -31,7 +31,7 @@ def statuses(anonymous=401, other=403, read=403, elsewhere=403, maintainer=200) 
     return dict(anonymous=anonymous, other=other, read=read, elsewhere=elsewhere, maintainer=maintainer)
 
 
-PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed, none checked
+PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed
 PUBLIC_PROJECT_READ = statuses(other=200, read=200)  # anybody may read a public project's versions and builds
 MAINTAINERS_READ = statuses(read=200)  # redirects, environment variables, notifications: maintainers only
 
@@ -41,10 +41,21 @@ def write(ok: int) -> dict[str, int]:
 
 
 @dataclass
+class World:
+    """One route's arrangement: alice's token, the project made for the route (`slug`, the n-th), and
+    what the makers made (`made`: path values and other projects, by name)."""
+
+    alice: str
+    slug: str
+    n: int
+    made: dict = field(default_factory=dict)
+
+
+@dataclass
 class Case:
     expect: dict[str, int]
-    body: Callable[[str], dict] | dict | None = None  # a JSON body, or a function of the caller's name
-    arrange: Callable | None = None  # (live, world) -> None: what the route needs beyond its path
+    body: Callable[[str, World], dict] | dict | None = None  # a JSON body, or a function of (caller, world)
+    arrange: Callable[[object, World], None] | None = None  # what the route needs beyond its path
 
 
 # -- what route paths name: each maker creates the thing (as the maintainer) and returns its key ---------
@@ -53,9 +64,26 @@ def _created(live, path: str, token: str, body: dict) -> dict:
     return assert_json(live.post(path, token, json=body), 201)
 
 
-PARAMS: dict[str, Callable] = {
+def _project(live, w: World, role: str) -> str:
+    """Another public project of alice's, e.g. a subproject to be."""
+    w.made[role] = _created(live, "/api/v3/projects/", w.alice, project_body(f"{role} {w.n}"))["slug"]
+    return w.made[role]
+
+
+def _subproject(live, w: World, parent: str, child: str) -> str:
+    return _created(live, f"/api/v3/projects/{parent}/subprojects/", w.alice, {"child": child, "alias": "kid"})["alias"]
+
+
+def _build_command(live, w: World) -> int:
+    written = live.docsplane.builds.record_command("builder", w.made["build_id"], "git clone", "done", 0)
+    assert live.docsplane.consistency.wait(written.recordings, 10)  # no API records commands: the build worker does
+    return written.value
+
+
+PARAMS: dict[str, Callable[[object, World], object]] = {
     "version_slug": lambda live, w: "latest",
     "build_id": lambda live, w: _created(live, f"/api/v3/projects/{w.slug}/builds/", w.alice, {})["build"]["id"],
+    "command_id": _build_command,
     "redirect_id": lambda live, w: _created(
         live, f"/api/v3/projects/{w.slug}/redirects/", w.alice, {"type": "page", "from_url": "/a/", "to_url": "/b/"})["pk"],
     "environmentvariable_id": lambda live, w: _created(
@@ -65,6 +93,8 @@ PARAMS: dict[str, Callable] = {
         {"url": "https://ci.example.com/hook", "events": ["build:failed"]})["id"],
     "hook_id": lambda live, w: _created(
         live, f"/api/v3/projects/{w.slug}/notifications/emails/", w.alice, {"email": "docs@example.com"})["id"],
+    "username": lambda live, w: _created(live, f"/api/v3/projects/{w.slug}/maintainers/", w.alice, {"username": "carol"})["username"],
+    "alias_slug": lambda live, w: _subproject(live, w, w.slug, _project(live, w, "Child")),
     "token_id": lambda live, w: _created(live, "/api/v3/tokens/", w.alice, {"name": "to be revoked"})["id"],
 }
 
@@ -75,25 +105,47 @@ WEBHOOK = {"url": "https://ci.example.com/other", "events": ["build:passed"]}
 TABLE: dict[tuple[str, str], Case] = {
     ("GET", "/api/v3/"): Case(PUBLIC),
     ("GET", "/api/v3/openapi.json"): Case(PUBLIC),
+    ("GET", "/api/v3/docs/"): Case(PUBLIC),
     # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
     ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
-    ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller: project_body(f"Imported {caller}")),
+    ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller}")),
     ("GET", f"{P}/"): Case(PUBLIC_PROJECT_READ),
     ("PATCH", f"{P}/"): Case(write(204), body={"name": "Renamed"}),
+    ("DELETE", f"{P}/"): Case(write(204)),
+    ("POST", f"{P}/sync-versions/"): Case(write(202)),
     # Versions and builds.
     ("GET", f"{P}/versions/"): Case(PUBLIC_PROJECT_READ),
     ("GET", f"{P}/versions/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
     ("PATCH", f"{P}/versions/<version_slug>/"): Case(write(204), body={"hidden": True}),
     ("GET", f"{P}/version/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
     ("PATCH", f"{P}/version/<version_slug>/"): Case(write(204), body={"hidden": True}),
+    # The flyout menu needs no token; one that is not valid for the project is ignored, not refused.
+    ("GET", f"{P}/versions/<version_slug>/flyout/"): Case(PUBLIC),
     ("GET", f"{P}/builds/"): Case(PUBLIC_PROJECT_READ),
     ("POST", f"{P}/builds/"): Case(write(201), body={}),
     ("GET", f"{P}/builds/latest/"): Case(PUBLIC_PROJECT_READ, arrange=lambda live, w: PARAMS["build_id"](live, w)),
     ("GET", f"{P}/builds/<{ID}:build_id>/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/builds/<{ID}:build_id>/commands/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/builds/<{ID}:build_id>/commands/<{ID}:command_id>/"): Case(PUBLIC_PROJECT_READ),
     ("GET", f"{P}/versions/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
     ("POST", f"{P}/versions/<version_slug>/builds/"): Case(write(201), body={}),
     ("GET", f"{P}/version/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
     ("POST", f"{P}/version/<version_slug>/builds/"): Case(write(201), body={}),
+    # Maintainers, subprojects, translations: public like the project; changed by its maintainers.
+    ("GET", f"{P}/maintainers/"): Case(PUBLIC_PROJECT_READ),
+    ("POST", f"{P}/maintainers/"): Case(write(201), body={"username": "carol"}),
+    ("GET", f"{P}/maintainers/<username>/"): Case(PUBLIC_PROJECT_READ),
+    ("DELETE", f"{P}/maintainers/<username>/"): Case(write(204)),
+    ("GET", f"{P}/subprojects/"): Case(PUBLIC_PROJECT_READ),
+    ("POST", f"{P}/subprojects/"): Case(
+        write(201), body=lambda caller, w: {"child": w.made["Child"], "alias": "kid"}, arrange=lambda live, w: _project(live, w, "Child"),
+    ),
+    ("GET", f"{P}/subprojects/<alias_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("DELETE", f"{P}/subprojects/<alias_slug>/"): Case(write(204)),
+    ("GET", f"{P}/superproject/"): Case(
+        PUBLIC_PROJECT_READ, arrange=lambda live, w: _subproject(live, w, _project(live, w, "Parent"), w.slug),
+    ),
+    ("GET", f"{P}/translations/"): Case(PUBLIC_PROJECT_READ),
     # Redirects.
     ("GET", f"{P}/redirects/"): Case(MAINTAINERS_READ),
     ("POST", f"{P}/redirects/"): Case(write(201), body={"type": "prefix", "from_url": "/old/"}),
@@ -111,7 +163,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", f"{P}/notifications/webhooks/"): Case(write(201), body=WEBHOOK),
     ("GET", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(MAINTAINERS_READ),
     ("PATCH", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204), body={"events": ["build:passed"]}),
-    ("PUT", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204), body=WEBHOOK),
+    ("PUT", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(200), body=WEBHOOK),
     ("DELETE", f"{P}/notifications/webhooks/<{ID}:webhook_id>/"): Case(write(204)),
     ("GET", f"{P}/notifications/emails/"): Case(MAINTAINERS_READ),
     ("POST", f"{P}/notifications/emails/"): Case(write(201), body={"email": "team@example.com"}),
@@ -149,18 +201,12 @@ def test_every_route_is_in_the_table(make_settings):
     assert not unknown, f"add a maker for path parameters {sorted(unknown)} to PARAMS"
 
 
-@dataclass
-class World:
-    """One route's arrangement: alice's token and the project made for the route."""
-
-    alice: str
-    slug: str
-
-
 def path_of(live, rule: str, world: World) -> str:
     def value(match):
         name = match.group(1)
-        return world.slug if name == "project_slug" else str(PARAMS[name](live, world))
+        if name != "project_slug":
+            world.made[name] = PARAMS[name](live, world)
+        return world.slug if name == "project_slug" else str(world.made[name])
 
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
 
@@ -168,6 +214,7 @@ def path_of(live, rule: str, world: World) -> str:
 def test_every_route_answers_each_caller_as_the_table_says(live_server):
     live = live_server
     alice, bob = live.token("alice"), live.token("bob")
+    live.token("carol")  # made a maintainer by routes that need a second one
     assert_json(live.post("/api/v3/projects/", alice, json=project_body("Elsewhere")), 201)
     tokens = {
         "anonymous": None,
@@ -181,12 +228,12 @@ def test_every_route_answers_each_caller_as_the_table_says(live_server):
     for n, (method, rule) in enumerate(sorted(routes, key=lambda r: (r[1], r[0]))):
         case = TABLE[(method, rule)]
         slug = assert_json(live.post("/api/v3/projects/", alice, json=project_body(f"Route {n}")), 201)["slug"]
-        world = World(alice, slug)
+        world = World(alice, slug, n)
         path = path_of(live, rule, world)
         if case.arrange:
             case.arrange(live, world)
         for caller in CALLERS:
-            body = case.body(caller) if callable(case.body) else case.body
+            body = case.body(caller, world) if callable(case.body) else case.body
             response = live.request(method, path, tokens[caller], json=body)
             if response.status_code != case.expect[caller]:
                 mismatches.append(

@@ -187,3 +187,25 @@ def test_cli_issues_scoped_tokens(live_server, alice):
     refused = subprocess.run([*_docsplane_command(), "users", "token", "alice", "--project", "nope"],
                              env=env, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "'nope' is not a project you maintain" in refused.stderr
+
+
+def test_a_write_naming_another_project_needs_that_project_in_scope(live_server, alice):
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Gamma")), 201)
+    alpha_only = issue(live_server, alice, projects=["alpha"])["token"]
+    gamma_only = issue(live_server, alice, projects=["gamma"])["token"]
+    with nothing_changes(live_server, alice, "alpha"), nothing_changes(live_server, alice, "gamma"):
+        body = assert_error(live_server.post("/api/v3/projects/alpha/subprojects/", alpha_only, json={"child": "gamma", "alias": "g"}), 403)
+        assert "'gamma'" in body["message"]
+        assert_error(live_server.patch("/api/v3/projects/gamma/", gamma_only, json={"translation_of": "alpha"}), 403)
+    both = issue(live_server, alice, projects=["alpha", "gamma"])["token"]
+    assert_json(live_server.post("/api/v3/projects/alpha/subprojects/", both, json={"child": "gamma", "alias": "g"}), 201)
+
+
+def test_flyout_serves_a_token_for_other_projects_as_anonymous(live_server, alice):
+    """The flyout needs no token; one that is not valid for the project grants nothing, and takes nothing away."""
+    beta_only = issue(live_server, alice, projects=["beta"])["token"]
+    alpha_only = issue(live_server, alice, projects=["alpha"])["token"]
+    assert_json(live_server.get("/api/v3/projects/alpha/versions/latest/flyout/", beta_only), 200)  # public
+    assert_error(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", alpha_only), 404)  # private: as anonymous
+    assert_json(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", beta_only), 200)
+    assert_error(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", "not-a-token"), 401)
