@@ -4,17 +4,21 @@ Every GET/HEAD answer under /api/v3 carries an ETag. A resource's tag is
 `"<aggregate_version>-<hash>"`: the version of the aggregate behind the read-model row (column
 `aggregate_version`) and a hash of the row as the query returned it, nested data included (a
 project's tag changes when one of its active versions does). The hash is of the resource, not of
-its rendering, so a write can recompute the tag without rendering, and `?fields=` or the HTML page
-do not change it. Answers without a tagged resource (lists, the root) get a hash of their body.
+its rendering, so a write can recompute the tag without rendering, and `?fields=`/`?expand=` do
+not change it (caches key on the whole URL). Answers without a tagged resource (lists, the root,
+routes that have not adopted it) get a hash of their body.
 
 Adopting it in a route is one call per method:
 
     def get(self, project_slug):
         return tagged(visible_project(project_slug))          # GET: tag this resource
 
-    def patch(self, body, project_slug):
-        expected = if_match(lambda: visible_project(project_slug))   # PATCH/PUT/DELETE
+    def patch(self, body, project_slug):                          # PATCH/PUT/DELETE
+        expected = if_match(lambda: visible_project(project_slug))  # the loader the GET uses
         services().projects.update_project(..., expected_version=expected)
+
+The resource must carry `aggregate_version` (its read-model row's column, kept equal to the
+aggregate's version by every handler of its projection).
 
 `if_match` is None without an If-Match header (the write is unconditional) and for `If-Match: *`
 (the loader's 404 already covers "does not exist"). Otherwise the header must name the current tag
@@ -56,7 +60,7 @@ def tag_of(resource: dict) -> str:
 
 def tagged(resource: dict) -> dict:
     """Mark the resource a GET answers with; its tag becomes the answer's ETag."""
-    g.etag = tag_of(resource)
+    g.resource_etag = tag_of(resource)
     return resource
 
 
@@ -79,7 +83,7 @@ def add_etag(response):
     """after_request: the ETag of a successful read, and 304 when If-None-Match names it."""
     if request.method not in READS or response.status_code != 200 or response.is_streamed:
         return response
-    response.set_etag(g.get("etag") or _digest(response.get_data()))
+    response.set_etag(g.get("resource_etag") or _digest(response.get_data()))
     if request.if_none_match.contains_weak(response.get_etag()[0]):
         response.status_code = 304
         response.set_data(b"")

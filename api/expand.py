@@ -12,7 +12,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 class Expand(fields.Field):
     def __init__(self, *allowed: str):
         description = f"comma-separated, any of: {', '.join(allowed)}"
-        super().__init__(load_default=frozenset(), metadata={"description": description, "type": "string"})
+        super().__init__(load_default=frozenset, metadata={"description": description, "type": "string"})
         self.allowed = allowed
 
     def _deserialize(self, value, attr, data, **kwargs) -> frozenset:

@@ -62,7 +62,8 @@ def require_email(email) -> None:
 def url_key(url: str) -> str:
     """What makes two webhook URLs the same: scheme and host are case-insensitive, the rest is not."""
     parts = urlsplit(url)
-    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+    userinfo, at, host = parts.netloc.rpartition("@")
+    return parts._replace(scheme=parts.scheme.lower(), netloc=userinfo + at + host.lower()).geturl()
 
 
 def email_key(email: str) -> str:

@@ -61,7 +61,7 @@ class VersionSchema(Schema):
         path = version_path(project, version["slug"])
         shaped = {
             **version,
-            "ref": version.get("alias_of") if version["slug"] == STABLE else None,  # seed 002: stable's only
+            "ref": version["alias_of"] if version["slug"] == STABLE else None,  # seed 002: stable's only
             "downloads": downloads(project, version["slug"]),
             "urls": {
                 "documentation": docs_url(project, version.get("language", "en"), version["slug"]),

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
+from api.etag import if_match, tagged
 from api.links import absolute
 from api.pagination import PageArgs, envelope, limit_of
 from api.schemas.tokens import IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema, token_path
@@ -42,16 +43,24 @@ class TokenList(MethodView):
         return asdict(issued), 201 if visible(written) else 202, {"Location": location}
 
 
+def own_token(token_id: int) -> dict:
+    """One of the caller's tokens; another user's token is 404."""
+    return services().token_queries.one(current_user(), token_id) or abort(404)
+
+
 @blp.route(f"/{TOKEN_ID}/")
 class TokenDetail(MethodView):
     @blp.response(200, TokenSchema)
     def get(self, token_id):
-        """One of the caller's tokens; another user's token is 404."""
-        return services().token_queries.one(current_user(), token_id) or abort(404)
+        """One of the caller's tokens."""
+        return tagged(own_token(token_id))
 
     @blp.response(204)
     def delete(self, token_id):
         """Revoke one of the caller's tokens: once this answers 204 it no longer authenticates."""
+        # A token never changes, so a stale If-Match can only be a wrong one (412); the version it
+        # names is the user's at issuance, not one for the revoke command to require.
+        if_match(lambda: own_token(token_id))
         written = services().users.revoke_token(current_user(), token_id, actor=current_user())
         if not visible(written):
             return accepted(absolute(token_path(token_id)))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 
+from commands.loading import load_project
+from domain.version import Version
+
 # seed 002, "Project create": body.json
 SEED_PROJECT = {
     "name": "Test Project",
@@ -73,3 +76,17 @@ def nothing_changes(live, token: str, slug: str):
     yield
     after = snapshot(live, token, slug)
     assert after == before
+
+
+def add_version(live, project_slug: str, slug: str, type: str = "tag", active: bool = True,
+                alias_of: str | None = None, verbose_name: str | None = None) -> None:
+    """Versions besides `latest` come from the repository sync (a build worker of a later issue):
+    save one straight through the event-sourced application, and wait until the API shows it."""
+    docsplane = live.docsplane
+    project = load_project(docsplane.app, project_slug)
+    version = Version.create(
+        project_id=project.id, project_slug=project_slug, number=docsplane.projects.ids["version"].next(), slug=slug,
+        verbose_name=verbose_name or slug, identifier="3a6b3995c141c0888af6591a59240ba5db7d9914", type=type,
+        active=active, actor=project.maintainers[0], alias_of=alias_of,
+    )
+    assert docsplane.consistency.wait(docsplane.app.save(version), 10)

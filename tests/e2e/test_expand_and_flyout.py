@@ -4,10 +4,7 @@ Version 4), which documentation pages fetch without a token."""
 from __future__ import annotations
 
 import pytest
-from e2e_support import assert_error, assert_json, project_body
-
-from commands.loading import load_project
-from domain.version import Version
+from e2e_support import add_version, assert_error, assert_json, project_body
 
 BASE = "/api/v3/projects/pip"
 CONFIG = {"version": "2", "formats": ["htmlzip", "epub", "pdf"], "sphinx": {"configuration": "docs/conf.py"}}
@@ -25,17 +22,6 @@ def bob(live_server):
 
 def wait(live, written) -> None:
     assert live.docsplane.consistency.wait(written.recordings, 10)
-
-
-def add_version(live, project_slug, slug, active=True):
-    """Versions besides `latest` come from the repository sync (a build worker); save one directly."""
-    docsplane = live.docsplane
-    project = load_project(docsplane.app, project_slug)
-    version = Version.create(
-        project_id=project.id, project_slug=project_slug, number=docsplane.projects.ids["version"].next(), slug=slug,
-        verbose_name=f"Version {slug}", identifier=slug, type="tag", active=active, actor="alice",
-    )
-    assert docsplane.consistency.wait(docsplane.app.save(version), 10)
 
 
 @pytest.fixture
@@ -122,7 +108,7 @@ def docs(live_server, alice):
     for name, language in (("Pip", "en"), ("Pip ES", "es"), ("Plugin", "en")):
         assert_json(live_server.post("/api/v3/projects/", alice, json=project_body(name, language=language)), 201)
     for slug in ("19.0", "18.0", "old", "draft"):
-        add_version(live_server, "pip", slug, active=slug != "draft")
+        add_version(live_server, "pip", slug, active=slug != "draft", verbose_name=f"Version {slug}")
     add_version(live_server, "pip-es", "19.0")
     for path, body in (("versions/old/", {"hidden": True}), ("versions/18.0/", {"privacy_level": "private"})):
         assert live_server.patch(f"{BASE}/{path}", alice, json=body).status_code == 204

@@ -68,27 +68,27 @@ def _resource(section: str) -> str:
     raise AssertionError(section)
 
 
-def assert_fields(actual, seed, resource: str, where: str = "") -> None:
-    """`actual` has every field of `seed` and nothing else but EXTENSIONS, recursively."""
+def assert_fields(actual, seed, resource: str, key: str = "", where: str = "") -> None:
+    """`actual` has every field of `seed` and nothing else but EXTENSIONS, recursively.
+    `key` is the field holding this object inside its resource ("" at the resource's top)."""
     if isinstance(seed, str) and seed in PLACEHOLDERS:
         if actual is not None:  # e.g. a version that has no build yet
-            assert_fields(actual, _shape_of(PLACEHOLDERS[seed]), PLACEHOLDERS[seed], where)
+            assert_fields(actual, _shape_of(PLACEHOLDERS[seed]), PLACEHOLDERS[seed], "", where)
         return
     if isinstance(seed, list) and seed and isinstance(seed[0], str) and seed[0] in PLACEHOLDERS:
         assert isinstance(actual, list), (where, actual)
         for item in actual:
-            assert_fields(item, seed[0], resource, where + "[]")
+            assert_fields(item, seed[0], resource, "", where + "[]")
         return
     if not isinstance(seed, dict):
         return
     assert isinstance(actual, dict), (where, actual)
-    extra_key = resource if not where else f"{resource}.{where.rsplit('.', 1)[-1]}"
     missing = set(seed) - set(actual)
-    extra = set(actual) - set(seed) - EXTENSIONS.get(extra_key, set())
+    extra = set(actual) - set(seed) - EXTENSIONS.get(f"{resource}.{key}" if key else resource, set())
     assert not missing and not extra, f"{resource} {where or '<top>'}: missing {sorted(missing)}, undocumented {sorted(extra)}"
-    for key, value in seed.items():
-        if key not in OPAQUE and actual[key] is not None:
-            assert_fields(actual[key], value, resource, f"{where}.{key}" if where else key)
+    for name, value in seed.items():
+        if name not in OPAQUE and actual[name] is not None:
+            assert_fields(actual[name], value, resource, name, f"{where}.{name}" if where else name)
 
 
 @pytest.fixture

@@ -209,3 +209,29 @@ def test_flyout_serves_a_token_for_other_projects_as_anonymous(live_server, alic
     assert_error(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", alpha_only), 404)  # private: as anonymous
     assert_json(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", beta_only), 200)
     assert_error(live_server.get("/api/v3/projects/beta/versions/latest/flyout/", "not-a-token"), 401)
+
+
+def test_token_detail_has_an_etag_and_revoke_honours_if_match(live_server, alice):
+    issued = issue(live_server, alice)
+    path = f"/api/v3/tokens/{issued['id']}/"
+    etag = live_server.get(path, alice).headers["ETag"]
+    assert live_server.get(path, alice, headers={"If-None-Match": etag}).status_code == 304
+    assert_error(live_server.request("DELETE", path, alice, headers={"If-Match": '"1-0000"'}), 412)
+    assert_json(live_server.get("/api/v3/projects/", issued["token"]), 200)  # still valid
+    assert live_server.request("DELETE", path, alice, headers={"If-Match": etag}).status_code == 204
+    assert_error(live_server.get("/api/v3/projects/", issued["token"]), 401)
+
+
+def test_issue_while_the_read_models_lag_still_answers_the_token(backend, start_live_server):
+    """202 (the projector is stopped): the token is in the answer, the only time it is ever shown,
+    and authenticates once its Location answers."""
+    live = start_live_server(backend, projector=False, DOCSPLANE_WRITE_WAIT_TIMEOUT=0.2)
+    alice = live.token("alice")
+    response = live.post("/api/v3/tokens/", alice, json={"name": "late", "access": "read"})
+    issued = assert_json(response, 202)
+    assert (issued["name"], issued["access"], len(issued["token"])) == ("late", "read", 40)
+    assert response.headers["Location"] == f"{live.url}/api/v3/tokens/{issued['id']}/"
+    assert_error(live.get("/api/v3/projects/", issued["token"]), 401)
+    live.docsplane.catch_up()
+    assert_json(live.get(response.headers["Location"], alice), 200)
+    assert_json(live.get("/api/v3/projects/", issued["token"]), 200)

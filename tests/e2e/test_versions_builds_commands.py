@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from e2e_support import assert_error, assert_json, project_body
-
-from commands.loading import load_project
-from domain.version import Version
+from e2e_support import add_version, assert_error, assert_json, project_body
 
 BASE = "/api/v3/projects/pip"
 T0 = datetime(2018, 6, 19, 15, 15, 59, tzinfo=timezone.utc)
@@ -37,21 +34,9 @@ def visible(live, written) -> None:
     assert live.docsplane.consistency.wait(written.recordings, 10)
 
 
-def add_version(live, slug, type="tag", active=True, alias_of=None):
-    """Versions besides `latest` come from the repository sync (a build worker); save one directly."""
-    docsplane = live.docsplane
-    project = load_project(docsplane.app, "pip")
-    version = Version.create(
-        project_id=project.id, project_slug="pip", number=docsplane.projects.ids["version"].next(), slug=slug,
-        verbose_name=slug, identifier="3a6b3995c141c0888af6591a59240ba5db7d9914", type=type, active=active,
-        actor="alice", alias_of=alias_of,
-    )
-    assert docsplane.consistency.wait(docsplane.app.save(version), 10)
-
-
 def test_versions_show_aliases_ref_hidden_and_privacy(pip, alice):
-    add_version(pip, "19.0.2")
-    add_version(pip, "stable", alias_of="19.0.2")
+    add_version(pip, "pip", "19.0.2")
+    add_version(pip, "pip", "stable", alias_of="19.0.2")
     stable = assert_json(pip.get(f"{BASE}/versions/stable/", alice), 200)
     assert stable["ref"] == "19.0.2"
     [alias] = stable["aliases"]
@@ -67,7 +52,7 @@ def test_versions_show_aliases_ref_hidden_and_privacy(pip, alice):
 
 def test_version_list_filters_by_type_and_slug(pip, alice):
     for slug, kind in (("1.0", "tag"), ("1.1", "tag"), ("feature-1", "branch"), ("pr-12", "external")):
-        add_version(pip, slug, type=kind)
+        add_version(pip, "pip", slug, type=kind)
 
     def listed(query):
         page = assert_json(pip.get(f"{BASE}/versions/?{query}", alice), 200)
@@ -87,7 +72,7 @@ def test_version_list_filters_by_type_and_slug(pip, alice):
 
 
 def test_version_patch_takes_the_seed_001_body(pip, alice, bob):
-    add_version(pip, "0.23", active=False)
+    add_version(pip, "pip", "0.23", active=False)
     body = '{"active": true, "privacy_level": "private", "hidden": true, "tags": ["python", "packaging"]}'
     response = pip.patch(f"{BASE}/version/0.23/", alice, data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 204, response.text

@@ -80,7 +80,8 @@ def topic_name(topic: str) -> str:
 
 
 def populate(container, users=("alice",)) -> dict:
-    """A little of everything: users and tokens, projects, updates, builds in every state."""
+    """A little of everything: users and tokens, projects, updates, builds in every state,
+    notification targets, redirects and environment variables."""
     tokens = {username: container.users.create_user(username).value for username in users}
     c = container
     c.projects.import_project("alice", project_settings("Alpha Docs", tags=["a"]))
@@ -99,5 +100,14 @@ def populate(container, users=("alice",)) -> dict:
     c.builds.change_build_state("worker", b2, "installing", commit="bad1dea")
     c.builds.finish_build("worker", b2, False, error="sphinx exploded")
     c.builds.change_build_state("worker", b3, "cloning")
+    webhook = c.notifications.create_webhook("alice", "alpha-docs", "https://hooks.example/alpha", ["build:failed"]).value.id
+    c.notifications.update_webhook("alice", "alpha-docs", webhook, {"events": ["build:passed"], "secret": "rotated"})
+    c.notifications.create_email_hook("alice", "alpha-docs", "dev@example.com")
+    c.redirects.create_redirect("alice", "alpha-docs", "page", "/a.html", "/b.html")
+    redirect = c.redirects.create_redirect("alice", "gamma-docs", "prefix", "/old/").value
+    c.redirects.replace_redirect("alice", "gamma-docs", redirect, "exact", "/old/", "/new/")
+    variable = c.environment_variables.create_environment_variable("alice", "alpha-docs", "TOKEN", "s3cret").value
+    c.environment_variables.create_environment_variable("alice", "gamma-docs", "KEY", "k", public=True)
+    c.environment_variables.delete_environment_variable("alice", "alpha-docs", variable)
     c.users.issue_token("alice")
     return {"tokens": tokens, "builds": (b1, b2, b3)}

@@ -119,7 +119,7 @@ def test_rebuild_replaces_rows_and_position(docsplane):
         tx.execute("UPDATE projection_positions SET position = 1")
     assert dump_tables(docsplane) != expected
     applied = {p.name: p.rebuild() for p in docsplane.projectors}
-    assert applied["builds"] == 9  # 3 triggered, 4 state changes, 2 finished
+    assert applied["builds"] == 11  # 3 triggered, 4 state changes, a config, a command, 2 finished
     assert applied["users"] == 3
     assert dump_tables(docsplane) == expected
 

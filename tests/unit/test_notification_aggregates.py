@@ -129,6 +129,7 @@ def test_delete():
 def test_url_key_ignores_case_of_scheme_and_host_only():
     assert url_key("HTTPS://Hooks.Example/Path") == url_key("https://hooks.example/Path")
     assert url_key("https://hooks.example/Path") != url_key("https://hooks.example/path")
+    assert url_key("https://User@Hooks.Example:8443/") == "https://User@hooks.example:8443/"
 
 
 # -- email hooks ---------------------------------------------------------------------------------
