@@ -1,4 +1,8 @@
 FROM python:3.11-slim
+# git: the build worker clones the projects' repositories.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY domain domain
@@ -8,6 +12,9 @@ COPY api api
 COPY workers workers
 COPY docsplane docsplane
 RUN pip install --no-cache-dir .
-ENV PYTHONUNBUFFERED=1
+# Builds run code from the projects' repositories: never as root.
+RUN useradd --create-home docsplane && mkdir /data && chown docsplane /data
+USER docsplane
+ENV PYTHONUNBUFFERED=1 DOCSPLANE_DATA_DIR=/data
 EXPOSE 8000
 CMD ["gunicorn", "-b", "0.0.0.0:8000", "-w", "2", "-k", "gthread", "--threads", "8", "docsplane.wsgi:app"]

@@ -7,7 +7,7 @@ from flask import Flask, request
 from api import auth, body, browsable, conventions, errors, etag, ratelimit, scopes, sparse_fields
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
-from api.views import maintainers, subprojects, translations
+from api.views import maintainers, subprojects, translations, webhook_deliveries
 
 
 def create_app(docsplane) -> Flask:
@@ -28,7 +28,7 @@ def create_app(docsplane) -> Flask:
     api = DocumentedApi(app)
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,
-        *notifications.blueprints, build_commands.blp, flyout.blp,
+        *notifications.blueprints, webhook_deliveries.blp, build_commands.blp, flyout.blp,
         subprojects.blp, translations.blp, maintainers.blp,
     ):
         api.register_blueprint(blueprint)

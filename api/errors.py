@@ -17,6 +17,7 @@ RESOURCES = {
     "projects": "Project", "versions": "Version", "builds": "Build", "tokens": "Token", "redirects": "Redirect",
     "environment_variables": "EnvironmentVariable", "build_commands": "BuildCommand", "flyout": "Flyout",
     "notifications": "Notification", "webhooks": "Webhook", "emailhooks": "EmailHook",
+    "webhook_deliveries": "WebhookDelivery",
     "subprojects": "Subproject", "translations": "Project", "maintainers": "Maintainer",
 }
 

@@ -38,6 +38,18 @@ class BuildCommands:
         return Written(build.number, self.app.save(build))
 
     @retry_on_conflict
+    def cancel_build(self, actor: str, project_slug: str, number: int) -> Written:
+        """A maintainer stops a build. The value is True when the build is running (its worker
+        ends it shortly) and False when it ended at once; Conflict when it had already finished."""
+        project = load_project(self.app, project_slug)
+        build = load_build(self.app, number)
+        if build.project_id != project.id:
+            raise NotFound(f"build {number} of project '{project_slug}'")
+        project.ensure_maintainer(actor)
+        build.request_cancel(actor, datetime.now(timezone.utc))
+        return Written(not build.is_finished, self.app.save(build))
+
+    @retry_on_conflict
     def change_build_state(self, actor: str, number: int, state: str, commit: str | None = None) -> Written:
         build = load_build(self.app, number)
         build.change_state(state, actor, commit=commit)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commands.application import DocsplaneApplication
+from commands.build_leases import BuildLeaseCommands
 from commands.builds import BuildCommands
 from commands.environment_variables import EnvironmentVariableCommands
 from commands.notifications import NotificationCommands
@@ -17,10 +18,13 @@ from commands.secret_box import SecretBox
 from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
+from commands.webhook_deliveries import WebhookDeliveryCommands
 from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
+from domain.webhook_delivery import RetryPolicy
 from projections.consistency import ReadYourWrites
 from projections.build_command_queries import BuildCommandQueries
+from projections.build_lease_queries import BuildLeaseQueries
 from projections.environment_variable_queries import EnvironmentVariableQueries
 from projections.flyout_queries import FlyoutQueries
 from projections.notification_queries import NotificationQueries
@@ -32,6 +36,7 @@ from projections.registry import PROJECTIONS
 from projections.schema import create_tables
 from projections.store import ReadStore
 from projections.token_queries import TokenQueries
+from projections.webhook_delivery_queries import WebhookDeliveryQueries
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Docsplane:
     projects: ProjectCommands
     versions: VersionCommands
     builds: BuildCommands
+    build_leases: BuildLeaseCommands
+    build_lease_queries: BuildLeaseQueries
     users: UserCommands
     subprojects: SubprojectCommands
     maintainers: MaintainerCommands
@@ -57,6 +64,8 @@ class Docsplane:
     environment_variable_queries: EnvironmentVariableQueries
     notifications: NotificationCommands
     notification_queries: NotificationQueries
+    webhook_deliveries: WebhookDeliveryCommands
+    webhook_delivery_queries: WebhookDeliveryQueries
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
 
@@ -118,6 +127,8 @@ def build(settings: Settings | None = None) -> Docsplane:
         projects=ProjectCommands(app, ids),
         versions=VersionCommands(app),
         builds=BuildCommands(app, ids),
+        build_leases=BuildLeaseCommands(app, settings.build_lease_seconds),
+        build_lease_queries=BuildLeaseQueries(store),
         users=UserCommands(app, ids),
         subprojects=SubprojectCommands(app),
         maintainers=MaintainerCommands(app),
@@ -129,6 +140,8 @@ def build(settings: Settings | None = None) -> Docsplane:
         environment_variable_queries=EnvironmentVariableQueries(store),
         notifications=NotificationCommands(app, ids, box),
         notification_queries=NotificationQueries(store),
+        webhook_deliveries=WebhookDeliveryCommands(app, RetryPolicy(settings.webhook_attempts, settings.webhook_backoff)),
+        webhook_delivery_queries=WebhookDeliveryQueries(store),
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
     )

@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay."""
+"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import sys
 
 from docsplane.bootstrap import build
 from domain.errors import DomainError
+from workers.background import dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
 
 
-def start_projector(docsplane):
-    """Run the projector loop in a thread, woken by this process's own writes."""
-    from workers.projector import ProjectorLoop
-
-    loop = ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval)
-    docsplane.app.listeners.append(lambda recordings: loop.wake.set())
-    loop.start_thread()
-    return loop
+def run_in_foreground(loop, banner: str) -> int:
+    """Run a supervised loop until Ctrl-C or SIGTERM."""
+    signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
+    print(banner, flush=True)
+    try:
+        loop.run_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def serve(args) -> int:
@@ -28,8 +30,7 @@ def serve(args) -> int:
     from api.app import create_app
 
     docsplane = build()
-    if docsplane.settings.run_projector:
-        start_projector(docsplane)
+    serving(docsplane)
     me = os.path.relpath(sys.argv[0]) if os.path.isabs(sys.argv[0]) else sys.argv[0]
     print(f"docsplane API on http://{args.host}:{args.port}/api/v3/  (data: {docsplane.settings.data_dir})")
     print(f"Create a user and its API token (in another terminal):   {me} users create alice")
@@ -59,17 +60,67 @@ def users_token(args) -> int:
 
 
 def projector(args) -> int:
-    from workers.projector import ProjectorLoop
+    docsplane = build()
+    banner = f"projector following the event log ({', '.join(p.name for p in docsplane.projectors)})"
+    return run_in_foreground(projector_loop(docsplane), banner)
+
+
+def dispatcher(args) -> int:
+    docsplane = build()
+    if not docsplane.settings.amqp_url:
+        return _needs_broker("dispatcher", "the in-memory job queue is seen only by a worker in the same process")
+    return run_in_foreground(dispatcher_loop(docsplane), f"dispatcher: triggered builds -> queue {docsplane.settings.build_queue!r}")
+
+
+def relay(args) -> int:
+    docsplane = build()
+    if not docsplane.settings.amqp_url:
+        return _needs_broker("relay", "there is no broker to relay to")
+    return run_in_foreground(relay_loop(docsplane), f"relay: every event -> exchange {docsplane.settings.events_exchange!r}")
+
+
+def worker(args) -> int:
+    from workers.background import Background, build_worker, reaper_loop
 
     docsplane = build()
-    loop = ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval)
-    signal.signal(signal.SIGTERM, lambda *_: loop.stop.set())
-    print(f"projector following the event log ({', '.join(p.name for p in docsplane.projectors)})", flush=True)
+    if not docsplane.settings.amqp_url:
+        return _needs_broker("worker", "the in-memory job queue is seen only in one process; `docsplane serve` runs a worker itself")
+    Background(docsplane).start(reaper_loop(docsplane))
+    consumer = build_worker(docsplane)
+    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())  # ends once the running build has
+    print(f"{consumer.name}: running builds from queue {docsplane.settings.build_queue!r}", flush=True)
     try:
-        loop.run_forever()
+        consumer.run_until_stopped()
     except KeyboardInterrupt:
-        pass
+        pass  # a build cut short here is retried once its lease expires
     return 0
+
+
+def webhooks(args) -> int:
+    docsplane = build()
+    return run_in_foreground(webhooks_loop(docsplane), "webhooks: build events -> signed POSTs to the projects' webhooks")
+
+
+def subscribe(args) -> int:
+    from docsplane.settings import Settings
+    from workers.subscriber import subscribe as print_events
+
+    settings = Settings.from_env()
+    if not settings.amqp_url:
+        return _needs_broker("subscribe", "events are published only to RabbitMQ")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
+
+    def ready() -> None:
+        print(f"subscribed to {settings.events_exchange!r} with {args.binding_key!r} (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+    print_events(settings.amqp_url, settings.events_exchange, args.binding_key, on_ready=ready)
+    return 0
+
+
+def _needs_broker(command: str, why: str) -> int:
+    print(f"error: `docsplane {command}` needs DOCSPLANE_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672//): {why}",
+          file=sys.stderr)
+    return 2
 
 
 def replay(args) -> int:
@@ -107,6 +158,14 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("replay", help="rebuild read models from the event log")
     p.add_argument("--projection", default=None, help="only this read model")
     p.set_defaults(run=replay)
+    commands.add_parser("dispatcher", help="turn triggered builds into jobs on the build queue").set_defaults(run=dispatcher)
+    commands.add_parser("relay", help="publish every event to the RabbitMQ events exchange").set_defaults(run=relay)
+    commands.add_parser("worker", help="run builds from the build queue, one at a time").set_defaults(run=worker)
+    commands.add_parser("webhooks", help="POST build events to the projects' webhooks, with retries").set_defaults(run=webhooks)
+    p = commands.add_parser("subscribe", help="print events from RabbitMQ as JSON lines as they arrive")
+    p.add_argument("binding_key", nargs="?", default="#",
+                   help="AMQP topic binding key: <aggregate>.<project-slug>.<EventName>, e.g. 'project.pip.#' (default: '#')")
+    p.set_defaults(run=subscribe)
     return root
 
 

@@ -35,6 +35,25 @@ class Settings:
     rate_limit_anonymous: str = "60/minute"
     # None: generated once into data_dir (docsplane/secrets.py). Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
+    # Builds (workers/build_runner.py): seconds per step and per build, bytes of output kept per step.
+    build_step_timeout: float = 900.0
+    build_timeout: float = 1800.0
+    build_output_max: int = 1024 * 1024
+    # A worker renews its lease on a running build; one not renewed this long is retried or failed.
+    build_lease_seconds: float = 60.0
+    # Embedded mode (no broker): `docsplane serve` runs one build worker unless this is false.
+    run_worker: bool = True
+    # None: no broker; build jobs go through kombu's in-process memory transport and no relay runs.
+    amqp_url: str | None = field(default=None, repr=False)  # may hold a password
+    events_exchange: str = "docsplane.events"
+    build_queue: str = "docsplane.builds"
+    # Webhooks (workers/webhooks.py): attempts per delivery, first retry's delay (doubled each time),
+    # seconds an attempt may take; the API's public address, for the URLs in payloads.
+    webhook_attempts: int = 5
+    webhook_backoff: float = 10.0
+    webhook_timeout: float = 5.0
+    run_webhooks: bool = True
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +79,19 @@ class Settings:
             rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
             rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
             secrets_key=env.get("DOCSPLANE_SECRETS_KEY") or None,
+            build_step_timeout=float(env.get("DOCSPLANE_BUILD_STEP_TIMEOUT", str(cls.build_step_timeout))),
+            build_timeout=float(env.get("DOCSPLANE_BUILD_TIMEOUT", str(cls.build_timeout))),
+            build_output_max=int(env.get("DOCSPLANE_BUILD_OUTPUT_MAX", str(cls.build_output_max))),
+            build_lease_seconds=float(env.get("DOCSPLANE_BUILD_LEASE_SECONDS", str(cls.build_lease_seconds))),
+            run_worker=env.get("DOCSPLANE_RUN_WORKER", "true").lower() in ("1", "true", "yes"),
+            amqp_url=env.get("DOCSPLANE_AMQP_URL") or None,
+            events_exchange=env.get("DOCSPLANE_EVENTS_EXCHANGE", cls.events_exchange),
+            build_queue=env.get("DOCSPLANE_BUILD_QUEUE", cls.build_queue),
+            webhook_attempts=int(env.get("DOCSPLANE_WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
+            webhook_backoff=float(env.get("DOCSPLANE_WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
+            webhook_timeout=float(env.get("DOCSPLANE_WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
+            run_webhooks=env.get("DOCSPLANE_RUN_WEBHOOKS", "true").lower() in ("1", "true", "yes"),
+            public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -78,7 +110,20 @@ class Settings:
             "DOCSPLANE_DOCS_URL": self.docs_url,
             "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": self.rate_limit_authenticated,
             "DOCSPLANE_RATE_LIMIT_ANONYMOUS": self.rate_limit_anonymous,
+            "DOCSPLANE_BUILD_STEP_TIMEOUT": str(self.build_step_timeout),
+            "DOCSPLANE_BUILD_TIMEOUT": str(self.build_timeout),
+            "DOCSPLANE_BUILD_OUTPUT_MAX": str(self.build_output_max),
+            "DOCSPLANE_BUILD_LEASE_SECONDS": str(self.build_lease_seconds),
+            "DOCSPLANE_RUN_WORKER": "true" if self.run_worker else "false",
+            "DOCSPLANE_WEBHOOK_ATTEMPTS": str(self.webhook_attempts),
+            "DOCSPLANE_WEBHOOK_BACKOFF": str(self.webhook_backoff),
+            "DOCSPLANE_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
+            "DOCSPLANE_RUN_WEBHOOKS": "true" if self.run_webhooks else "false",
+            "DOCSPLANE_PUBLIC_URL": self.public_url,
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
+            **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),
+            "DOCSPLANE_EVENTS_EXCHANGE": self.events_exchange,
+            "DOCSPLANE_BUILD_QUEUE": self.build_queue,
         }
 
     @property

@@ -47,3 +47,8 @@ def email_hook_id(project_id: UUID, number: int) -> UUID:
 
 def notification_target_claim_id(project_id: UUID, kind: str, key: str) -> UUID:
     return uuid5(NAMESPACE, f"notification-target:{project_id}:{kind}:{key}")
+
+
+def webhook_delivery_id(build_aggregate_id: UUID, build_version: int, webhook_aggregate_id: UUID) -> UUID:
+    """One delivery per (build event, webhook): a worker re-reading the event finds the delivery it started."""
+    return uuid5(NAMESPACE, f"webhook-delivery:{build_aggregate_id}:{build_version}:{webhook_aggregate_id}")

@@ -51,6 +51,18 @@ class BuildsProjection(Projection):
             (e.success, e.error, e.builder, timestamp(e), e.originator_version, str(e.originator_id)),
         )
 
+    @handles(Build.BuildLeased, Build.LeaseRenewed, Build.BuildCancelRequested)
+    def lease_changed(self, tx, e):
+        """Not shown (projections/build_leases.py has the leases), but the row's version follows the aggregate's."""
+        tx.execute("UPDATE builds SET aggregate_version = ? WHERE aggregate_id = ?", (e.originator_version, str(e.originator_id)))
+
+    @handles(Build.BuildRetried)
+    def retried(self, tx, e):
+        tx.execute(
+            "UPDATE builds SET state = 'triggered', aggregate_version = ? WHERE aggregate_id = ?",
+            (e.originator_version, str(e.originator_id)),
+        )
+
     @handles(Build.BuildConfigured)
     def configured(self, tx, e):
         tx.execute(

@@ -1,5 +1,6 @@
 """Every projection docsplane maintains, by name."""
 
+from projections.build_leases import BuildLeasesProjection
 from projections.builds import BuildsProjection
 from projections.environment_variables import EnvironmentVariablesProjection
 from projections.notifications import NotificationsProjection
@@ -7,8 +8,9 @@ from projections.projects import ProjectsProjection
 from projections.redirects import RedirectsProjection
 from projections.users import UsersProjection
 from projections.versions import VersionsProjection
+from projections.webhook_deliveries import WebhookDeliveriesProjection
 
 PROJECTIONS = {p.name: p for p in (
-    ProjectsProjection, VersionsProjection, BuildsProjection, UsersProjection,
-    RedirectsProjection, EnvironmentVariablesProjection, NotificationsProjection,
+    ProjectsProjection, VersionsProjection, BuildsProjection, BuildLeasesProjection, UsersProjection,
+    RedirectsProjection, EnvironmentVariablesProjection, NotificationsProjection, WebhookDeliveriesProjection,
 )}

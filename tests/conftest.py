@@ -5,6 +5,7 @@
                   every call gets its own, fully isolated event store and read-model tables.
 - `backend`       parametrized over "sqlite" and "postgres" (the latter marked `postgres`).
 - `docsplane`     the wired container for `backend`, closed after the test.
+- `amqp_url`      (session) RabbitMQ on 127.0.0.1:5672 (guest/guest); use unique exchange/queue names.
 """
 
 from __future__ import annotations
@@ -56,6 +57,23 @@ def postgres_url():
                 cursor.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         finally:
             admin.close()
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    import pika
+
+    try:
+        pika.BlockingConnection(pika.URLParameters(AMQP_URL)).close()
+    except Exception as error:  # pika.exceptions.AMQPConnectionError and friends
+        message = f"RabbitMQ not reachable on 127.0.0.1:5672: {type(error).__name__} {error}".strip()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: the RabbitMQ tests must run in CI, not be skipped)", pytrace=False)
+        pytest.skip(message)
+    return AMQP_URL
 
 
 @pytest.fixture

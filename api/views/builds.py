@@ -1,6 +1,6 @@
-"""Builds: trigger (for the default or a named version), list, detail, latest."""
+"""Builds: trigger (for the default or a named version), list, detail, latest, cancel."""
 
-from flask import abort
+from flask import Response, abort
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
@@ -9,6 +9,7 @@ from api.context import current_user, services
 from api.links import absolute, build_path
 from api.pagination import envelope, limit_of
 from api.schemas.builds import BuildExpandArgs, BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
+from api.schemas.errors import AcceptedSchema, ErrorSchema
 from api.schemas.projects import ProjectSchema
 from api.schemas.versions import VersionSchema
 from api.views.projects import visible_project
@@ -81,6 +82,24 @@ class BuildDetail(MethodView):
     def get(self, args, project_slug, build_id):
         """A build's details."""
         return visible_build(project_slug, build_id)
+
+
+@blp.route("/builds/<int(max=9223372036854775807):build_id>/cancel/")
+class BuildCancel(MethodView):
+    @blp.response(202, AcceptedSchema, description="The build is running: its worker stops it shortly.")
+    @blp.alt_response(204, description="The build had not started: it has finished, cancelled.")
+    @blp.alt_response(409, schema=ErrorSchema, description="The build had already finished; nothing changed.")
+    def post(self, project_slug, build_id):
+        """Cancel a build (maintainers only). It finishes unsuccessfully with the error
+        `Cancelled by <username>`; GET the build to see it end."""
+        visible_build(project_slug, build_id)
+        written = services().builds.cancel_build(current_user(), project_slug, build_id)
+        location = absolute(build_path(project_slug, build_id))
+        if written.value:
+            return accepted(location, message="Cancelling: the build's worker stops it shortly; GET the Location to see it end.")
+        if not visible(written):
+            return accepted(location)
+        return Response(status=204)
 
 
 @blp.route("/versions/<version_slug>/builds/")

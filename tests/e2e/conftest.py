@@ -1,9 +1,10 @@
 """End-to-end fixtures: the real WSGI app served by waitress on a real socket, over real storage.
 
-- `start_live_server(backend, projector=True, **env_overrides) -> LiveServer`
+- `start_live_server(backend, projector=True, background=False, **env_overrides) -> LiveServer`
       builds the container from `make_settings(backend, **env_overrides)`, optionally runs the
-      projector loop in a thread (as `docsplane serve` does), and serves the API on a free port.
-      Everything started is shut down after the test.
+      projector loop in a thread, or with `background` every loop `docsplane serve` runs beside
+      the API (workers/background.py: dispatcher, build worker...), and serves the API on a free
+      port. Everything started is shut down after the test.
 - `live_server`  the same, for the parametrized `backend`, with the projector running.
 
 A `LiveServer` has `.url` (http://127.0.0.1:PORT), `.docsplane` (the container), `.token(name)`
@@ -23,7 +24,7 @@ from waitress import wasyncore
 
 from api.app import create_app
 from docsplane.bootstrap import build
-from workers.projector import ProjectorLoop
+from workers.background import Background, projector_loop, serving
 
 HTTP_TIMEOUT = 30
 
@@ -32,7 +33,7 @@ HTTP_TIMEOUT = 30
 class LiveServer:
     url: str
     docsplane: object
-    loop: ProjectorLoop | None = None
+    background: Background | None = None
     _stoppers: list = field(default_factory=list, repr=False)
 
     def token(self, username: str) -> str:
@@ -64,13 +65,6 @@ class LiveServer:
         return self.docsplane.app.recorder.max_notification_id() or 0
 
 
-def _start_projector(docsplane) -> tuple[ProjectorLoop, threading.Thread]:
-    """What docsplane.cli.start_projector does, keeping the thread so it can be joined."""
-    loop = ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval)
-    docsplane.app.listeners.append(lambda recordings: loop.wake.set())
-    return loop, loop.start_thread()
-
-
 def _serve(server, stop: threading.Event) -> None:
     """waitress's serving loop (server.run()), in slices so that it can stop; the sockets are
     closed by this same thread, so the loop never polls a descriptor closed under it."""
@@ -86,20 +80,18 @@ def _serve(server, stop: threading.Event) -> None:
 def start_live_server(make_settings):
     started: list[LiveServer] = []
 
-    def start(backend: str, projector: bool = True, **overrides) -> LiveServer:
+    def start(backend: str, projector: bool = True, background: bool = False, **overrides) -> LiveServer:
         docsplane = build(make_settings(backend, **overrides))
-        stoppers = [docsplane.close]  # run in reverse order: server, projector, then storage
-        loop = None
+        stoppers = [docsplane.close]  # run in reverse order: server, background loops, then storage
+        running = None
         try:
-            if projector:
-                loop, loop_thread = _start_projector(docsplane)
-
-                def stop_loop(loop=loop, thread=loop_thread):
-                    loop.stop.set()
-                    loop.wake.set()
-                    thread.join(timeout=10)
-
-                stoppers.append(stop_loop)
+            if background:
+                running = serving(docsplane)
+            elif projector:
+                running = Background(docsplane)
+                running.start(projector_loop(docsplane))
+            if running is not None:
+                stoppers.append(running.stop)
             # More request threads than `docsplane serve`'s default 8, and than the read store's
             # 10 PostgreSQL connections: concurrent requests must queue for them, not fail.
             server = waitress.create_server(create_app(docsplane), host="127.0.0.1", port=0, threads=16, ident="docsplane-e2e")
@@ -117,7 +109,8 @@ def start_live_server(make_settings):
             for stop in reversed(stoppers):
                 stop()
             raise
-        live = LiveServer(url=f"http://127.0.0.1:{server.effective_port}", docsplane=docsplane, loop=loop, _stoppers=stoppers)
+        live = LiveServer(url=f"http://127.0.0.1:{server.effective_port}", docsplane=docsplane, background=running,
+                          _stoppers=stoppers)
         started.append(live)
         return live
 

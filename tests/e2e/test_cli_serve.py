@@ -1,4 +1,5 @@
-"""The real command line, as a user runs it: `docsplane users create`, then `docsplane serve`."""
+"""The real command line, as a user runs it: `docsplane users create`, then `docsplane serve`, which
+on a fresh machine (no broker) also runs the builds it is asked for."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-from e2e_support import SEED_PROJECT
+from e2e_support import SEED_PROJECT, project_body
+from git_support import build_config, git_repository
 
 
 def _docsplane_command() -> list[str]:
@@ -33,24 +37,13 @@ def _environment(data_dir: Path) -> dict:
     return env
 
 
-def _run(env, cwd, *args) -> subprocess.CompletedProcess:
-    done = subprocess.run([*_docsplane_command(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-def test_users_create_then_serve(tmp_path):
-    env = _environment(tmp_path / "data")
-    created = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
-                             capture_output=True, text=True, timeout=60)
-    assert created.returncode == 0, created.stderr
-    token = created.stdout.split()[-1]
-    assert len(token) >= 32 and "alice" in created.stdout
-
+@contextmanager
+def _serving(env, cwd) -> Iterator[str]:
+    """`docsplane serve` on a free port, once it answers; yields its URL and stops it after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([*_docsplane_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -62,7 +55,34 @@ def test_users_create_then_serve(tmp_path):
                 pass
             assert time.monotonic() < deadline, "docsplane serve did not answer within 30 s"
             time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        server.stdout.close()
 
+
+def _run(env, cwd, *args) -> subprocess.CompletedProcess:
+    done = subprocess.run([*_docsplane_command(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_users_create_then_serve(tmp_path):
+    # No build worker: the build stays `triggered` (the seed's repository is not cloned), so that
+    # the read models are still while they are compared across a replay below.
+    env = {**_environment(tmp_path / "data"), "DOCSPLANE_RUN_WORKER": "false"}
+    created = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.split()[-1]
+    assert len(token) >= 32 and "alice" in created.stdout
+
+    with _serving(env, tmp_path) as url:
         headers = {"Authorization": f"Token {token}"}
         response = requests.post(f"{url}/api/v3/projects/", json=SEED_PROJECT, headers=headers, timeout=30)
         assert response.status_code == 201, response.text
@@ -96,13 +116,26 @@ def test_users_create_then_serve(tmp_path):
         again = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
                                capture_output=True, text=True, timeout=60)
         assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        server.stdout.close()
     # The data lives where DOCSPLANE_DATA_DIR said.
     assert (tmp_path / "data" / "events.sqlite3").exists()
+
+
+def test_serve_on_a_fresh_machine_runs_the_builds_it_is_asked_for(tmp_path):
+    env = _environment(tmp_path / "data")
+    token = _run(env, tmp_path, "users", "create", "alice").stdout.split()[-1]
+    repo = git_repository(tmp_path / "repo", build_config("echo built by serve"))
+    headers = {"Authorization": f"Token {token}"}
+    with _serving(env, tmp_path) as url:
+        body = project_body("Local Docs", repository={"url": f"file://{repo}", "type": "git"})
+        assert requests.post(f"{url}/api/v3/projects/", json=body, headers=headers, timeout=30).status_code == 201
+        response = requests.post(f"{url}/api/v3/projects/local-docs/builds/", json={}, headers=headers, timeout=30)
+        assert response.status_code == 201, response.text
+        deadline = time.monotonic() + 30
+        while (build := requests.get(response.headers["Location"], headers=headers, timeout=30).json())["state"]["code"] != "finished":
+            assert time.monotonic() < deadline, f"the build did not finish within 30 s: {build}"
+            time.sleep(0.1)
+        assert build["success"] is True, build["error"]
+        commands = requests.get(build["_links"]["commands"], headers=headers, timeout=30).json()["results"]
+        assert "built by serve\n" in [c["output"] for c in commands]
+        version = requests.get(f"{url}/api/v3/projects/local-docs/versions/latest/", headers=headers, timeout=30).json()
+        assert version["built"] is True

@@ -15,12 +15,15 @@ PRIMARY_KEYS = {
     "version_builds": "build_aggregate_id",
     "builds": "id",
     "build_commands": "id",
+    "build_leases": "build_id",
     "users": "aggregate_id",
     "tokens": "token_hash",
     "redirects": "id",
     "environment_variables": "id",
     "webhooks": "id",
     "email_hooks": "id",
+    "webhook_deliveries": "id",
+    "webhook_delivery_attempts": "delivery_id, attempt",
 }
 
 

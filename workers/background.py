@@ -1,0 +1,112 @@
+"""Every background loop, made from the wired container, and the threads that run them beside the
+API (`docsplane serve`, the end-to-end tests); each also runs alone as its own `docsplane` command.
+
+    background = Background(docsplane)
+    background.start(projector_loop(docsplane))     # any supervised loop (workers/loop.py)
+    background.start_worker()                         # a build worker (workers/worker.py)
+    background.stop()                                 # all of them, the worker once its build ended
+
+`serving(docsplane)` starts what `docsplane serve` runs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from workers.loop import SupervisedLoop
+
+log = logging.getLogger("docsplane.workers")
+
+
+def projector_loop(docsplane) -> SupervisedLoop:
+    from workers.projector import ProjectorLoop
+
+    return ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval)
+
+
+def dispatcher_loop(docsplane) -> SupervisedLoop:
+    from workers.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(docsplane.app, docsplane.store, docsplane.settings)
+    return SupervisedLoop("dispatcher", [dispatcher], docsplane.settings.poll_interval)
+
+
+def relay_loop(docsplane) -> SupervisedLoop:
+    from workers.relay import Relay
+
+    settings = docsplane.settings
+    relay = Relay(docsplane.app, docsplane.store, settings.amqp_url, settings.events_exchange)
+    return SupervisedLoop("relay", [relay], settings.poll_interval)
+
+
+def webhooks_loop(docsplane) -> SupervisedLoop:
+    from workers.webhooks import webhooks_loop as loop
+
+    return loop(docsplane)
+
+
+def reaper_loop(docsplane) -> SupervisedLoop:
+    from workers.reaper import LeaseReaper, reap_interval
+
+    return SupervisedLoop("reaper", [LeaseReaper(docsplane)], reap_interval(docsplane.settings))
+
+
+def build_worker(docsplane):
+    from workers.queues import connection
+    from workers.worker import BuildWorker
+
+    return BuildWorker(docsplane, connection(docsplane.settings))
+
+
+class Background:
+    """Loops in daemon threads of this process, woken at once by its own writes, stopped together."""
+
+    def __init__(self, docsplane):
+        self.docsplane = docsplane
+        self.loops: list[tuple[SupervisedLoop, threading.Thread]] = []
+        self.workers: list[tuple[object, threading.Thread]] = []
+
+    def start(self, loop: SupervisedLoop) -> SupervisedLoop:
+        self.docsplane.app.listeners.append(lambda recordings: loop.wake.set())
+        self.loops.append((loop, loop.start_thread()))
+        return loop
+
+    def start_worker(self, worker=None):
+        worker = worker or build_worker(self.docsplane)
+        thread = threading.Thread(target=worker.run_until_stopped, name="build-worker", daemon=True)
+        thread.start()
+        self.workers.append((worker, thread))
+        return worker
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for worker, _ in self.workers:
+            worker.stop()
+        for loop, _ in self.loops:
+            loop.request_stop()
+        for _, thread in [*self.workers, *self.loops]:
+            thread.join(timeout)
+            if thread.is_alive():
+                log.warning("%s did not stop within %.0f s", thread.name, timeout)
+
+
+def serving(docsplane) -> Background:
+    """Start what runs beside the API: the projector (unless DOCSPLANE_RUN_PROJECTOR=false), the
+    dispatcher and the webhooks (unless DOCSPLANE_RUN_WEBHOOKS=false); with a broker the relay,
+    without one a build worker and its lease reaper (unless DOCSPLANE_RUN_WORKER=false), since the
+    in-memory job queue reaches no other process."""
+    settings = docsplane.settings
+    background = Background(docsplane)
+    if settings.run_projector:
+        background.start(projector_loop(docsplane))
+    background.start(dispatcher_loop(docsplane))
+    if settings.amqp_url:
+        background.start(relay_loop(docsplane))
+    elif settings.run_worker:
+        from workers.reaper import requeue_waiting
+
+        requeue_waiting(docsplane)
+        background.start(reaper_loop(docsplane))
+        background.start_worker()
+    if settings.run_webhooks:
+        background.start(webhooks_loop(docsplane))
+    return background

@@ -1,0 +1,31 @@
+"""An example subscriber (`docsplane subscribe`): an exclusive, auto-deleted queue bound to the
+events exchange with a binding key, each message printed as one JSON line. Messages published
+while no subscriber is bound are not kept for it: a durable subscriber declares its own named queue."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from workers.relay import open_channel
+
+
+def subscribe(url: str, exchange: str, binding_key: str, on_ready: Callable[[], None] = lambda: None) -> None:
+    """Print events until interrupted (KeyboardInterrupt ends it quietly)."""
+    channel = open_channel(url, exchange)
+    queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
+    channel.queue_bind(queue, exchange, routing_key=binding_key)
+
+    def show(ch, method, properties, body: bytes) -> None:
+        sys.stdout.write(body.decode() + "\n")
+        sys.stdout.flush()
+
+    channel.basic_consume(queue, show, auto_ack=True)
+    on_ready()
+    try:
+        channel.start_consuming()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if channel.connection.is_open:
+            channel.connection.close()
