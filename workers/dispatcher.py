@@ -14,7 +14,9 @@ class Dispatcher:
     def __init__(self, app, store, settings, batch_size: int = 100, name: str = "dispatcher"):
         self.settings = settings
         self.queue = build_queue(settings.build_queue)
-        self.follower = LogFollower(name, app, store, self.publish, topics=[Build.BuildTriggered, Build.BuildRetried], batch_size=batch_size)
+        self.follower = LogFollower(
+            name, app, store, self.publish, topics=[Build.BuildTriggered, Build.BuildRetried], batch_size=batch_size,
+        )
         self._connection = None
 
     def run_batch(self) -> bool:

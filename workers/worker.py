@@ -59,7 +59,7 @@ class BuildWorker(ConsumerMixin):
         self.name = name or worker_name()
         self.runner = BuildRunner(docsplane, docsplane.settings, actor=self.name)
         self.running: Job | None = None
-        self.waiting: list[Job] = []  # delivered while a build ran: only after a reconnect
+        self.waiting: list[Job] = []  # received, not started yet (more than one only after a reconnect)
         self.stopping = False
 
     def run_until_stopped(self) -> None:

@@ -3,6 +3,11 @@ dump of every read-model table (to compare a projector's result with a from-scra
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from commands.loading import load_project
+from commands.webhook_deliveries import AttemptResult, DeliveryTarget
+from domain.ids import build_id, webhook_id
 from projections.registry import PROJECTIONS
 
 # Primary key of every read-model table, so dumps come back in a stable order.
@@ -73,6 +78,16 @@ def project_settings(name: str, **overrides) -> dict:
     return values
 
 
+def record_delivery(container, project_slug: str, webhook: int, build: int, statuses) -> None:
+    """What the webhook worker records when POSTing a build's trigger to a webhook answers these statuses."""
+    project = load_project(container.app, project_slug)
+    target = DeliveryTarget(build_id(build), 1, build, webhook_id(project.id, webhook), webhook, project.id, project_slug,
+                            "build:triggered")
+    for attempt, status in enumerate(statuses, 1):
+        result = AttemptResult(datetime.now(timezone.utc), 0.01, status, None if status < 300 else f"HTTP {status}")
+        container.webhook_deliveries.record_attempt("webhooks", target, attempt, result)
+
+
 def event_log(container) -> list:
     return list(container.app.recorder.select_notifications(start=1, limit=100_000))
 
@@ -105,6 +120,7 @@ def populate(container, users=("alice",)) -> dict:
     c.builds.change_build_state("worker", b3, "cloning")
     webhook = c.notifications.create_webhook("alice", "alpha-docs", "https://hooks.example/alpha", ["build:failed"]).value.id
     c.notifications.update_webhook("alice", "alpha-docs", webhook, {"events": ["build:passed"], "secret": "rotated"})
+    record_delivery(c, "alpha-docs", webhook, b1, statuses=(500, 200))
     c.notifications.create_email_hook("alice", "alpha-docs", "dev@example.com")
     c.redirects.create_redirect("alice", "alpha-docs", "page", "/a.html", "/b.html")
     redirect = c.redirects.create_redirect("alice", "gamma-docs", "prefix", "/old/").value

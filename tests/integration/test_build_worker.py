@@ -155,6 +155,13 @@ def test_racing_leases_resolve_to_one_worker(broker_settings, open_docsplane, tm
     assert len(events_of(first, "BuildLeased")) == len(numbers)
 
 
+def gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # a zombie has ended too
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 def worker_process(settings) -> subprocess.Popen:
     script = Path(sys.executable).parent / "docsplane"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
@@ -194,6 +201,34 @@ def test_a_worker_killed_mid_build_has_its_build_retried_once(broker_settings, o
     retried = docsplane.app.mapper.to_domain_event(events_of(docsplane, "BuildRetried")[0])
     assert (retried.attempt, retried.actor) == (2, "reaper")
     assert "second attempt\n" in [c["output"] for c in commands_of(docsplane, number)]
+
+
+def test_a_frozen_worker_that_lost_its_lease_stops_its_attempt_and_writes_nothing_of_it(
+        broker_settings, open_docsplane, background, tmp_path):
+    """It wakes up after the reaper retried its build, before another worker took it: its old
+    attempt is refused (the killed step is not recorded, the build not failed), then it is free
+    to run the retry's job like any worker."""
+    settings = broker_settings()
+    docsplane = open_docsplane(settings)
+    marker, pid_file = tmp_path / "attempted", tmp_path / "sleep.pid"
+    step = f"if [ -e {marker} ]; then echo second attempt; else touch {marker}; echo $$ > {pid_file}; exec sleep 30; fi"
+    slug = project_of(docsplane, git_repository(tmp_path / "repo", build_config(step)))
+    background(docsplane)
+    frozen = worker_process(settings)
+    try:
+        number = docsplane.builds.trigger_build("alice", slug).value
+        wait_for(pid_file.exists, 30, "the first attempt's step to start")
+        frozen.send_signal(signal.SIGSTOP)
+        wait_for(lambda: events_of(docsplane, "BuildRetried"), LEASE + 10, "the retry")
+        frozen.send_signal(signal.SIGCONT)
+        wait_for(lambda: gone(int(pid_file.read_text())), 10, "its step killed")
+        build = finished(docsplane, slug, number)
+    finally:
+        frozen.terminate()
+        frozen.wait(10)
+    assert build["success"] is True, build["error"]
+    assert [(c["output"], c["exit_code"]) for c in commands_of(docsplane, number) if "attempt" in c["command"]] == [
+        ("second attempt\n", 0)]
 
 
 def test_a_build_whose_worker_stops_twice_fails_clearly(make_settings, open_docsplane, background, tmp_path):
