@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ValidationFailed
 from domain.ids import build_id
+from domain.upcasting import versioned
 
 # The order a build moves through; finishing is its own event.
 STATES = ("triggered", "cloning", "installing", "building", "finished")
@@ -100,3 +101,7 @@ class Build(Aggregate):
     def _record_command(self, command_id: int, command: str, output: str, exit_code: int,
                         started: datetime, finished: datetime, actor: str) -> None:
         pass  # the commands live in the read model only; no later decision depends on them
+
+
+# -- what earlier releases recorded ------------------------------------------------------------
+versioned(Build, lambda state: state.setdefault("config", None))  # release 1 snapshots had no config
