@@ -12,14 +12,6 @@ from test_concurrency import _simultaneously as simultaneously
 PROJECTS = "/api/v3/projects/"
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
-
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
 
 
 def imported(live, token, name, **overrides) -> dict:
