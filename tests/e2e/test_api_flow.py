@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from e2e_support import SEED_PROJECT, SEED_PROJECT_PATCH, assert_error, assert_json, nothing_changes, project_body
 
 PROJECT_FIELDS = {

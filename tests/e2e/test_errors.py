@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from e2e_support import SEED_PROJECT, assert_error, assert_json, nothing_changes, project_body
+from e2e_support import assert_error, assert_json, nothing_changes, project_body
 
 PROJECTS = "/api/v3/projects/"
 BASE = "/api/v3/projects/test-project"

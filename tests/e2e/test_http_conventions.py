@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from e2e_support import SEED_PROJECT, assert_error, assert_json, nothing_changes
+from e2e_support import assert_error, assert_json, nothing_changes
 
 from urllib3.util import SKIP_HEADER
 

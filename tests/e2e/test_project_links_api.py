@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import pytest
 from e2e_support import assert_error, assert_json, project_body
 from test_concurrency import _simultaneously as simultaneously
 
