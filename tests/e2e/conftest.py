@@ -88,6 +88,9 @@ def start_live_server(make_settings):
     started: list[LiveServer] = []
 
     def start(backend: str, projector: bool = True, **overrides) -> LiveServer:
+        # Tests send many token-less requests from one address within a minute; the rate-limit
+        # tests set their own limits.
+        overrides = {"DOCSPLANE_RATE_LIMIT_ANONYMOUS": "off", **overrides}
         docsplane = build(make_settings(backend, **overrides))
         stoppers = [docsplane.close]  # run in reverse order: server, projector, then storage
         loop = None
