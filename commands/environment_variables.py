@@ -2,21 +2,17 @@
 the build worker, the one place where values are decrypted."""
 
 from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project
+from commands.loading import get_or_none, load_live, load_project
 from commands.preconditions import require_version
 from commands.result import Written
 from commands.secret_box import SecretBox
 from domain.environment_variable import EnvironmentVariable, EnvironmentVariableNames, validate_name, validate_value
-from domain.errors import NotFound
 from domain.ids import environment_variable_id, environment_variable_names_id
 from domain.project import Project
 
 
 def load_environment_variable(app, project: Project, number: int) -> EnvironmentVariable:
-    variable = get_or_none(app, environment_variable_id(project.id, number))
-    if variable is None or variable.deleted:
-        raise NotFound(f"environment variable {number} of project '{project.slug}'")
-    return variable
+    return load_live(app, environment_variable_id(project.id, number), f"environment variable {number} of project '{project.slug}'")
 
 
 class EnvironmentVariableCommands:

@@ -15,6 +15,14 @@ def get_or_none(app, aggregate_id):
         return None
 
 
+def load_live(app, aggregate_id, what: str):
+    """A project's sub-resource (redirect, variable, hook): a deleted one is gone for good."""
+    aggregate = get_or_none(app, aggregate_id)
+    if aggregate is None or aggregate.deleted:
+        raise NotFound(what)
+    return aggregate
+
+
 def load_project(app, slug: str) -> Project:
     index = get_or_none(app, slug_index_id(slug))
     if index is None or index.project_id is None:

@@ -10,11 +10,10 @@ import secrets
 from typing import NamedTuple
 
 from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project
+from commands.loading import get_or_none, load_live, load_project
 from commands.preconditions import require_version
 from commands.result import Written
 from commands.secret_box import SecretBox
-from domain.errors import NotFound
 from domain.ids import email_hook_id, notification_target_claim_id, webhook_id
 from domain.notification import (
     EmailHook,
@@ -36,17 +35,11 @@ class CreatedWebhook(NamedTuple):
 
 
 def load_webhook(app, project: Project, number: int) -> Webhook:
-    webhook = get_or_none(app, webhook_id(project.id, number))
-    if webhook is None or webhook.deleted:
-        raise NotFound(f"webhook {number} of project '{project.slug}'")
-    return webhook
+    return load_live(app, webhook_id(project.id, number), f"webhook {number} of project '{project.slug}'")
 
 
 def load_email_hook(app, project: Project, number: int) -> EmailHook:
-    hook = get_or_none(app, email_hook_id(project.id, number))
-    if hook is None or hook.deleted:
-        raise NotFound(f"email hook {number} of project '{project.slug}'")
-    return hook
+    return load_live(app, email_hook_id(project.id, number), f"email hook {number} of project '{project.slug}'")
 
 
 class NotificationCommands:

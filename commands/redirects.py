@@ -1,20 +1,16 @@
 """Commands on redirects: create, replace (PUT), delete. Maintainers only."""
 
 from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project
+from commands.loading import load_live, load_project
 from commands.preconditions import require_version
 from commands.result import Written
-from domain.errors import NotFound
 from domain.ids import redirect_id
 from domain.project import Project
 from domain.redirect import Redirect, validate_redirect
 
 
 def load_redirect(app, project: Project, number: int) -> Redirect:
-    redirect = get_or_none(app, redirect_id(project.id, number))
-    if redirect is None or redirect.deleted:
-        raise NotFound(f"redirect {number} of project '{project.slug}'")
-    return redirect
+    return load_live(app, redirect_id(project.id, number), f"redirect {number} of project '{project.slug}'")
 
 
 class RedirectCommands:

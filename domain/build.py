@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Conflict, ValidationFailed
 from domain.ids import build_id
+from domain.upcasting import versioned
 
 # The order a build moves through; finishing is its own event.
 STATES = ("triggered", "cloning", "installing", "building", "finished")
@@ -205,3 +206,14 @@ class Build(Aggregate):
     def _record_command(self, command_id: int, command: str, output: str, exit_code: int,
                         started: datetime, finished: datetime, actor: str) -> None:
         pass  # the commands live in the read model only; no later decision depends on them
+
+
+# -- what earlier releases recorded ------------------------------------------------------------
+def _build_v1_v2(state: dict) -> None:
+    """Release 1 snapshots had no config, attempts, lease or cancellation."""
+    for name, value in (("config", None), ("attempt", 1), ("lease_holder", None), ("lease_expires", None),
+                        ("cancel_requested_by", None)):
+        state.setdefault(name, value)
+
+
+versioned(Build, _build_v1_v2)

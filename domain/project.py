@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,
+    SINGLE_VERSION,
     UPDATABLE,
     align_versioning,
     import_settings,
@@ -22,6 +23,7 @@ from domain.project_settings import (
     validate_settings,
 )
 from domain.rules import slugify
+from domain.upcasting import versioned
 
 LATEST = "latest"
 
@@ -272,3 +274,27 @@ class Project(Aggregate):
     @event("VersionSyncRequested")
     def _request_version_sync(self, actor: str) -> None:
         pass
+
+
+# -- what earlier releases recorded ------------------------------------------------------------
+def _scheme_of(state: dict) -> str:
+    return SINGLE_VERSION if state.get("single_version") else MULTIPLE_WITH_TRANSLATIONS
+
+
+def _imported_v1_v2(state: dict) -> None:
+    """Release 1 had no versioning scheme: it followed `single_version`."""
+    state["versioning_scheme"] = _scheme_of(state)
+
+
+def _project_v1_v2(state: dict) -> None:
+    """Release 1 snapshots: no scheme, no deletion flag, no links to other projects."""
+    state.setdefault("versioning_scheme", _scheme_of(state))
+    state.setdefault("deleted", False)
+    state.setdefault("superproject", None)
+    state.setdefault("subprojects", {})
+    state.setdefault("translation_of", None)
+    state.setdefault("translations", {})
+
+
+versioned(Project.ProjectImported, _imported_v1_v2)
+versioned(Project, _project_v1_v2)

@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import user_id
 from domain.rules import require_choice
+from domain.upcasting import versioned
 
 ACCESS_LEVELS = ("read", "write")
 NAME_MAX = 100
@@ -60,3 +61,24 @@ class User(Aggregate):
     @event("TokenRevoked")
     def _revoke_token(self, number: int, actor: str) -> None:
         self.token_numbers.remove(number)
+
+
+# -- what earlier releases recorded ------------------------------------------------------------
+def legacy_token_number(token_hash: str) -> int:
+    """Release 1 tokens had no number; derive a stable one from the hash (far above the numbers
+    the id sequence hands out, so they cannot collide in practice)."""
+    return int(token_hash[:12], 16)
+
+
+def _token_issued_v1_v2(state: dict) -> None:
+    """Release 1 tokens were unscoped write tokens without a name, number or hint."""
+    state["number"] = legacy_token_number(state["token_hash"])
+    state.update(hint="", name="", projects=None, access="write")
+
+
+def _user_v1_v2(state: dict) -> None:
+    state["token_numbers"] = [legacy_token_number(h) for h in state.pop("token_hashes", [])]
+
+
+versioned(User.TokenIssued, _token_issued_v1_v2)
+versioned(User, _user_v1_v2)

@@ -7,6 +7,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import ValidationFailed
 from domain.ids import version_id
 from domain.rules import PRIVACY_LEVELS, VERSION_SLUG, require_choice, require_version_slug
+from domain.upcasting import versioned
 
 VERSION_TYPES = ("branch", "tag", "external", "unknown")
 
@@ -84,3 +85,12 @@ def _require_alias(slug: str, alias_of: str | None) -> None:
         raise ValidationFailed("Version", "alias_of", "invalid", "an alias names another version by its slug")
     if alias_of == slug:
         raise ValidationFailed("Version", "alias_of", "invalid", "a version cannot be an alias of itself")
+
+
+# -- what earlier releases recorded ------------------------------------------------------------
+def _created_v1_v2(state: dict) -> None:
+    state["alias_of"] = None  # release 1 had no aliases
+
+
+versioned(Version.VersionCreated, _created_v1_v2)
+versioned(Version, lambda state: state.setdefault("alias_of", None))

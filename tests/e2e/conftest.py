@@ -24,6 +24,7 @@ from waitress import wasyncore
 
 from api.app import create_app
 from docsplane.bootstrap import build
+from e2e_support import SEED_PROJECT
 from workers.background import Background, projector_loop, serving
 
 HTTP_TIMEOUT = 30
@@ -81,6 +82,9 @@ def start_live_server(make_settings):
     started: list[LiveServer] = []
 
     def start(backend: str, projector: bool = True, background: bool = False, **overrides) -> LiveServer:
+        # Tests send many token-less requests from one address within a minute; the rate-limit
+        # tests set their own limits.
+        overrides = {"DOCSPLANE_RATE_LIMIT_ANONYMOUS": "off", **overrides}
         docsplane = build(make_settings(backend, **overrides))
         stoppers = [docsplane.close]  # run in reverse order: server, background loops, then storage
         running = None
@@ -123,3 +127,23 @@ def start_live_server(make_settings):
 @pytest.fixture
 def live_server(backend, start_live_server) -> LiveServer:
     return start_live_server(backend)
+
+
+@pytest.fixture
+def alice(live_server) -> str:
+    """alice's token (every project, write)."""
+    return live_server.token("alice")
+
+
+@pytest.fixture
+def bob(live_server) -> str:
+    """Another user's token: maintains nothing of alice's."""
+    return live_server.token("bob")
+
+
+@pytest.fixture
+def project(live_server, alice) -> str:
+    """The seed's project ("Test Project"), imported by alice; its slug."""
+    response = live_server.post("/api/v3/projects/", alice, json=SEED_PROJECT)
+    assert response.status_code == 201, response.text
+    return "test-project"

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pytest
 from e2e_support import assert_json, project_body
 
 from api.app import create_app

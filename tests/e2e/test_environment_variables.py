@@ -17,20 +17,7 @@ FIELDS = {"pk", "created", "modified", "project", "name", "public", "_links"}
 SEED_BODY = {"name": "MYVAR", "value": "My secret value"}
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
 
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
-
-
-@pytest.fixture
-def project(live_server, alice):
-    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Test Project")), 201)
-    return "test-project"
 
 
 @pytest.fixture

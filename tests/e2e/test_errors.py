@@ -5,26 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from e2e_support import SEED_PROJECT, assert_error, assert_json, nothing_changes, project_body
+from e2e_support import assert_error, assert_json, nothing_changes, project_body
 
 PROJECTS = "/api/v3/projects/"
 BASE = "/api/v3/projects/test-project"
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
 
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
-
-
-@pytest.fixture
-def project(live_server, alice):
-    assert_json(live_server.post(PROJECTS, alice, json=SEED_PROJECT), 201)
-    return "test-project"
 
 
 def test_a_rejected_first_import_writes_nothing(live_server, alice):

@@ -10,14 +10,6 @@ BASE = "/api/v3/projects/pip"
 CONFIG = {"version": "2", "formats": ["htmlzip", "epub", "pdf"], "sphinx": {"configuration": "docs/conf.py"}}
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
-
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
 
 
 def wait(live, written) -> None:

@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from e2e_support import SEED_PROJECT, assert_error, assert_json, nothing_changes
+from e2e_support import assert_error, assert_json, nothing_changes
 
 from urllib3.util import SKIP_HEADER
 
@@ -18,15 +18,6 @@ BASE = "/api/v3/projects/test-project"
 VENDOR_V3 = "application/vnd.docsplane.v3+json"
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
-
-
-@pytest.fixture
-def project(live_server, alice):
-    assert_json(live_server.post(PROJECTS, alice, json=SEED_PROJECT), 201)
-    return "test-project"
 
 
 def aggregate_versions(live, slug: str) -> tuple[int, int]:

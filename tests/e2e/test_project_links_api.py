@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import pytest
 from e2e_support import assert_error, assert_json, project_body
 from test_concurrency import _simultaneously as simultaneously
 
 PROJECTS = "/api/v3/projects/"
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
-
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
 
 
 def imported(live, token, name, **overrides) -> dict:

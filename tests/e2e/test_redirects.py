@@ -11,20 +11,7 @@ FIELDS = {"pk", "created", "modified", "project", "from_url", "to_url", "type", 
 SEED_BODY = {"from_url": "/docs/", "to_url": "/documentation/", "type": "page"}
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
 
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
-
-
-@pytest.fixture
-def project(live_server, alice):
-    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Test Project")), 201)
-    return "test-project"
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ is sent verbatim over HTTP to a server holding matching data ("pip" and its vers
 subproject, a redirect, an environment variable), and each response carries exactly the seed's
 field names, recursively. Values may differ; integer ids in URLs are those of the matching data.
 
-Fields beyond the seed's are allowed only when listed in EXTENSIONS: they are the documented
-additions of issue 3 (README, "Beyond the seeds")."""
+Fields beyond the seed's are allowed only when listed in EXTENSIONS: they are the additions
+documented in the README's API section (project `versioning_scheme`, version `aliases`, build `urls`...)."""
 
 from __future__ import annotations
 

@@ -14,14 +14,6 @@ T0 = datetime(2018, 6, 19, 15, 15, 59, tzinfo=timezone.utc)
 BUILD_COMMAND_FIELDS = {"id", "build", "created", "finished", "duration", "command", "output", "exit_code", "_links"}
 
 
-@pytest.fixture
-def alice(live_server):
-    return live_server.token("alice")
-
-
-@pytest.fixture
-def bob(live_server):
-    return live_server.token("bob")
 
 
 @pytest.fixture
