@@ -90,10 +90,11 @@ class Background:
 
 
 def serving(docsplane) -> Background:
-    """Start what runs beside the API: the projector (unless DOCSPLANE_RUN_PROJECTOR=false), the
-    dispatcher and the webhooks (unless DOCSPLANE_RUN_WEBHOOKS=false); with a broker the relay,
-    without one a build worker and its lease reaper (unless DOCSPLANE_RUN_WORKER=false), since the
-    in-memory job queue reaches no other process."""
+    """Start what runs beside the API, so one command runs the whole service: the projector (unless
+    DOCSPLANE_RUN_PROJECTOR=false), the dispatcher, a build worker and its lease reaper (unless
+    DOCSPLANE_RUN_WORKER=false), the webhooks (unless DOCSPLANE_RUN_WEBHOOKS=false) and, with a
+    broker, the relay. Without a broker the job queue lives in this process's memory, so jobs lost
+    by a previous run are queued again first."""
     settings = docsplane.settings
     background = Background(docsplane)
     if settings.run_projector:
@@ -101,10 +102,11 @@ def serving(docsplane) -> Background:
     background.start(dispatcher_loop(docsplane))
     if settings.amqp_url:
         background.start(relay_loop(docsplane))
-    elif settings.run_worker:
-        from workers.reaper import requeue_waiting
+    if settings.run_worker:
+        if not settings.amqp_url:
+            from workers.reaper import requeue_waiting
 
-        requeue_waiting(docsplane)
+            requeue_waiting(docsplane)
         background.start(reaper_loop(docsplane))
         background.start_worker()
     if settings.run_webhooks:

@@ -29,7 +29,7 @@ def environment(tmp_path, amqp_url: str) -> dict:
     """Only our data directory and broker: no settings leak in from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
     env.update(DOCSPLANE_DATA_DIR=str(tmp_path / "data"), DOCSPLANE_AMQP_URL=amqp_url,
-               DOCSPLANE_EVENTS_EXCHANGE=f"test.events.{uuid.uuid4().hex}")
+               DOCSPLANE_EVENTS_EXCHANGE=f"test.events.{uuid.uuid4().hex}", DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}")
     return env
 
 
