@@ -57,4 +57,4 @@ class BuildLeasesProjection(Projection):
 
     @handles(Project.ProjectDeleted)
     def project_deleted(self, tx, e):
-        tx.execute("DELETE FROM build_leases WHERE project_id = ?", (str(e.originator_id),))
+        self.drop_project_rows(tx, e)

@@ -85,5 +85,4 @@ class BuildsProjection(Projection):
 
     @handles(Project.ProjectDeleted)
     def project_deleted(self, tx, e):
-        tx.execute("DELETE FROM build_commands WHERE project_id = ?", (str(e.originator_id),))
-        tx.execute("DELETE FROM builds WHERE project_id = ?", (str(e.originator_id),))
+        self.drop_project_rows(tx, e)

@@ -39,4 +39,4 @@ class EnvironmentVariablesProjection(Projection):
 
     @handles(Project.ProjectDeleted)
     def project_deleted(self, tx, e):
-        tx.execute("DELETE FROM environment_variables WHERE project_id = ?", (str(e.originator_id),))
+        self.drop_project_rows(tx, e)

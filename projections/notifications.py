@@ -71,5 +71,4 @@ class NotificationsProjection(Projection):
 
     @handles(Project.ProjectDeleted)
     def project_deleted(self, tx, e):
-        for table in self.tables:
-            tx.execute(f"DELETE FROM {table} WHERE project_id = ?", (str(e.originator_id),))
+        self.drop_project_rows(tx, e)

@@ -37,6 +37,11 @@ class Projection:
     def apply(self, tx, event) -> None:
         self.handlers[type(event)](self, tx, event)
 
+    def drop_project_rows(self, tx, deleted) -> None:
+        """On ProjectDeleted: every table of a projection keyed by `project_id` loses the project's rows."""
+        for table in self.tables:
+            tx.execute(f"DELETE FROM {table} WHERE project_id = ?", (str(deleted.originator_id),))
+
 
 def as_json(value) -> str:
     return json.dumps(value, sort_keys=True)

@@ -47,4 +47,4 @@ class RedirectsProjection(Projection):
 
     @handles(Project.ProjectDeleted)
     def project_deleted(self, tx, e):
-        tx.execute("DELETE FROM redirects WHERE project_id = ?", (str(e.originator_id),))
+        self.drop_project_rows(tx, e)
