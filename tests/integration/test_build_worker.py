@@ -169,13 +169,19 @@ def worker_process(settings) -> subprocess.Popen:
     return subprocess.Popen([*command, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def hanging_first_attempt(docsplane, tmp_path) -> tuple[str, Path]:
+    """A project whose build step hangs on its first attempt (its pid in the returned file) and
+    prints "second attempt" on the next, finding the marker the first one left."""
+    marker, pid_file = tmp_path / "attempted", tmp_path / "sleep.pid"
+    step = f"if [ -e {marker} ]; then echo second attempt; else touch {marker}; echo $$ > {pid_file}; exec sleep 30; fi"
+    return project_of(docsplane, git_repository(tmp_path / "repo", build_config(step))), pid_file
+
+
 def test_a_worker_killed_mid_build_has_its_build_retried_once(broker_settings, open_docsplane, background, tmp_path):
     """The first attempt hangs (and is killed); the retry finds the marker it left and succeeds."""
     settings = broker_settings()
     docsplane = open_docsplane(settings)
-    marker, pid_file = tmp_path / "attempted", tmp_path / "sleep.pid"
-    step = f"if [ -e {marker} ]; then echo second attempt; else touch {marker}; echo $$ > {pid_file}; exec sleep 30; fi"
-    slug = project_of(docsplane, git_repository(tmp_path / "repo", build_config(step)))
+    slug, pid_file = hanging_first_attempt(docsplane, tmp_path)
     background(docsplane)
     killed = worker_process(settings)
     try:
@@ -210,9 +216,7 @@ def test_a_frozen_worker_that_lost_its_lease_stops_its_attempt_and_writes_nothin
     to run the retry's job like any worker."""
     settings = broker_settings()
     docsplane = open_docsplane(settings)
-    marker, pid_file = tmp_path / "attempted", tmp_path / "sleep.pid"
-    step = f"if [ -e {marker} ]; then echo second attempt; else touch {marker}; echo $$ > {pid_file}; exec sleep 30; fi"
-    slug = project_of(docsplane, git_repository(tmp_path / "repo", build_config(step)))
+    slug, pid_file = hanging_first_attempt(docsplane, tmp_path)
     background(docsplane)
     frozen = worker_process(settings)
     try:
