@@ -16,10 +16,7 @@ blp = Blueprint("maintainers", __name__, url_prefix="/api/v3/projects/<project_s
 
 
 def visible_maintainer(project_slug: str, username: str) -> dict:
-    maintainer = services().project_relations.maintainer(visible_project_row(project_slug), username)
-    if maintainer is None:
-        abort(404)
-    return maintainer
+    return services().project_relations.maintainer(visible_project_row(project_slug), username) or abort(404)
 
 
 @blp.route("/maintainers/")

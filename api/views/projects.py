@@ -16,18 +16,12 @@ blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description
 
 
 def visible_project(slug: str) -> dict:
-    project = services().read_model.project_detail(slug, current_user())
-    if project is None:
-        abort(404)
-    return project
+    return services().read_model.project_detail(slug, current_user()) or abort(404)
 
 
 def visible_project_row(slug: str) -> dict:
     """The project without its versions: what the routes nested under it need."""
-    project = services().read_model.project(slug, current_user())
-    if project is None:
-        abort(404)
-    return project
+    return services().read_model.project(slug, current_user()) or abort(404)
 
 
 @blp.route("/")

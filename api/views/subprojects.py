@@ -19,10 +19,7 @@ blp = Blueprint("subprojects", __name__, url_prefix="/api/v3/projects/<project_s
 
 def visible_subproject(parent: dict, alias: str) -> dict:
     """A relationship whose child is private to the caller does not exist for them."""
-    relationship = services().project_relations.subproject(parent, current_user(), alias)
-    if relationship is None:
-        abort(404)
-    return relationship
+    return services().project_relations.subproject(parent, current_user(), alias) or abort(404)
 
 
 @blp.route("/subprojects/")

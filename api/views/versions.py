@@ -19,10 +19,7 @@ blp = Blueprint("versions", __name__, url_prefix="/api/v3/projects/<project_slug
 
 
 def visible_version(project: dict, version_slug: str) -> dict:
-    version = services().read_model.version(project, current_user(), version_slug)
-    if version is None:
-        abort(404)
-    return version
+    return services().read_model.version(project, current_user(), version_slug) or abort(404)
 
 
 @blp.route("/versions/")
