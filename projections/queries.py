@@ -111,6 +111,9 @@ class ReadModel:
             return None
         return project
 
+    def project_exists(self, slug: str) -> bool:
+        return self.store.fetchone("SELECT 1 AS one FROM projects WHERE slug = ?", (slug,)) is not None
+
     def project_detail(self, slug: str, viewer: str | None) -> dict | None:
         """The project with its active versions (the seed's `active_versions`)."""
         project = self.project(slug, viewer)

@@ -1,8 +1,8 @@
 """Fields and small nested shapes shared by resources."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 
 class Timestamp(fields.String):
@@ -18,3 +18,16 @@ class Timestamp(fields.String):
 class CodeNameSchema(Schema):
     code = fields.String()
     name = fields.String()
+
+
+class UtcDateTime(fields.DateTime):
+    """An ISO-8601 time, answered in UTC; one without an offset is taken as UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError("Not a valid datetime.") from None

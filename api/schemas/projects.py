@@ -1,14 +1,12 @@
 """Project resource: output shape (seed 002), import and update inputs, list filters."""
 
-from datetime import timezone
-
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_dump, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
 from api.context import current_user
 from api.expand import Expand, ExpandArgs, expanded
 from api.links import absolute, docs_url, project_path
 from api.pagination import PageArgs, page_schema
-from api.schemas.common import CodeNameSchema, Timestamp
+from api.schemas.common import CodeNameSchema, Timestamp, UtcDateTime
 from api.schemas.versions import ActiveVersionSchema
 from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
 
@@ -113,17 +111,8 @@ class ProjectExpandArgs(ExpandArgs):
     expand = Expand("active_versions", "active_versions.last_build", "active_versions.last_build.config", "permissions")
 
 
-class UtcDateTime(fields.DateTime):
-    """An ISO-8601 time, answered in UTC; one without an offset is taken as UTC."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        try:
-            return moment.astimezone(timezone.utc)
-        except OverflowError:
-            raise ValidationError("Not a valid datetime.") from None
+class ProjectDetailArgs(ProjectExpandArgs):
+    as_of = UtcDateTime(metadata={"description": "the project as it was at this moment (ISO-8601), rebuilt from its events"})
 
 
 class ProjectListArgs(PageArgs, ProjectExpandArgs):

@@ -6,6 +6,7 @@ from api.expand import Expand, ExpandArgs, expanded
 from api.links import absolute, docs_url, downloads, project_path, version_path
 from api.pagination import PageArgs, page_schema
 from api.schemas.builds import BuildSchema
+from api.schemas.common import UtcDateTime
 from domain.version import VERSION_TYPES
 
 STABLE = "stable"
@@ -102,6 +103,10 @@ VersionPageSchema = page_schema(VersionSchema)
 
 class VersionExpandArgs(ExpandArgs):
     expand = Expand("last_build", "last_build.config")
+
+
+class VersionDetailArgs(VersionExpandArgs):
+    as_of = UtcDateTime(metadata={"description": "the version as it was at this moment (ISO-8601), rebuilt from its events"})
 
 
 class VersionListArgs(PageArgs, VersionExpandArgs):

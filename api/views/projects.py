@@ -8,7 +8,7 @@ from api.context import current_user, services
 from api.etag import if_match, tagged
 from api.links import absolute, project_path
 from api.pagination import envelope, limit_of
-from api.schemas.projects import ProjectCreateSchema, ProjectExpandArgs, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
+from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
 from api.scopes import token_projects
 from api.writes import accepted, visible
 
@@ -17,6 +17,19 @@ blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description
 
 def visible_project(slug: str) -> dict:
     return services().read_model.project_detail(slug, current_user()) or abort(404)
+
+
+def project_as_of(slug: str, moment) -> dict:
+    """The project as it was: visible when it is visible now (if the slug exists now: a project
+    made private later keeps its past private too) and was visible then."""
+    require_visible_now(slug)
+    return services().point_in_time.project_detail(slug, moment, current_user()) or abort(404)
+
+
+def require_visible_now(slug: str) -> None:
+    read_model = services().read_model
+    if read_model.project(slug, viewer=None) is None and read_model.project_exists(slug):
+        visible_project_row(slug)
 
 
 def visible_project_row(slug: str) -> dict:
@@ -46,10 +59,12 @@ class ProjectList(MethodView):
 
 @blp.route("/<project_slug>/")
 class ProjectDetail(MethodView):
-    @blp.arguments(ProjectExpandArgs, location="query")  # read by the schemas (api/expand.py)
+    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (api/expand.py)
     @blp.response(200, ProjectSchema)
     def get(self, args, project_slug):
-        """A project's details."""
+        """A project's details; with `as_of`, as they were at that moment."""
+        if args.get("as_of"):
+            return tagged(project_as_of(project_slug, args["as_of"]))
         return tagged(visible_project(project_slug))
 
     @blp.arguments(ProjectUpdateSchema)

@@ -10,9 +10,9 @@ from api.etag import if_match, tagged
 from api.links import absolute, project_path, version_path
 from api.pagination import envelope, limit_of
 from api.schemas.versions import (
-    VersionExpandArgs, VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema,
+    VersionDetailArgs, VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema,
 )
-from api.views.projects import visible_project
+from api.views.projects import require_visible_now, visible_project
 from api.writes import accepted, visible
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Versions")
@@ -35,10 +35,14 @@ class VersionList(MethodView):
 @blp.route("/versions/<version_slug>/")
 @blp.route("/version/<version_slug>/", endpoint="VersionDetailSingular")
 class VersionDetail(MethodView):
-    @blp.arguments(VersionExpandArgs, location="query")  # read by the schemas (api/expand.py)
+    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (api/expand.py)
     @blp.response(200, VersionSchema)
     def get(self, args, project_slug, version_slug):
-        """A version's details."""
+        """A version's details; with `as_of`, as they were at that moment."""
+        if args.get("as_of"):
+            require_visible_now(project_slug)
+            moment = args["as_of"]
+            return tagged(services().point_in_time.version(project_slug, version_slug, moment, current_user()) or abort(404))
         return tagged(visible_version(visible_project(project_slug), version_slug))
 
     @blp.arguments(VersionUpdateSchema)
