@@ -11,10 +11,12 @@ import sys
 from docsplane.bootstrap import build
 from domain.errors import DomainError
 from workers.background import dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
+from workers.log_wakeups import wake_on_appends
 
 
-def run_in_foreground(loop, banner: str) -> int:
-    """Run a supervised loop until Ctrl-C or SIGTERM."""
+def run_in_foreground(loop, banner: str, docsplane) -> int:
+    """Run a supervised loop until Ctrl-C or SIGTERM, woken by appends of any process."""
+    wake_on_appends(docsplane.app, loop)
     signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
     print(banner, flush=True)
     try:
@@ -62,21 +64,21 @@ def users_token(args) -> int:
 def projector(args) -> int:
     docsplane = build()
     banner = f"projector following the event log ({', '.join(p.name for p in docsplane.projectors)})"
-    return run_in_foreground(projector_loop(docsplane), banner)
+    return run_in_foreground(projector_loop(docsplane), banner, docsplane)
 
 
 def dispatcher(args) -> int:
     docsplane = build()
     if not docsplane.settings.amqp_url:
         return _needs_broker("dispatcher", "the in-memory job queue is seen only by a worker in the same process")
-    return run_in_foreground(dispatcher_loop(docsplane), f"dispatcher: triggered builds -> queue {docsplane.settings.build_queue!r}")
+    return run_in_foreground(dispatcher_loop(docsplane), f"dispatcher: triggered builds -> queue {docsplane.settings.build_queue!r}", docsplane)
 
 
 def relay(args) -> int:
     docsplane = build()
     if not docsplane.settings.amqp_url:
         return _needs_broker("relay", "there is no broker to relay to")
-    return run_in_foreground(relay_loop(docsplane), f"relay: every event -> exchange {docsplane.settings.events_exchange!r}")
+    return run_in_foreground(relay_loop(docsplane), f"relay: every event -> exchange {docsplane.settings.events_exchange!r}", docsplane)
 
 
 def worker(args) -> int:
@@ -98,7 +100,7 @@ def worker(args) -> int:
 
 def webhooks(args) -> int:
     docsplane = build()
-    return run_in_foreground(webhooks_loop(docsplane), "webhooks: build events -> signed POSTs to the projects' webhooks")
+    return run_in_foreground(webhooks_loop(docsplane), "webhooks: build events -> signed POSTs to the projects' webhooks", docsplane)
 
 
 def subscribe(args) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from workers.log_wakeups import LogWakeups
 from workers.loop import SupervisedLoop
 
 log = logging.getLogger("docsplane.workers")
@@ -63,11 +64,14 @@ class Background:
 
     def __init__(self, docsplane):
         self.docsplane = docsplane
+        self.wakeups = LogWakeups(docsplane.app) if LogWakeups.available(docsplane.app) else None
         self.loops: list[tuple[SupervisedLoop, threading.Thread]] = []
         self.workers: list[tuple[object, threading.Thread]] = []
 
     def start(self, loop: SupervisedLoop) -> SupervisedLoop:
-        self.docsplane.app.listeners.append(lambda recordings: loop.wake.set())
+        self.docsplane.app.listeners.append(lambda recordings: loop.wake.set())  # this process's saves
+        if self.wakeups is not None:
+            self.wakeups.add(loop)  # every process's appends, on PostgreSQL
         self.loops.append((loop, loop.start_thread()))
         return loop
 
@@ -79,6 +83,8 @@ class Background:
         return worker
 
     def stop(self, timeout: float = 10.0) -> None:
+        if self.wakeups is not None:
+            self.wakeups.close()
         for worker, _ in self.workers:
             worker.stop()
         for loop, _ in self.loops:
