@@ -33,20 +33,13 @@ def interrupt_after(batches: int):
     return progress
 
 
-def table_names(container) -> set[str]:
+def schema_objects(container, kind: str) -> set[str]:
+    """The names of the tables or indexes ('table', 'index') in the read store."""
     if container.store.dialect == "postgres":
-        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
-    return {row["name"] for row in container.store.fetchall(sql)}
-
-
-def index_names(container) -> set[str]:
-    if container.store.dialect == "postgres":
-        sql = "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
-    return {row["name"] for row in container.store.fetchall(sql)}
+        catalog, column = {"table": ("pg_tables", "tablename"), "index": ("pg_indexes", "indexname")}[kind]
+        return {r["name"] for r in container.store.fetchall(
+            f"SELECT {column} AS name FROM {catalog} WHERE schemaname = current_schema()")}
+    return {r["name"] for r in container.store.fetchall("SELECT name FROM sqlite_master WHERE type = ?", (kind,))}
 
 
 def replay_positions(container) -> dict[str, int]:
@@ -56,18 +49,18 @@ def replay_positions(container) -> dict[str, int]:
 def test_a_replay_equals_the_live_read_model_and_can_run_again(docsplane):
     populate(docsplane)
     docsplane.catch_up()
-    live, indexes = dump_tables(docsplane), index_names(docsplane)
+    live, indexes = dump_tables(docsplane), schema_objects(docsplane, "index")
 
     applied = replay_of(docsplane, batch_size=7).run()
 
     assert applied["builds"] == 11 and applied["users"] == 3
     assert dump_tables(docsplane) == live
-    assert index_names(docsplane) == indexes  # the same names: a second replay's shadow must not collide
-    assert not {t for t in table_names(docsplane) if t.startswith(PREFIX)}
+    assert schema_objects(docsplane, "index") == indexes  # the same names: a second replay's shadow must not collide
+    assert not {t for t in schema_objects(docsplane, "table") if t.startswith(PREFIX)}
     assert replay_positions(docsplane) == {}
 
     replay_of(docsplane).run()  # after a swap, again (PostgreSQL names implicit indexes after the table)
-    assert dump_tables(docsplane) == live and index_names(docsplane) == indexes
+    assert dump_tables(docsplane) == live and schema_objects(docsplane, "index") == indexes
 
 
 def test_a_replay_of_one_projection_leaves_the_others_alone(docsplane):
@@ -156,6 +149,31 @@ def test_readers_see_the_whole_old_or_the_whole_new_table_during_a_replay(docspl
     for field in old:
         assert {view[field] for view in seen} <= {old[field], new[field]}, field
     assert any(view == old for view in seen) and any(view["projects"] == new["projects"] for view in seen)
+
+
+def test_a_reader_holding_the_tables_finishes_before_the_swap_which_then_goes_through(docsplane):
+    populate(docsplane)
+    docsplane.catch_up()
+    docsplane.projects.import_project("alice", project_settings("Later Docs"))  # only the replay will see it
+    held, seen = threading.Event(), []
+
+    def long_read():
+        # PostgreSQL: holds the last of the projection's tables for longer than the swap's lock timeout,
+        # then wants the first: a swap that queued for all of them without a timeout would deadlock with it.
+        with docsplane.store.reading() as tx:
+            seen.append(tx.execute("SELECT COUNT(*) AS n FROM subprojects").fetchone()["n"])
+            held.set()
+            time.sleep(1.0)
+            seen.append(tx.execute("SELECT COUNT(*) AS n FROM projects").fetchone()["n"])
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    held.wait(timeout=30)
+    replay_of(docsplane, ["projects"]).run()
+    reader.join(timeout=30)
+
+    assert seen == [0, 3]  # the old tables, whole
+    assert docsplane.store.fetchone("SELECT COUNT(*) AS n FROM projects")["n"] == 4
 
 
 def reader_view(container) -> dict:
