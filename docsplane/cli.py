@@ -10,6 +10,7 @@ import sys
 
 from docsplane.bootstrap import build
 from domain.errors import DomainError
+from projections.registry import PROJECTIONS
 from workers.background import dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
 from workers.log_wakeups import wake_on_appends
 
@@ -126,14 +127,30 @@ def _needs_broker(command: str, why: str) -> int:
 
 
 def replay(args) -> int:
+    from docsplane.progress import ProgressBar
+    from projections.replay import Replay
+
     docsplane = build()
-    selected = [p for p in docsplane.projectors if args.projection in (None, p.name)]
-    if not selected:
-        print(f"no projection named '{args.projection}'", file=sys.stderr)
-        return 2
-    for p in selected:
-        applied = p.rebuild()
-        print(f"{p.name}: rebuilt from {applied} events")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the open batch rolls back
+    selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]
+    replay = Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, args.batch_size)
+    replay.open()
+    for shadow in replay.shadows:
+        if shadow.resumed_from:
+            print(f"{shadow.name}: resuming an interrupted replay at {shadow.resumed_from:,}", file=sys.stderr)
+    bar = ProgressBar("replay", start=min(shadow.resumed_from for shadow in replay.shadows))
+    try:
+        while replay.run_batch(bar):
+            pass
+        bar.close()
+        for shadow in replay.shadows:
+            replay.swap(shadow)
+            print(f"{shadow.name}: rebuilt from {shadow.applied:,} events"
+                  + (f" (resumed at {shadow.resumed_from:,})" if shadow.resumed_from else ""), flush=True)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted at {bar.done:,}; run again to resume", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -157,8 +174,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="", help="a name to tell the token apart")
     p.set_defaults(run=users_token)
     commands.add_parser("projector", help="follow the event log into the read models").set_defaults(run=projector)
-    p = commands.add_parser("replay", help="rebuild read models from the event log")
-    p.add_argument("--projection", default=None, help="only this read model")
+    p = commands.add_parser("replay", help="rebuild read models from the event log, beside the live ones, then swap")
+    p.add_argument("--projection", default=None, choices=list(PROJECTIONS), help="only this read model (default: all)")
+    p.add_argument("--batch-size", type=int, default=5000, help="events per committed batch (default: 5000)")
     p.set_defaults(run=replay)
     commands.add_parser("dispatcher", help="turn triggered builds into jobs on the build queue").set_defaults(run=dispatcher)
     commands.add_parser("relay", help="publish every event to the RabbitMQ events exchange").set_defaults(run=relay)

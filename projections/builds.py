@@ -9,6 +9,27 @@ class BuildsProjection(Projection):
     name = "builds"
     tables = ("builds", "build_commands")
     ddl = (
+        """CREATE TABLE IF NOT EXISTS builds (
+            id BIGINT PRIMARY KEY,
+            aggregate_id TEXT NOT NULL UNIQUE,
+            project_id TEXT NOT NULL,
+            project_slug TEXT NOT NULL,
+            version_slug TEXT NOT NULL,
+            state TEXT NOT NULL,
+            success BOOLEAN,
+            error TEXT,
+            commit_hash TEXT,
+            builder TEXT,
+            config TEXT,
+            created TEXT NOT NULL,
+            finished TEXT,
+            aggregate_version BIGINT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS builds_project ON builds (project_slug, created)",
+        "CREATE INDEX IF NOT EXISTS builds_version ON builds (project_slug, version_slug, created)",
+        "CREATE INDEX IF NOT EXISTS builds_commit ON builds (project_slug, commit_hash)",
+        "CREATE INDEX IF NOT EXISTS builds_state ON builds (project_slug, state)",
+        "CREATE INDEX IF NOT EXISTS builds_success ON builds (project_slug, success)",
         # A build's commands, in the order they ran; the build's project and version are copied
         # in so that a command answers its links and goes with the project, without a join.
         """CREATE TABLE IF NOT EXISTS build_commands (

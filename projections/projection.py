@@ -18,7 +18,7 @@ def handles(*event_classes):
 class Projection:
     name: str = ""
     tables: tuple[str, ...] = ()  # the tables it owns (emptied by a rebuild)
-    ddl: tuple[str, ...] = ()  # CREATE TABLE/INDEX IF NOT EXISTS statements for them
+    ddl: tuple[str, ...] = ()  # CREATE TABLE/INDEX IF NOT EXISTS statements for them (all of them, only them)
     handlers: dict = {}
 
     def __init_subclass__(cls, **kwargs):

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from projections import tracking
+from projections.replay import Replay
 
 
 class Projector:
@@ -49,27 +50,10 @@ class Projector:
             pass
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild this read model from the first event, in one transaction: readers keep seeing
-        the old rows until the commit, and an interrupted rebuild leaves them untouched."""
-        head = self.recorder.max_notification_id() or 0
-        applied = 0
-        with self.store.transaction() as tx:
-            tracking.lock_position(tx, self.name)
-            for table in self.projection.tables:
-                tx.execute(f"DELETE FROM {table}")
-            position = 0
-            while position < head:
-                notifications = self.recorder.select_notifications(
-                    start=position, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
-                )
-                for notification in notifications:
-                    self.projection.apply(tx, self.mapper.to_domain_event(notification))
-                applied += len(notifications)
-                position = notifications[-1].id if len(notifications) == self.batch_size else head
-                if progress:
-                    progress(position, head)
-            tracking.set_position(tx, self.name, head)
-        return applied
+        """Replay this read model from the first event beside the live one, then swap it in
+        (projections/replay.py); return how many events it applied."""
+        replay = Replay(self.recorder, self.mapper, self.store, [self.projection], self.batch_size)
+        return replay.run(progress)[self.name]
 
 
 class PositionSignal:

@@ -1,6 +1,6 @@
 """Read-model tables: one row per thing a GET returns, an index for every filter.
 
-The spine's tables are listed here; later projections declare theirs in their own `ddl`."""
+Only the positions' tables are listed here; every projection declares its own tables in its `ddl`."""
 
 import hashlib
 import logging
@@ -15,58 +15,17 @@ TABLES = [
         position BIGINT NOT NULL,
         updated TEXT
     )""",
-    """CREATE TABLE IF NOT EXISTS versions (
-        aggregate_id TEXT PRIMARY KEY,
-        id BIGINT NOT NULL,
-        project_id TEXT NOT NULL,
-        project_slug TEXT NOT NULL,
-        slug TEXT NOT NULL,
-        verbose_name TEXT NOT NULL,
-        identifier TEXT NOT NULL,
-        type TEXT NOT NULL,
-        active BOOLEAN NOT NULL,
-        built BOOLEAN NOT NULL,
-        hidden BOOLEAN NOT NULL,
-        privacy_level TEXT NOT NULL,
-        alias_of TEXT,
-        last_build_id BIGINT,
-        created TEXT NOT NULL,
-        modified TEXT NOT NULL,
-        aggregate_version BIGINT NOT NULL,
-        UNIQUE (project_slug, slug)
+    # A replay's shadow tables and position (projections/replay.py): `fingerprint` is the DDL it began with.
+    """CREATE TABLE IF NOT EXISTS replay_positions (
+        name TEXT PRIMARY KEY,
+        position BIGINT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        updated TEXT
     )""",
-    "CREATE INDEX IF NOT EXISTS versions_active ON versions (project_slug, active)",
-    "CREATE INDEX IF NOT EXISTS versions_built ON versions (project_slug, built)",
-    "CREATE INDEX IF NOT EXISTS versions_type ON versions (project_slug, type)",
-    """CREATE TABLE IF NOT EXISTS version_builds (
-        build_aggregate_id TEXT PRIMARY KEY,
-        version_aggregate_id TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS builds (
-        id BIGINT PRIMARY KEY,
-        aggregate_id TEXT NOT NULL UNIQUE,
-        project_id TEXT NOT NULL,
-        project_slug TEXT NOT NULL,
-        version_slug TEXT NOT NULL,
-        state TEXT NOT NULL,
-        success BOOLEAN,
-        error TEXT,
-        commit_hash TEXT,
-        builder TEXT,
-        config TEXT,
-        created TEXT NOT NULL,
-        finished TEXT,
-        aggregate_version BIGINT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS builds_project ON builds (project_slug, created)",
-    "CREATE INDEX IF NOT EXISTS builds_version ON builds (project_slug, version_slug, created)",
-    "CREATE INDEX IF NOT EXISTS builds_commit ON builds (project_slug, commit_hash)",
-    "CREATE INDEX IF NOT EXISTS builds_state ON builds (project_slug, state)",
-    "CREATE INDEX IF NOT EXISTS builds_success ON builds (project_slug, success)",
 ]
 
 
-def _table_names(statements: list[str]) -> list[str]:
+def table_names(statements: list[str]) -> list[str]:
     return [m.group(1) for m in map(TABLE_NAME.match, statements) if m]
 
 
@@ -87,7 +46,7 @@ def create_tables(store) -> None:
             return
         if row is not None:
             log.warning("read-model schema changed: dropping the read models; the projectors rebuild them from the event log")
-        for table in _table_names(statements):
+        for table in table_names(statements):
             tx.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in statements:
             tx.execute(statement)

@@ -4,6 +4,8 @@ SQL is written once with `?` placeholders; the PostgreSQL side translates them t
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -11,22 +13,71 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 
-class Tx:
-    """A cursor-like handle inside one transaction, returning rows as dicts."""
+# Where our SQL names a table. Only there is a name rewritten: a column may share a table's name
+# (projects.users vs the table users), but a column never follows one of these keywords.
+TABLE_REFERENCE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN|TABLE(?:\s+IF(?:\s+NOT)?\s+EXISTS)?|ON)(\s+)(\w+)", re.IGNORECASE)
+WRITE_BEHIND_PAGE = 500  # statements sent in one round trip
 
-    def __init__(self, cursor, dialect: str):
+
+@functools.cache
+def _translate(sql: str, dialect: str, renames: tuple[tuple[str, str], ...], foreign: frozenset[str]) -> str:
+    if renames or foreign:
+        names = dict(renames)
+
+        def rename(match) -> str:
+            keyword, space, table = match.groups()
+            if table in foreign:
+                raise ValueError(f"{table!r} belongs to another projection: {sql}")
+            return f"{keyword}{space}{names.get(table, table)}"
+
+        sql = TABLE_REFERENCE.sub(rename, sql)
+    return sql.replace("?", "%s") if dialect == "postgres" else sql
+
+
+class Tx:
+    """A cursor-like handle inside one transaction, returning rows as dicts.
+
+    `renamed()` gives a handle on the same transaction that writes some tables under other names
+    (a replay's shadow tables) and, on PostgreSQL, sends its writes in pages rather than one by one."""
+
+    def __init__(self, cursor, dialect: str, renames=(), foreign=frozenset(), write_behind: bool = False):
         self._cursor = cursor
         self.dialect = dialect
+        self._renames = tuple(sorted(dict(renames).items()))
+        self._foreign = frozenset(foreign)
+        self._pending: list[bytes] | None = [] if write_behind and dialect == "postgres" else None
+
+    def renamed(self, renames: dict[str, str], foreign=frozenset()) -> Tx:
+        """Tables named in `renames` are read and written under their new names; naming one of
+        `foreign` raises. Writes are held back until the next read or `flush()` (call it before commit)."""
+        return Tx(self._cursor, self.dialect, renames, foreign, write_behind=True)
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+        return _translate(sql, self.dialect, self._renames, self._foreign)
 
     def execute(self, sql: str, params=()) -> Tx:
-        self._cursor.execute(self._sql(sql), tuple(params))
+        sql = self._sql(sql)
+        if self._pending is not None and not sql.lstrip().upper().startswith("SELECT"):
+            self._pending.append(self._cursor.mogrify(sql, tuple(params)))
+            if len(self._pending) >= WRITE_BEHIND_PAGE:
+                self.flush()
+            return self
+        self.flush()
+        self._cursor.execute(sql, tuple(params))
         return self
 
     def executemany(self, sql: str, rows) -> None:
+        if self._pending is not None:
+            for row in rows:
+                self.execute(sql, row)
+            return
         self._cursor.executemany(self._sql(sql), rows)
+
+    def flush(self) -> None:
+        """Send the held-back writes (one round trip per page, as psycopg2.extras.execute_batch does)."""
+        if self._pending:
+            statements, self._pending = self._pending, []
+            self._cursor.execute(b";".join(statements))
 
     def fetchone(self) -> dict | None:
         row = self._cursor.fetchone()

@@ -9,6 +9,36 @@ from projections.projection import Projection, handles, timestamp
 class VersionsProjection(Projection):
     name = "versions"
     tables = ("versions", "version_builds")
+    ddl = (
+        """CREATE TABLE IF NOT EXISTS versions (
+            aggregate_id TEXT PRIMARY KEY,
+            id BIGINT NOT NULL,
+            project_id TEXT NOT NULL,
+            project_slug TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            verbose_name TEXT NOT NULL,
+            identifier TEXT NOT NULL,
+            type TEXT NOT NULL,
+            active BOOLEAN NOT NULL,
+            built BOOLEAN NOT NULL,
+            hidden BOOLEAN NOT NULL,
+            privacy_level TEXT NOT NULL,
+            alias_of TEXT,
+            last_build_id BIGINT,
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            aggregate_version BIGINT NOT NULL,
+            UNIQUE (project_slug, slug)
+        )""",
+        "CREATE INDEX IF NOT EXISTS versions_active ON versions (project_slug, active)",
+        "CREATE INDEX IF NOT EXISTS versions_built ON versions (project_slug, built)",
+        "CREATE INDEX IF NOT EXISTS versions_type ON versions (project_slug, type)",
+        # Which version each build is of, for BuildFinished (which names only the build).
+        """CREATE TABLE IF NOT EXISTS version_builds (
+            build_aggregate_id TEXT PRIMARY KEY,
+            version_aggregate_id TEXT NOT NULL
+        )""",
+    )
 
     @handles(Version.VersionCreated)
     def created(self, tx, e):

@@ -1,0 +1,233 @@
+"""Replays read models from the event log while the live ones keep serving, then swaps them in.
+
+A replay writes each projection's tables under shadow names (`replay__versions`) in the same
+database, from the first event, in batches. Every batch commits the shadow rows and the replay's
+position (table `replay_positions`) together, so a replay interrupted at any point (Ctrl-C, a kill,
+a crash) loses at most one batch and the next one resumes there; the position records the
+fingerprint of the projection's DDL, and shadow tables begun by other DDL are started over.
+
+The live tables are never written by a replay until the swap: one transaction that locks the live
+projector's position row (tracking.lock_position), applies the last events up to the log's head,
+drops the live tables, renames the shadow ones, brings the indexes, and sets the live position.
+DDL is transactional on SQLite and PostgreSQL: readers see the old tables until the commit and the
+new ones after, never half of a read model. On PostgreSQL the swap first takes the tables' ACCESS
+EXCLUSIVE locks with a short lock timeout, retried: it never waits behind, nor deadlocks with, a GET
+that holds one of the tables, and a GET arriving meanwhile waits at most for the swap's commit.
+
+All the selected projections are replayed in one pass over the log: each event is read and decoded
+once. Indexes are built after the bulk load (PostgreSQL: on the shadow before the swap, then
+renamed; SQLite, which cannot rename an index and whose readers the swap does not block: in it)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from projections import tracking
+from projections.schema import table_names
+
+log = logging.getLogger("docsplane.replay")
+PREFIX = "replay__"
+CREATE_INDEX = re.compile(r"\s*CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
+LOCK_TIMEOUT = "250ms"  # PostgreSQL: how long the swap queues for the live tables before it retries
+LOCK_ATTEMPTS = 240
+
+
+class SwapBusy(Exception):
+    """The live tables stayed in use for the whole lock timeout (PostgreSQL); try again."""
+
+
+class Shadow:
+    """One projection's replay: its tables under shadow names and its position in the log."""
+
+    def __init__(self, projection, foreign: frozenset[str]):
+        self.projection = projection
+        self.name = projection.name
+        assert sorted(table_names(projection.ddl)) == sorted(projection.tables), f"{self.name}: `ddl` must create `tables`"
+        self.renames = {table: PREFIX + table for table in projection.tables}
+        self.foreign = foreign - set(projection.tables)
+        self.fingerprint = hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()
+        self.resumed_from = 0  # where this run began (0: from the first event)
+        self.applied = 0  # events this run applied
+
+    def writer(self, tx):
+        return tx.renamed(self.renames, self.foreign)
+
+    def open(self, tx) -> int:
+        """Resume the shadow begun by the same DDL, or start a fresh one; return its position."""
+        tx.execute(
+            "INSERT INTO replay_positions (name, position, fingerprint) VALUES (?, 0, '') ON CONFLICT (name) DO NOTHING",
+            (self.name,),
+        )
+        row = self._locked_row(tx)
+        if row["fingerprint"] != self.fingerprint:
+            shadow = self.writer(tx)
+            for table in self.projection.tables:
+                shadow.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in self.projection.ddl:
+                if not CREATE_INDEX.match(statement):
+                    shadow.execute(statement)
+            shadow.flush()
+            self._save(tx, 0, self.fingerprint)
+            row = {"position": 0}
+        self.resumed_from = row["position"]
+        return self.resumed_from
+
+    def lock(self, tx) -> int:
+        row = self._locked_row(tx)
+        if row is None or row["fingerprint"] != self.fingerprint:
+            raise RuntimeError(f"the replay of {self.name} was finished or restarted by another process meanwhile")
+        return row["position"]
+
+    def advance(self, tx, position: int) -> None:
+        self._save(tx, position, self.fingerprint)
+
+    def _locked_row(self, tx) -> dict | None:
+        suffix = " FOR UPDATE" if tx.dialect == "postgres" else ""
+        return tx.execute(f"SELECT position, fingerprint FROM replay_positions WHERE name = ?{suffix}", (self.name,)).fetchone()
+
+    def _save(self, tx, position: int, fingerprint: str) -> None:
+        tx.execute(
+            "UPDATE replay_positions SET position = ?, fingerprint = ?, updated = ? WHERE name = ?",
+            (position, fingerprint, datetime.now(timezone.utc).isoformat(), self.name),
+        )
+
+    def indexes(self) -> list[str]:
+        return [statement for statement in self.projection.ddl if CREATE_INDEX.match(statement)]
+
+
+class Replay:
+    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size)
+    replay.open()                  # resume or start the shadows; see shadow.resumed_from
+    while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
+    replay.swap(shadow)            # for each of replay.shadows: the atomic switch
+    replay.run(progress) -> {name: events applied}   # all of the above"""
+
+    def __init__(self, recorder, mapper, store, projections, batch_size: int = 5000):
+        from projections.registry import PROJECTIONS  # every table a projection could wrongly touch
+
+        known = frozenset(t for p in PROJECTIONS.values() for t in p.tables) | {"projection_positions", "replay_positions"}
+        self.recorder = recorder
+        self.mapper = mapper
+        self.store = store
+        self.batch_size = batch_size
+        self.shadows = [Shadow(projection, known) for projection in projections]
+        self.topics = sorted({topic for projection in projections for topic in projection.topics()})
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        self.open()
+        while self.run_batch(progress):
+            pass
+        for shadow in self.shadows:
+            self.swap(shadow)
+        return {shadow.name: shadow.applied for shadow in self.shadows}
+
+    def open(self) -> None:
+        with self.store.transaction() as tx:
+            for shadow in self.shadows:
+                shadow.open(tx)
+
+    def run_batch(self, progress: Callable[[int, int], None] | None = None) -> bool:
+        """Apply the next batch to every shadow behind it; False when all have reached the head."""
+        head = self.recorder.max_notification_id() or 0
+        with self.store.transaction() as tx:
+            behind = [(shadow, shadow.lock(tx)) for shadow in self.shadows]
+            start = min((position for _, position in behind), default=head)
+            if start >= head:
+                return False
+            notifications = self.recorder.select_notifications(
+                start=start, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
+            )
+            writers = [(shadow, shadow.writer(tx), position) for shadow, position in behind]
+            for notification in notifications:
+                event = self.mapper.to_domain_event(notification)
+                for shadow, writer, position in writers:
+                    if notification.id > position and type(event) in shadow.projection.handlers:
+                        shadow.projection.apply(writer, event)
+                        shadow.applied += 1
+            position = notifications[-1].id if len(notifications) == self.batch_size else head
+            for shadow, writer, previous in writers:
+                writer.flush()
+                shadow.advance(tx, max(previous, position))
+        if progress:
+            progress(position, head)
+        return True
+
+    def swap(self, shadow: Shadow) -> None:
+        if self.store.dialect == "postgres":
+            self._build_indexes(shadow)
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                return self._swap(shadow)
+            except SwapBusy:
+                log.info("%s: the live tables are busy; retrying the swap (attempt %d)", shadow.name, attempt + 1)
+                time.sleep(min(0.01 * 2 ** attempt, 0.5))
+        raise SwapBusy(f"{shadow.name}: the live tables stayed busy; run the replay again to retry the swap")
+
+    def _build_indexes(self, shadow: Shadow) -> None:
+        """Before the swap, so that readers never wait for an index build (named with the prefix, renamed in the swap)."""
+        with self.store.transaction() as tx:
+            shadow.lock(tx)
+            writer = shadow.writer(tx)
+            for statement in shadow.indexes():
+                writer.execute(CREATE_INDEX.sub(lambda m: m.group(0).replace(m.group(1), PREFIX + m.group(1)), statement, 1))
+            writer.flush()
+
+    def _swap(self, shadow: Shadow) -> None:
+        projection = shadow.projection
+        with self.store.transaction() as tx:
+            tracking.lock_position(tx, shadow.name)  # the live projector of this read model waits from here
+            if tx.dialect == "postgres":
+                _lock_tables(tx, projection.tables)
+            position = shadow.lock(tx)
+            head = self.recorder.max_notification_id() or 0
+            writer = shadow.writer(tx)
+            while position < head:
+                notifications = self.recorder.select_notifications(
+                    start=position, limit=self.batch_size, stop=head, topics=projection.topics(), inclusive_of_start=False
+                )
+                for notification in notifications:
+                    projection.apply(writer, self.mapper.to_domain_event(notification))
+                shadow.applied += len(notifications)
+                position = notifications[-1].id if len(notifications) == self.batch_size else head
+            writer.flush()
+            for table in projection.tables:
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+                tx.execute(f"ALTER TABLE {PREFIX}{table} RENAME TO {table}")
+            if tx.dialect == "postgres":
+                _unprefix_indexes(tx, projection.tables)
+            else:
+                for statement in shadow.indexes():
+                    tx.execute(statement)
+            tracking.set_position(tx, shadow.name, max(position, head))
+            tx.execute("DELETE FROM replay_positions WHERE name = ?", (shadow.name,))
+
+
+def _lock_tables(tx, tables) -> None:
+    """Queue for the live tables for a moment only: a GET holding one of them must not wait behind
+    the swap for the others (a deadlock); the swap lets it finish and tries again."""
+    tx.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        tx.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+    except Exception as error:  # psycopg2.errors.LockNotAvailable; the transaction is aborted either way
+        if getattr(error, "pgcode", None) == "55P03":
+            raise SwapBusy(str(error)) from error
+        raise
+    tx.execute("SET LOCAL lock_timeout = 0")
+
+
+def _unprefix_indexes(tx, tables) -> None:
+    """PostgreSQL names a table's implicit indexes after it (replay__versions_pkey) and they keep
+    their names through a rename: give them the live names, or the next replay's shadow collides."""
+    for table in tables:
+        rows = tx.execute(
+            "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = to_regclass(?) AND c.relname LIKE ?",
+            (table, PREFIX.replace("_", r"\_") + "%"),
+        ).fetchall()
+        for row in rows:
+            tx.execute(f'ALTER INDEX "{row["name"]}" RENAME TO "{row["name"][len(PREFIX):]}"')
