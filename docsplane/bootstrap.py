@@ -22,6 +22,7 @@ from commands.webhook_deliveries import WebhookDeliveryCommands
 from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
+from projections.audit_queries import AuditQueries
 from projections.consistency import ReadYourWrites
 from projections.build_command_queries import BuildCommandQueries
 from projections.build_lease_queries import BuildLeaseQueries
@@ -68,6 +69,7 @@ class Docsplane:
     webhook_delivery_queries: WebhookDeliveryQueries
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
+    audit_queries: AuditQueries
 
     def catch_up(self) -> None:
         """Bring every read model up to the log's head (what a CLI write does before it returns)."""
@@ -144,4 +146,5 @@ def build(settings: Settings | None = None) -> Docsplane:
         webhook_delivery_queries=WebhookDeliveryQueries(store),
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
+        audit_queries=AuditQueries(store),
     )
