@@ -4,10 +4,10 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, ratelimit, scopes, sparse_fields
+from api import auth, body, browsable, conventions, errors, etag, ratelimit, request_ids, scopes, sparse_fields
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
-from api.views import maintainers, subprojects, translations, webhook_deliveries
+from api.views import audit, maintainers, subprojects, translations, webhook_deliveries
 
 
 def create_app(docsplane) -> Flask:
@@ -29,10 +29,11 @@ def create_app(docsplane) -> Flask:
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,
         *notifications.blueprints, webhook_deliveries.blp, build_commands.blp, flyout.blp,
-        subprojects.blp, translations.blp, maintainers.blp,
+        subprojects.blp, translations.blp, maintainers.blp, audit.blp,
     ):
         api.register_blueprint(blueprint)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
+    request_ids.install(app)  # first of all: every answer echoes X-Request-Id, every event stored carries it
     ratelimit.install(app, docsplane.settings)  # first: every answer counts and carries X-RateLimit-*
     conventions.install(app)  # User-Agent, Accept: before authentication
     app.before_request(auth.authenticate)

@@ -1,9 +1,12 @@
-"""The event-sourced application: event store, repository, snapshots, and a hook on every save."""
+"""The event-sourced application: event store, repository, snapshots, a hook on every save, and the
+request ids stamped on every stored event (commands/request_context.py)."""
 
 from collections.abc import Callable
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import Mapper, Recording
+
+from commands.request_context import StampingMapper, current, request_context
 
 from domain.build import Build
 from domain.project import Project
@@ -22,6 +25,17 @@ class DocsplaneApplication(Application):
     def __init__(self, env=None):
         super().__init__(env)
         self.listeners: list[Callable[[list[Recording]], None]] = []
+
+    def construct_mapper(self) -> Mapper:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StampingMapper)
+
+    def save(self, *objs, **kwargs) -> list[Recording]:
+        """Outside any request (a test, a script), a save is a request of its own: its events
+        still share a request id."""
+        if current() is not None:
+            return super().save(*objs, **kwargs)
+        with request_context():
+            return super().save(*objs, **kwargs)
 
     def _notify(self, recordings: list[Recording]) -> None:
         # Lets an in-process projector wake at once instead of waiting for its next poll.

@@ -22,6 +22,7 @@ from commands.webhook_deliveries import WebhookDeliveryCommands
 from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
+from projections.audit_queries import AuditQueries
 from projections.consistency import ReadYourWrites
 from projections.as_of import PointInTime
 from projections.build_command_queries import BuildCommandQueries
@@ -70,6 +71,7 @@ class Docsplane:
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
     point_in_time: PointInTime
+    audit_queries: AuditQueries
 
     def catch_up(self) -> None:
         """Bring every read model up to the log's head (what a CLI write does before it returns)."""
@@ -147,4 +149,5 @@ def build(settings: Settings | None = None) -> Docsplane:
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
         point_in_time=PointInTime(app, store),
+        audit_queries=AuditQueries(store),
     )

@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe."""
+"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import signal
 import sys
 
+from commands.request_context import request_context
+from docsplane import audit_cli
 from docsplane.bootstrap import build
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
@@ -186,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("binding_key", nargs="?", default="#",
                    help="AMQP topic binding key: <aggregate>.<project-slug>.<EventName>, e.g. 'project.pip.#' (default: '#')")
     p.set_defaults(run=subscribe)
+    audit_cli.add_parser(commands)
     return root
 
 
@@ -193,7 +196,8 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with request_context():  # a command's writes share a request id (long-running loops set one per job)
+            return args.run(args)
     except DomainError as error:
         print(f"error: {getattr(error, 'message', '') or error}", file=sys.stderr)
         return 1

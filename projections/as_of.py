@@ -96,8 +96,8 @@ class _Scratch:
         with self.store.transaction() as tx:
             for event in self.events:
                 for projection in PROJECTIONS:
-                    if type(event) in projection.handlers:
-                        projection.apply(tx, event)
+                    if projection.wants(event):
+                        projection.apply(tx, event, position=0)  # these projections key rows by their own ids
         return ReadModel(self.store)
 
     def __exit__(self, *exc) -> None:

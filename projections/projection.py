@@ -34,7 +34,12 @@ class Projection:
         """Read only these from the log: the filter runs in the event store's database."""
         return sorted(get_topic(event_class) for event_class in cls.handlers)
 
-    def apply(self, tx, event) -> None:
+    def wants(self, event) -> bool:
+        """Whether `apply` takes this event (a pass over the log may read more than one projection's topics)."""
+        return type(event) in self.handlers
+
+    def apply(self, tx, event, position: int) -> None:
+        """`position`: the event's notification id (most projections key rows by their own ids)."""
         self.handlers[type(event)](self, tx, event)
 
     def drop_project_rows(self, tx, deleted) -> None:

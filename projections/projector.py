@@ -37,7 +37,7 @@ class Projector:
                 start=position, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
             )
             for notification in notifications:
-                self.projection.apply(tx, self.mapper.to_domain_event(notification))
+                self.projection.apply(tx, self.mapper.to_domain_event(notification), notification.id)
             full = len(notifications) == self.batch_size
             position = notifications[-1].id if full else head
             tracking.set_position(tx, self.name, position)

@@ -1,5 +1,6 @@
 """Every projection docsplane maintains, by name."""
 
+from projections.audit import AuditProjection
 from projections.build_leases import BuildLeasesProjection
 from projections.builds import BuildsProjection
 from projections.environment_variables import EnvironmentVariablesProjection
@@ -13,4 +14,5 @@ from projections.webhook_deliveries import WebhookDeliveriesProjection
 PROJECTIONS = {p.name: p for p in (
     ProjectsProjection, VersionsProjection, BuildsProjection, BuildLeasesProjection, UsersProjection,
     RedirectsProjection, EnvironmentVariablesProjection, NotificationsProjection, WebhookDeliveriesProjection,
+    AuditProjection,
 )}

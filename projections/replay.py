@@ -116,7 +116,9 @@ class Replay:
         self.store = store
         self.batch_size = batch_size
         self.shadows = [Shadow(projection, known) for projection in projections]
-        self.topics = sorted({topic for projection in projections for topic in projection.topics()})
+        # A projection of every event (empty topics) makes the pass read every event.
+        every = any(not projection.topics() for projection in projections)
+        self.topics = [] if every else sorted({topic for projection in projections for topic in projection.topics()})
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         self.open()
@@ -146,8 +148,8 @@ class Replay:
             for notification in notifications:
                 event = self.mapper.to_domain_event(notification)
                 for shadow, writer, position in writers:
-                    if notification.id > position and type(event) in shadow.projection.handlers:
-                        shadow.projection.apply(writer, event)
+                    if notification.id > position and shadow.projection.wants(event):
+                        shadow.projection.apply(writer, event, notification.id)
                         shadow.applied += 1
             position = notifications[-1].id if len(notifications) == self.batch_size else head
             for shadow, writer, previous in writers:
@@ -191,7 +193,9 @@ class Replay:
                     start=position, limit=self.batch_size, stop=head, topics=projection.topics(), inclusive_of_start=False
                 )
                 for notification in notifications:
-                    projection.apply(writer, self.mapper.to_domain_event(notification))
+                    event = self.mapper.to_domain_event(notification)
+                    if projection.wants(event):
+                        projection.apply(writer, event, notification.id)
                 shadow.applied += len(notifications)
                 position = notifications[-1].id if len(notifications) == self.batch_size else head
             writer.flush()

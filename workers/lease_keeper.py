@@ -8,6 +8,7 @@ so whatever it still writes is refused (domain/build.py) and it had better stop.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -28,7 +29,9 @@ class LeaseKeeper:
         self.poll = min(1.0, self.renew_every)
         self.lost = False
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease-{number}", daemon=True)
+        # In the job's request context: renewals carry the job's request and correlation ids.
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._run,), name=f"lease-{number}", daemon=True)
 
     def __enter__(self) -> LeaseKeeper:
         self._thread.start()

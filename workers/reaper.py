@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+from commands.request_context import on_behalf_of
+from domain.ids import build_id
+
 log = logging.getLogger("docsplane.reaper")
 
 ACTOR = "reaper"
@@ -17,6 +20,7 @@ ACTOR = "reaper"
 
 class LeaseReaper:
     def __init__(self, docsplane, batch_size: int = 100):
+        self.app = docsplane.app
         self.leases = docsplane.build_leases
         self.queries = docsplane.build_lease_queries
         self.batch_size = batch_size
@@ -26,7 +30,8 @@ class LeaseReaper:
         scan changed only once projected, so scanning again at once would find the same builds)."""
         for number in self.queries.expired(datetime.now(timezone.utc), self.batch_size):
             try:
-                outcome = self.leases.expire_lease(ACTOR, number).value
+                with on_behalf_of(self.app, build_id(number)):  # a retry is still the triggering request's
+                    outcome = self.leases.expire_lease(ACTOR, number).value
             except Exception:  # one build's failure must not hold up the others
                 log.exception("build %s: could not end its expired lease", number)
                 continue

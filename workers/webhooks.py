@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from uuid import UUID
 
+from commands.request_context import on_behalf_of
 from commands.webhook_deliveries import DeliveryTarget
 from domain.build import Build
 from domain.errors import Conflict, NotFound
@@ -115,7 +116,12 @@ class WebhookDeliverer:
                 future.result()
 
     def _attempt(self, target: DeliveryTarget, attempt: int, url: str) -> str | None:
-        """POST and record the outcome; None when the webhook is gone or another worker recorded it."""
+        """POST and record the outcome; None when the webhook is gone or another worker recorded it.
+        Recorded with a request id per attempt and the correlation id of the build's trigger."""
+        with on_behalf_of(self.app, target.build_aggregate_id):
+            return self._post_and_record(target, attempt, url)
+
+    def _post_and_record(self, target: DeliveryTarget, attempt: int, url: str) -> str | None:
         try:
             secret = self.notifications.secret_for_webhook(target.project_slug, target.webhook_number)
         except NotFound:

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from kombu.exceptions import MessageStateError
 from kombu.mixins import ConsumerMixin
 
+from commands.request_context import on_behalf_of
 from domain.errors import Conflict, NotFound, ValidationFailed
+from domain.ids import build_id
 from workers.build_runner import BuildRunner
 from workers.lease_keeper import LeaseKeeper
 from workers.queues import build_queue
@@ -121,6 +123,12 @@ class BuildWorker(ConsumerMixin):
             log.warning("%s: could not settle the job of build %s: %s", self.name, job.number, error)
 
     def run_job(self, job: Job) -> None:
+        """Everything the job writes shares a request id, and the correlation id of the request
+        that triggered the build."""
+        with on_behalf_of(self.docsplane.app, build_id(job.number)):
+            self._run_job(job)
+
+    def _run_job(self, job: Job) -> None:
         number = job.number
         try:
             self.docsplane.build_leases.lease_build(self.name, number)

@@ -171,6 +171,8 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", f"{P}/notifications/emails/"): Case(write(201), body={"email": "team@example.com"}),
     ("GET", f"{P}/notifications/emails/<{ID}:hook_id>/"): Case(MAINTAINERS_READ),
     ("DELETE", f"{P}/notifications/emails/<{ID}:hook_id>/"): Case(write(204)),
+    # The audit history: a maintainer's business, like redirects.
+    ("GET", f"{P}/events/"): Case(MAINTAINERS_READ),
     # The caller's own tokens (the token in the path is alice's): managing them needs a token for all projects.
     ("GET", "/api/v3/tokens/"): Case(statuses(other=200, read=200)),
     ("POST", "/api/v3/tokens/"): Case(statuses(other=201, maintainer=201), body={"name": "new", "access": "read"}),

@@ -29,6 +29,8 @@ PRIMARY_KEYS = {
     "email_hooks": "id",
     "webhook_deliveries": "id",
     "webhook_delivery_attempts": "delivery_id, attempt",
+    "audit_events": "id",
+    "audit_owners": "aggregate_id",
 }
 
 

@@ -1,0 +1,28 @@
+"""A project's audit history: every event of the project, newest first. Maintainers only, like
+redirects and environment variables (403 for others on a public project, 404 on a private one)."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from api.context import services
+from api.pagination import envelope, limit_of
+from api.project_access import maintained_project
+from api.schemas.audit import AuditEventArgs, AuditEventPageSchema
+from projections.audit_queries import AuditFilter
+
+blp = Blueprint("events", __name__, url_prefix="/api/v3/projects/<project_slug>/events",
+                description="Audit history: who did what to a project, when, in which request")
+
+
+@blp.route("/")
+class ProjectEventList(MethodView):
+    @blp.arguments(AuditEventArgs, location="query")
+    @blp.response(200, AuditEventPageSchema)
+    def get(self, args, project_slug):
+        """Every event of the project, newest first; secrets are never shown."""
+        project = maintained_project(project_slug)
+        selected = AuditFilter(
+            project_id=project["aggregate_id"], actor=args.get("actor"), types=tuple(args.get("type") or ()),
+            since=args.get("created__gte"), until=args.get("created__lte"), correlation_id=args.get("correlation_id"),
+        )
+        return envelope(services().audit_queries.list(selected, limit_of(args), args["offset"]), args)

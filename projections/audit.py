@@ -1,0 +1,140 @@
+"""The audit history: one row per event of the log, whoever wrote it, with the project it belongs
+to, who did it, when, the request and correlation ids, and the event's own fields without secrets.
+
+It reads every event (not a list of handled classes), so events added later are audited without
+a change here. Two exceptions, both deliberate:
+- IdSequence events (SequenceStarted, BlockReserved) are skipped: HiLo bookkeeping that no actor
+  asked for, recorded without an actor or a project; they would only be noise between actions.
+- ProjectDeleted drops nothing: the history of a deleted project stays, under the slug it had.
+
+An aggregate's project is named by its first event (`project_id`), or is the aggregate itself (a
+Project); `audit_owners` remembers it for the events that do not repeat it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from uuid import UUID
+
+from domain.project import Project
+from domain.secret_fields import without_secrets
+from domain.sequence import IdSequence
+from domain.slug_index import SlugIndex
+from projections.projection import Projection
+
+SKIPPED = (IdSequence.Event,)
+ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id", "correlation_id")
+TEXT_MAX = 2000  # a build command's output can be a megabyte: the audit keeps its start
+
+
+class AuditProjection(Projection):
+    name = "audit"
+    tables = ("audit_events", "audit_owners")
+    ddl = (
+        """CREATE TABLE IF NOT EXISTS audit_events (
+            id BIGINT PRIMARY KEY,
+            type TEXT NOT NULL,
+            aggregate_type TEXT NOT NULL,
+            aggregate_id TEXT NOT NULL,
+            aggregate_version BIGINT NOT NULL,
+            project_id TEXT,
+            project_slug TEXT,
+            actor TEXT,
+            created TEXT NOT NULL,
+            request_id TEXT,
+            correlation_id TEXT,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS audit_events_project ON audit_events (project_id, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_project_slug ON audit_events (project_slug, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_type ON audit_events (type, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_created ON audit_events (created)",
+        "CREATE INDEX IF NOT EXISTS audit_events_correlation ON audit_events (correlation_id)",
+        """CREATE TABLE IF NOT EXISTS audit_owners (
+            aggregate_id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            project_slug TEXT
+        )""",
+    )
+
+    @classmethod
+    def topics(cls) -> list[str]:
+        return []  # every event: the recorder applies no topic filter
+
+    def wants(self, event) -> bool:
+        return not isinstance(event, SKIPPED)
+
+    def apply(self, tx, event, position: int) -> None:
+        if not self.wants(event):
+            return
+        project_id, project_slug = self._project_of(tx, event)
+        aggregate_type, _, event_type = type(event).__qualname__.rpartition(".")
+        tx.execute(
+            "INSERT INTO audit_events (id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug,"
+            " actor, created, request_id, correlation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (position, event_type, aggregate_type, str(event.originator_id),
+             event.originator_version, project_id, project_slug, getattr(event, "actor", None), stored_time(event.timestamp),
+             getattr(event, "request_id", None), getattr(event, "correlation_id", None), event_data(event)),
+        )
+
+    def _project_of(self, tx, event) -> tuple[str | None, str | None]:
+        aggregate_id = str(event.originator_id)
+        named = getattr(event, "project_id", None) or (event.originator_id if isinstance(event, Project.Event) else None)
+        if named is None:
+            row = tx.execute("SELECT project_id, project_slug FROM audit_owners WHERE aggregate_id = ?", (aggregate_id,)).fetchone()
+            return (row["project_id"], row["project_slug"]) if row else (None, None)
+        project_id = str(named)
+        slug = _named_slug(event) or self._slug_of(tx, project_id) or self._slug_of(tx, aggregate_id)
+        tx.execute(
+            "INSERT INTO audit_owners (aggregate_id, project_id, project_slug) VALUES (?, ?, ?) ON CONFLICT (aggregate_id)"
+            " DO UPDATE SET project_id = excluded.project_id, project_slug = excluded.project_slug",
+            (aggregate_id, project_id, slug),
+        )
+        return project_id, slug
+
+    @staticmethod
+    def _slug_of(tx, aggregate_id: str) -> str | None:
+        row = tx.execute("SELECT project_slug FROM audit_owners WHERE aggregate_id = ?", (aggregate_id,)).fetchone()
+        return row["project_slug"] if row else None
+
+
+def _named_slug(event) -> str | None:
+    """The project slug the event states itself, if any (a Translation event's `slug` is the other project's)."""
+    if getattr(event, "project_slug", None):
+        return event.project_slug
+    if isinstance(event, (Project.ProjectImported, SlugIndex.SlugClaimed)):
+        return event.slug
+    return None
+
+
+def stored_time(moment: datetime) -> str:
+    """UTC, always with microseconds: stored times compare correctly as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def event_data(event) -> str:
+    fields = {k: v for k, v in vars(event).items() if k not in ENVELOPE}
+    return json.dumps(_shortened(without_secrets(fields)), sort_keys=True, default=_jsonable)
+
+
+def _shortened(value):
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        return f"{value[:TEXT_MAX]}[... {len(value) - TEXT_MAX} more characters]"
+    if isinstance(value, dict):
+        return {k: _shortened(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shortened(v) for v in value]
+    return value
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
