@@ -6,12 +6,12 @@ class name in lower case, the slug of the project the aggregate belongs to (`-` 
 Body:
     {"id": <notification id: unique, ascending; de-duplicate on it>, "type": "BuildTriggered",
      "aggregate": "build", "aggregate_id": "<uuid>", "aggregate_version": 1, "project": "pip" | null,
-     "timestamp": "<ISO 8601>", "actor": "alice" | null, "payload": {<the event's own fields>}}"""
+     "timestamp": "<ISO 8601>", "actor": "alice" | null, "request_id": "...", "correlation_id": "...",
+     "payload": {<the event's own fields>}}"""
 
 from __future__ import annotations
 
 import json
-import re
 from collections import OrderedDict
 from datetime import datetime
 from uuid import UUID
@@ -19,11 +19,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.project import Project
+from domain.secret_fields import is_secret
 from domain.slug_index import SlugIndex
 
-# Never leaves the system, at any depth of the payload (webhook secrets, variable values, token hashes).
-SECRET_KEY = re.compile(r"secret|ciphertext|token_hash|password", re.IGNORECASE)
-ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor")
+ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id", "correlation_id")
 
 
 def routing_key(message: dict) -> str:
@@ -31,8 +30,9 @@ def routing_key(message: dict) -> str:
 
 
 def without_secrets(value):
+    """Secret fields (domain/secret_fields.py decides which) never leave the system: dropped, at any depth."""
     if isinstance(value, dict):
-        return {k: without_secrets(v) for k, v in value.items() if not SECRET_KEY.search(str(k))}
+        return {k: without_secrets(v) for k, v in value.items() if not is_secret(str(k))}
     if isinstance(value, (list, tuple)):
         return [without_secrets(v) for v in value]
     return value
@@ -72,6 +72,8 @@ class EventMessages:
             "project": self.project_of(event),
             "timestamp": event.timestamp.isoformat(),
             "actor": getattr(event, "actor", None),
+            "request_id": getattr(event, "request_id", None),  # null for events stored before ids existed
+            "correlation_id": getattr(event, "correlation_id", None),
             "payload": without_secrets({k: v for k, v in vars(event).items() if k not in ENVELOPE}),
         }
 

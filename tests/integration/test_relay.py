@@ -17,7 +17,7 @@ import pytest
 from amqp_support import BrokerProxy, EventConsumer, unique_name
 from integration_support import event_log, populate, project_settings, topic_name
 
-from workers.event_messages import SECRET_KEY
+from domain.secret_fields import is_secret
 from workers.loop import SupervisedLoop
 from workers.relay import Relay
 
@@ -41,7 +41,7 @@ def received_all(container):
 
 def secret_keys(value) -> list[str]:
     if isinstance(value, dict):
-        return [k for k in value if SECRET_KEY.search(k)] + [k for v in value.values() for k in secret_keys(v)]
+        return [k for k in value if is_secret(k)] + [k for v in value.values() for k in secret_keys(v)]
     if isinstance(value, list):
         return [k for v in value for k in secret_keys(v)]
     return []
