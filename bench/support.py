@@ -124,6 +124,8 @@ def service_env(dbname: str, workdir: Path) -> dict[str, str]:
         # One key for every process of the run (a valid Fernet key), so none races to generate it.
         "DOCSPLANE_SECRETS_KEY": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDA=",
         "PYTHONUNBUFFERED": "1",
+        # This checkout's code, also in the `docsplane` script (the venv may hold another install).
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
     return env
 
