@@ -23,7 +23,9 @@ from pathlib import Path
 
 from bench import lag, project_get, replay, rss, scale, trigger
 from bench.history import Histories
-from bench.support import PG_HOST, PG_PORT, PG_USER, ROOT, BenchFailed, Config, Row, admin_execute
+from bench.support import (
+    GUNICORN_THREADS, GUNICORN_WORKERS, PG_HOST, PG_PORT, PG_USER, ROOT, BenchFailed, Config, Row, admin_execute,
+)
 
 RESULTS = ROOT / "bench" / "results" / "bench.txt"
 EXIT_ERROR, EXIT_MISSED = 1, 3
@@ -59,6 +61,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", choices=list(FIGURES), metavar="NAME",
                         help=f"run only this figure (repeatable): {', '.join(FIGURES)}")
     parser.add_argument("--quick", action="store_true", help="small sizes and short windows: a smoke run (~2 min)")
+    parser.add_argument("--events", type=int, metavar="N",
+                        help="size of the large history (replay, 1k vs 1M): 1,000,000; --quick: 10,000")
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs (path printed)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt(f"signal {signum}")))
@@ -72,6 +76,8 @@ def main(argv=None) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="docsplane-bench-"))
     cfg = Config.make(workdir, args.quick)
+    if args.events:
+        cfg.history_events = args.events
     histories = Histories(workdir)
     rows: list[Row] = []
     failures: list[str] = []
@@ -108,7 +114,7 @@ def main(argv=None) -> int:
     text = "\n".join([
         f"# python -m bench ({mode}{', only ' + ', '.join(args.only) if args.only else ''})  {machine(pg_version)}",
         f"# {cfg.clients} client processes, {cfg.warmup:g} s warm-up, {cfg.duration:g} s measured; "
-        f"gunicorn {2}x{8} gthread; took {time.monotonic() - started:.0f} s",
+        f"gunicorn {GUNICORN_WORKERS}x{GUNICORN_THREADS} gthread; history {cfg.history_events:,} events; took {time.monotonic() - started:.0f} s",
         table(rows),
         *[f"# {row.figure}: {note}" for row in rows for note in row.notes],
         *[f"# FAILED {failure.splitlines()[0]}" for failure in failures],

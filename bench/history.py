@@ -27,7 +27,9 @@ def _project_aggregates(p: int) -> list:
     from domain.version import Version
 
     project = Project.import_(number=p + 1, actor="bench", name=project_slug(p + 1),
-                              repository={"url": f"https://github.com/example/gen-{p + 1}"})
+                              repository={"url": f"https://github.com/example/gen-{p + 1}", "type": "git"},
+                              language="en", programming_language="py", homepage=None, default_branch=None,
+                              privacy_level="public", tags=["generated"])
     aggregates = [SlugIndex(slug=project.slug, project_id=project.id), project]
     versions = []
     for k, slug in enumerate([LATEST] + [f"v{i}.0" for i in range(1, VERSIONS + 1)]):

@@ -4,11 +4,9 @@ GETs, build-list GETs and build-trigger POSTs."""
 
 from __future__ import annotations
 
-import multiprocessing
-
 from bench.support import (
-    Config, Row, Services, fresh_database, http_client, import_project, run_load, service_env, summarize,
-    fail_on_errors, vm_rss_mib,
+    BenchFailed, Config, Row, Services, fail_on_errors, fresh_database, http_client, import_project, run_load,
+    service_env, summarize, vm_rss_mib,
 )
 
 LIMIT_MIB = 150
@@ -40,8 +38,6 @@ def run(cfg: Config) -> list[Row]:
             summary = summarize(results, cfg.duration, [])
             fail_on_errors("mixed load", summary)
             services.check_alive()
-    from bench.support import BenchFailed
-
     if not peak["pids"]:
         raise BenchFailed("no gunicorn worker process was found to sample")
     return [Row(f"API worker RSS under load (max of {len(peak['pids'])} workers)", f"{peak['mib']:.0f} MiB", "-", "-",

@@ -205,7 +205,7 @@ class Services:
             try:
                 if requests.get(base + probe, headers=headers or {}, timeout=2).status_code == 200:
                     return base
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy starting to answer
                 pass
             if time.monotonic() > deadline:
                 raise BenchFailed(f"{name} did not answer within 60 s")
@@ -445,5 +445,5 @@ class Config:
     @classmethod
     def make(cls, workdir: Path, quick: bool) -> Config:
         if quick:
-            return cls(workdir, quick=True, clients=4, warmup=1.0, duration=3.0, history_events=20_000)
+            return cls(workdir, quick=True, clients=4, warmup=1.0, duration=3.0, history_events=10_000)
         return cls(workdir)
