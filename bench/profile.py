@@ -29,7 +29,7 @@ def main(argv=None) -> None:
         docsplane = in_process(service_env(dbname, Path(tempfile.mkdtemp())))
         loop = projector_loop(docsplane)
         docsplane.app.listeners.append(lambda recordings: loop.wake.set())
-        loop.start_thread()
+        thread = loop.start_thread()
         try:
             token = docsplane.users.create_user("bench").value
             docsplane.catch_up()
@@ -50,6 +50,7 @@ def main(argv=None) -> None:
             print(profiler.output_text(unicode=True, show_all=False, color=False))
         finally:
             loop.request_stop()
+            thread.join(timeout=10)
             docsplane.close()
 
 

@@ -84,6 +84,12 @@ def transactions(dbname: str) -> int:
                          params=(dbname,))[0]
 
 
+def sessions(dbname: str) -> int:
+    """Connections opened to the database so far (pg_stat_database.sessions, as approximate as
+    `transactions`)."""
+    return admin_execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", params=(dbname,))[0]
+
+
 @contextmanager
 def fresh_database(label: str):
     """A new database `docsplane_bench_<label>_<hex>`, dropped (WITH FORCE) however the block ends."""
