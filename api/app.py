@@ -5,6 +5,7 @@ import json
 from flask import Flask, request
 
 from api import auth, body, browsable, conventions, errors, etag, ratelimit, request_ids, scopes, sparse_fields
+from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
 from api.views import audit, maintainers, subprojects, translations, webhook_deliveries
@@ -23,6 +24,7 @@ def create_app(docsplane) -> Flask:
         MAX_CONTENT_LENGTH=docsplane.settings.max_body_bytes,
     )
     app.url_map.strict_slashes = False  # /projects/pip and /projects/pip/ are the same resource
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = True
     app.extensions["docsplane"] = docsplane
     api = DocumentedApi(app)

@@ -1,5 +1,6 @@
 """Read-your-writes: a write answers once the read models show its events, within a bound."""
 
+import threading
 import time
 
 from eventsourcing.utils import get_topic
@@ -12,6 +13,8 @@ class ReadYourWrites:
         self.store = store
         self.signal = signal
         self.poll_interval = poll_interval
+        self._lock = threading.Lock()
+        self._read_at, self._read = float("-inf"), {}
         # topic -> names of the projections that must have caught up with an event of that topic
         self._readers: dict[str, list[str]] = {}
         for projection in projections:
@@ -32,7 +35,7 @@ class ReadYourWrites:
         targets = self.targets(recordings)
         deadline = time.monotonic() + timeout
         while targets:
-            current = positions(self.store)
+            current = self._positions()
             targets = {name: want for name, want in targets.items() if current.get(name, 0) < want}
             remaining = deadline - time.monotonic()
             if not targets:
@@ -44,3 +47,14 @@ class ReadYourWrites:
             else:
                 time.sleep(min(remaining, self.poll_interval))
         return True
+
+    def _positions(self) -> dict[str, int]:
+        """The projections' positions as read after this call began. Waiting threads share the
+        reads: whoever holds the lock reads for every thread that asked before that read started
+        (a request thread per write would otherwise poll the table every 10 ms each)."""
+        asked = time.monotonic()
+        with self._lock:
+            if self._read_at <= asked:
+                started = time.monotonic()
+                self._read, self._read_at = positions(self.store), started
+            return self._read
