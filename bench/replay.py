@@ -12,12 +12,14 @@ SELECT_BATCH = 10_000
 
 
 def replay_all(env: dict) -> None:
-    """Rebuild every read model from the event log, as `docsplane replay` does. The one place to
-    re-point when replay changes (it is being rewritten)."""
+    """Rebuild every read model from the event log, as `docsplane replay` does: one pass over the
+    log into shadow tables, then the swaps (projections/replay.py)."""
+    from projections.replay import Replay
+
     docsplane = in_process(env)
     try:
-        for projector in docsplane.projectors:
-            projector.rebuild()
+        projections = [p.projection for p in docsplane.projectors]
+        Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, projections).run()
     finally:
         docsplane.close()
 
