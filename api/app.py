@@ -7,7 +7,7 @@ from flask import Flask, request
 from api import auth, body, browsable, conventions, errors, etag, ratelimit, scopes, sparse_fields
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
-from api.views import maintainers, subprojects, translations, webhook_deliveries
+from api.views import health, maintainers, subprojects, translations, webhook_deliveries
 
 
 def create_app(docsplane) -> Flask:
@@ -29,7 +29,7 @@ def create_app(docsplane) -> Flask:
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,
         *notifications.blueprints, webhook_deliveries.blp, build_commands.blp, flyout.blp,
-        subprojects.blp, translations.blp, maintainers.blp,
+        subprojects.blp, translations.blp, maintainers.blp, health.blp,
     ):
         api.register_blueprint(blueprint)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
