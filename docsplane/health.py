@@ -213,3 +213,11 @@ def _position(row: dict, kind: str, loop_name: str, head: int | None, loops: lis
         "loop": loop_name, "heartbeat_age": min(ages) if ages else None,
         "last_error": errors[-1]["last_error"] if errors else None,
     }
+
+
+def unreachable(settings, error: BaseException) -> str:
+    """One line for a command that could not start because a store is away: which, where, why."""
+    failed = [d for d in probes(settings) if not d.ok and d.name != "broker"]
+    if failed:
+        return "; ".join(f"cannot reach the {d.name.replace('_', ' ')} ({d.target}): {d.message}" for d in failed)
+    return f"a database is unavailable: {_message(error)}"
