@@ -1,6 +1,10 @@
 """GET /api/v3/_health: the health report for load balancers and operators, without a token.
 200 when ok or degraded (the API serves), 503 when a store or the broker cannot be reached."""
 
+import hashlib
+import json
+
+from flask import g
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
@@ -20,6 +24,20 @@ class Health(MethodView):
         """Event store head, each projector's and follower's position and lag, each loop's heartbeat
         and last error, and whether the stores and the broker are reachable."""
         report = system_status(services())
+        g.resource_etag = state_tag(report)
         if report["status"] == "unavailable":
             return report, 503, {"Retry-After": "5"}
         return report
+
+
+CLOCK_FIELDS = ("checked", "heartbeat", "heartbeat_age")
+
+
+def state_tag(report: dict) -> str:
+    """The answer's ETag (api/etag.py): it changes with the state, not with the clock."""
+    def stateful(node):
+        if isinstance(node, dict):
+            return {key: stateful(value) for key, value in node.items() if key not in CLOCK_FIELDS}
+        return [stateful(item) for item in node] if isinstance(node, list) else node
+
+    return hashlib.sha256(json.dumps(stateful(report), sort_keys=True).encode()).hexdigest()[:16]
