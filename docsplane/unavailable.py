@@ -1,7 +1,7 @@
 """Which errors mean "a database cannot be reached" (the API answers 503, the CLI one clear line),
 as opposed to a bug (500, a traceback in the log).
 
-    unavailable_store(error) -> "event store" | "read-model database" | "database" | None"""
+    unavailable_store(error) -> "event store" | "read-model database" | None"""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def unavailable_store(error: BaseException) -> str | None:
         return "event store"
     if isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError)):
         return "read-model database"
+    # Raw sqlite3 errors come from the read store only: the library wraps the event store's in its own.
     if isinstance(error, sqlite3.OperationalError) and any(text in str(error).lower() for text in SQLITE_OUTAGES):
-        return "database"
+        return "read-model database"
     return None
 
 

@@ -91,6 +91,6 @@ def test_the_table_is_aligned_and_says_the_status_first():
 def test_only_connection_level_errors_are_outages():
     assert unavailable_store(OperationalError("couldn't get a connection after 5.00 sec")) == "event store"
     assert unavailable_store(psycopg2.OperationalError("connection refused")) == "read-model database"
-    assert unavailable_store(sqlite3.OperationalError("unable to open database file")) == "database"
+    assert unavailable_store(sqlite3.OperationalError("unable to open database file")) == "read-model database"
     assert unavailable_store(sqlite3.OperationalError("no such table: projects")) is None
     assert unavailable_store(ValueError("unable to open database")) is None
