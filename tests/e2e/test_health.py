@@ -132,6 +132,9 @@ def own_database(postgres_url):
             cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
             if not allowed:
                 cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+                # pg_terminate_backend only signals: wait until they are gone, as after a real restart
+                count = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                assert eventually(lambda: cursor.execute(count, (name,)) or cursor.fetchone()[0] == 0, 10)
 
     try:
         yield name, reachable
