@@ -120,7 +120,8 @@ def test_status_and_workers_against_an_unreachable_postgresql_say_so_in_one_line
 
 @pytest.fixture
 def own_database(postgres_url):
-    """A database of this test's own, which it may make unreachable (the shared server keeps running)."""
+    """A database of this test's own, which it may make unreachable (the shared server keeps running).
+    Ask for it before `start_live_server`, so that it outlives the server."""
     admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
     admin.autocommit = True
     name = f"docsplane_outage_{uuid.uuid4().hex[:12]}"
@@ -145,7 +146,7 @@ def own_database(postgres_url):
 
 
 @pytest.mark.postgres
-def test_a_database_outage_is_json_503_then_the_api_recovers_without_a_restart(start_live_server, own_database):
+def test_a_database_outage_is_json_503_then_the_api_recovers_without_a_restart(own_database, start_live_server):
     name, reachable = own_database
     live = start_live_server(
         "postgres", POSTGRES_DBNAME=name, POSTGRES_SCHEMA="public", POSTGRES_CONNECT_TIMEOUT="2",
@@ -182,7 +183,7 @@ def test_a_database_outage_is_json_503_then_the_api_recovers_without_a_restart(s
 
 
 @pytest.mark.postgres
-def test_connections_cut_by_a_database_restart_fail_no_request(start_live_server, own_database):
+def test_connections_cut_by_a_database_restart_fail_no_request(own_database, start_live_server):
     name, reachable = own_database
     live = start_live_server("postgres", POSTGRES_DBNAME=name, POSTGRES_SCHEMA="public",
                              DOCSPLANE_READ_DB_URL=f"postgresql://postgres@127.0.0.1:5432/{name}")
