@@ -8,7 +8,7 @@ from api import auth, body, browsable, conventions, errors, etag, ratelimit, req
 from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
-from api.views import audit, maintainers, subprojects, translations, webhook_deliveries
+from api.views import audit, health, maintainers, subprojects, translations, webhook_deliveries
 
 
 def create_app(docsplane) -> Flask:
@@ -31,7 +31,7 @@ def create_app(docsplane) -> Flask:
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,
         *notifications.blueprints, webhook_deliveries.blp, build_commands.blp, flyout.blp,
-        subprojects.blp, translations.blp, maintainers.blp, audit.blp,
+        subprojects.blp, translations.blp, maintainers.blp, audit.blp, health.blp,
     ):
         api.register_blueprint(blueprint)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format

@@ -9,8 +9,8 @@ from api.errors import ApiError
 from api.scopes import Scope, authorize
 from commands.users import hash_token
 
-# Endpoints anyone may call: the API root and its OpenAPI description.
-PUBLIC_ENDPOINTS = {"root.Root"}
+# Endpoints anyone may call: the API root and its OpenAPI description; the health report (load balancers).
+PUBLIC_ENDPOINTS = {"root.Root", "health.Health"}
 # Endpoints where a token is optional: without one the caller is anonymous (g.user = None) and
 # sees public projects only (the flyout menu is fetched by documentation pages).
 OPTIONAL_AUTH_ENDPOINTS: set[str] = {"flyout.Flyout"}

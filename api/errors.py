@@ -2,11 +2,10 @@
 
 import logging
 
-import psycopg2
-from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import Conflict, NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
 
 log = logging.getLogger("docsplane.api")
@@ -85,14 +84,20 @@ def register(app) -> None:
     app.register_error_handler(PermissionDenied, lambda e: _answer(403, {"message": f"Permission denied: {e}"}))
     app.register_error_handler(Conflict, lambda e: _answer(409, {"message": str(e)}))
     app.register_error_handler(PreconditionFailed, lambda e: _answer(412, {"message": f"Precondition failed: {e}"}))
-    for unavailable in (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError):
+    for unavailable in UNAVAILABLE_ERRORS:
         app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _internal)
 
 
 def _unavailable(error: Exception):
-    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
-    return _answer(503, {"message": "The database is unavailable; nothing was changed. Retry shortly."}, {"Retry-After": "5"})
+    """A connection-level failure of a store (docsplane/unavailable.py): 503, never a 500, and the
+    pools heal by themselves once the database is back (no restart)."""
+    store = unavailable_store(error)
+    if store is None:  # e.g. sqlite3's "no such table": a bug, not an outage
+        return _internal(error)
+    log.error("%s unavailable on %s %s: %s", store, request.method, request.path, " ".join(str(error).split()))
+    message = f"The {store} is unavailable; nothing was changed. Retry shortly."
+    return _answer(503, {"message": message}, {"Retry-After": "5"})
 
 
 def _internal(error: Exception):

@@ -4,11 +4,17 @@ or, if the projector is behind past the bound, 202 with a Location to poll."""
 from flask import jsonify
 
 from api.context import services
+from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 
 
 def visible(written) -> bool:
     docsplane = services()
-    return docsplane.consistency.wait(written.recordings, docsplane.settings.write_wait_timeout)
+    try:
+        return docsplane.consistency.wait(written.recordings, docsplane.settings.write_wait_timeout)
+    except UNAVAILABLE_ERRORS as error:
+        if unavailable_store(error) is None:
+            raise
+        return False  # recorded, but the read models cannot be checked: 202, never "nothing was changed"
 
 
 def accepted(location: str, **once):

@@ -39,6 +39,7 @@ from projections.schema import create_tables
 from projections.store import ReadStore
 from projections.token_queries import TokenQueries
 from projections.webhook_delivery_queries import WebhookDeliveryQueries
+from workers import loop_status
 
 
 @dataclass
@@ -113,6 +114,7 @@ def build(settings: Settings | None = None) -> Docsplane:
     app = open_application(settings)
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
+    loop_status.create_table(store)  # not a read model: create_tables never drops it
     signal = PositionSignal()
     projectors = [
         Projector(app.recorder, app.mapper, store, cls(), settings.projector_batch_size) for cls in PROJECTIONS.values()

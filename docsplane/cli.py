@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit."""
+"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from commands.request_context import request_context
 from docsplane import audit_cli
 from docsplane.bootstrap import build
+from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
 from workers.background import dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
@@ -156,6 +157,30 @@ def replay(args) -> int:
     return 0
 
 
+def status(args) -> int:
+    """Exit 0 when ok, 1 when degraded, 2 when a store or the broker cannot be reached."""
+    import json
+    from datetime import datetime, timezone
+
+    from docsplane.health import assess, probes, system_status
+    from docsplane.settings import Settings
+    from docsplane.status_table import EXIT_CODES, render
+
+    settings = Settings.from_env()
+    dependencies = probes(settings)  # first, with a short timeout: build() would wait on a pool
+    if any(not d.ok for d in dependencies if d.name != "broker"):
+        report = assess(None, dependencies, [], [], [], datetime.now(timezone.utc), settings.health_max_lag)
+    else:
+        report = system_status(build(settings))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    elif report["status"] == "unavailable" and report["head"] is None:
+        print(f"error: {report['message']}", file=sys.stderr)
+    else:
+        print(render(report))
+    return EXIT_CODES[report["status"]]
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="docsplane", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -189,6 +214,10 @@ def parser() -> argparse.ArgumentParser:
                    help="AMQP topic binding key: <aggregate>.<project-slug>.<EventName>, e.g. 'project.pip.#' (default: '#')")
     p.set_defaults(run=subscribe)
     audit_cli.add_parser(commands)
+    p = commands.add_parser("status", help="event store head, positions and lags, loops' heartbeats and errors; "
+                                           "exit 0 ok, 1 degraded, 2 unavailable")
+    p.add_argument("--json", action="store_true", help="the report as JSON (as GET /api/v3/_health answers it)")
+    p.set_defaults(run=status)
     return root
 
 
@@ -201,6 +230,14 @@ def main(argv=None) -> int:
     except DomainError as error:
         print(f"error: {getattr(error, 'message', '') or error}", file=sys.stderr)
         return 1
+    except UNAVAILABLE_ERRORS as error:  # a store is away (at start-up, or later): one line, no traceback
+        if unavailable_store(error) is None:
+            raise
+        from docsplane.health import unreachable
+        from docsplane.settings import Settings
+
+        print(f"error: {unreachable(Settings.from_env(), error)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ class Settings:
     webhook_timeout: float = 5.0
     run_webhooks: bool = True
     public_url: str = "http://127.0.0.1:8000"
+    # docsplane/health.py: a projector or follower further behind the log's head than this is "degraded".
+    health_max_lag: int = 1000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +66,10 @@ class Settings:
         if event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
             event_store.setdefault("SQLITE_DBNAME", str(data_dir / "events.sqlite3"))
             event_store.setdefault("SQLITE_LOCK_TIMEOUT", "30")
+        else:
+            # The library waits this long for a pool connection, and retries 10 times: its default of
+            # 30 s would hold a request for minutes while the database is down, instead of a quick 503.
+            event_store.setdefault("POSTGRES_CONNECT_TIMEOUT", "5")
         return cls(
             data_dir=data_dir,
             event_store=event_store,
@@ -92,6 +98,7 @@ class Settings:
             webhook_timeout=float(env.get("DOCSPLANE_WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
             run_webhooks=env.get("DOCSPLANE_RUN_WEBHOOKS", "true").lower() in ("1", "true", "yes"),
             public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
+            health_max_lag=int(env.get("DOCSPLANE_HEALTH_MAX_LAG", str(cls.health_max_lag))),
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -120,6 +127,7 @@ class Settings:
             "DOCSPLANE_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
             "DOCSPLANE_RUN_WEBHOOKS": "true" if self.run_webhooks else "false",
             "DOCSPLANE_PUBLIC_URL": self.public_url,
+            "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
             **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),
             "DOCSPLANE_EVENTS_EXCHANGE": self.events_exchange,

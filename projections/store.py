@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import select
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -157,6 +158,9 @@ class SQLiteReadStore(ReadStore):
             self._local.conn = None
 
 
+CONNECT_TIMEOUT = 5  # seconds, unless the URL says otherwise: an unreachable server answers 503 soon
+
+
 class PostgresReadStore(ReadStore):
     dialect = "postgres"
 
@@ -165,14 +169,28 @@ class PostgresReadStore(ReadStore):
         import psycopg2.pool
 
         self.url = url
-        self._pool = psycopg2.pool.ThreadedConnectionPool(1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor)
+        timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        self._pool = psycopg2.pool.ThreadedConnectionPool(
+            1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
+        )
         # psycopg2's pool raises PoolError when all connections are out; wait for one instead.
         self._available = threading.BoundedSemaphore(pool_size)
+
+    def _connection(self):
+        """A pooled connection that is not known to be dead. The server says goodbye on an idle
+        connection it ends (restart, pg_terminate_backend), so one with something to read is
+        discarded unused: after an outage the pool heals without failing a request per connection."""
+        for _ in range(self._pool.maxconn):
+            conn = self._pool.getconn()
+            if not conn.closed and not select.select([conn], [], [], 0)[0]:
+                return conn
+            self._pool.putconn(conn, close=True)
+        return self._pool.getconn()
 
     @contextmanager
     def transaction(self):
         with self._available:
-            conn = self._pool.getconn()
+            conn = self._connection()
             try:
                 with conn:  # commits on success, rolls back on error
                     with conn.cursor() as cursor:

@@ -15,21 +15,28 @@ import threading
 
 from workers.log_wakeups import LogWakeups
 from workers.loop import SupervisedLoop
+from workers.loop_status import Heartbeat
 
 log = logging.getLogger("docsplane.workers")
+
+
+def reporting(docsplane, loop: SupervisedLoop) -> SupervisedLoop:
+    """The loop, recording its heartbeat and last error for `docsplane status` (workers/loop_status.py)."""
+    loop.heartbeat = Heartbeat(docsplane.store, loop.name)
+    return loop
 
 
 def projector_loop(docsplane) -> SupervisedLoop:
     from workers.projector import ProjectorLoop
 
-    return ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval)
+    return reporting(docsplane, ProjectorLoop(docsplane.projectors, docsplane.settings.poll_interval))
 
 
 def dispatcher_loop(docsplane) -> SupervisedLoop:
     from workers.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(docsplane.app, docsplane.store, docsplane.settings)
-    return SupervisedLoop("dispatcher", [dispatcher], docsplane.settings.poll_interval)
+    return reporting(docsplane, SupervisedLoop("dispatcher", [dispatcher], docsplane.settings.poll_interval))
 
 
 def relay_loop(docsplane) -> SupervisedLoop:
@@ -37,19 +44,19 @@ def relay_loop(docsplane) -> SupervisedLoop:
 
     settings = docsplane.settings
     relay = Relay(docsplane.app, docsplane.store, settings.amqp_url, settings.events_exchange)
-    return SupervisedLoop("relay", [relay], settings.poll_interval)
+    return reporting(docsplane, SupervisedLoop("relay", [relay], settings.poll_interval))
 
 
 def webhooks_loop(docsplane) -> SupervisedLoop:
     from workers.webhooks import webhooks_loop as loop
 
-    return loop(docsplane)
+    return reporting(docsplane, loop(docsplane))
 
 
 def reaper_loop(docsplane) -> SupervisedLoop:
     from workers.reaper import LeaseReaper, reap_interval
 
-    return SupervisedLoop("reaper", [LeaseReaper(docsplane)], reap_interval(docsplane.settings))
+    return reporting(docsplane, SupervisedLoop("reaper", [LeaseReaper(docsplane)], reap_interval(docsplane.settings)))
 
 
 def build_worker(docsplane):

@@ -1,6 +1,8 @@
 """The supervised loop every log-following process runs (projector, relay, dispatcher, ...): call
 `run_batch()` on each step until stopped; sleep until woken or the poll interval passes when
-nothing progressed; on a failure log it, back off exponentially and retry, never end the loop."""
+nothing progressed; on a failure log it, back off exponentially and retry, never end the loop.
+With a `heartbeat` (workers/loop_status.py) it also records, for other processes to see, that it
+is alive and its last error (cleared on recovery)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class SupervisedLoop:
         self.wake = threading.Event()  # set it to run at once (e.g. after this process appended events)
         self.stop = threading.Event()
         self.last_error: str | None = None
+        self.heartbeat = None  # a workers.loop_status.Heartbeat, set by whoever made the loop
 
     def run_forever(self) -> None:
         failures = 0
@@ -35,14 +38,22 @@ class SupervisedLoop:
                     log.exception("%s: batch failed; retrying in %.1fs", self.name, delay)
                 else:
                     log.warning("%s: batch failed (attempt %d): %s; retrying in %.1fs", self.name, failures, self.last_error, delay)
+                self._beat()
                 self.stop.wait(delay)
                 continue
             if failures:
                 log.info("%s: recovered after %d failed attempts", self.name, failures)
                 failures, self.last_error = 0, None
+            self._beat()
             if not progressed:
                 self.wake.wait(self.poll_interval)
                 self.wake.clear()
+        if self.heartbeat is not None:
+            self.heartbeat.forget()
+
+    def _beat(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.beat(self.last_error)
 
     def start_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.run_forever, name=self.name, daemon=True)

@@ -30,6 +30,7 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.ids import build_id
 from workers.build_runner import BuildRunner
 from workers.lease_keeper import LeaseKeeper
+from workers.loop_status import Heartbeat
 from workers.queues import build_queue
 
 log = logging.getLogger("docsplane.worker")
@@ -63,6 +64,8 @@ class BuildWorker(ConsumerMixin):
         self.running: Job | None = None
         self.waiting: list[Job] = []  # received, not started yet (more than one only after a reconnect)
         self.stopping = False
+        # Seen by `docsplane status` as loop "worker"; the consuming thread beats every TICK (throttled).
+        self.heartbeat = Heartbeat(docsplane.store, "worker", instance=self.name.removeprefix("worker:"))
 
     def run_until_stopped(self) -> None:
         """Consume until `stop()`. kombu reconnects by itself after connection errors; anything
@@ -70,9 +73,11 @@ class BuildWorker(ConsumerMixin):
         while not self.should_stop:
             try:
                 self.run(safety_interval=TICK)
-            except Exception:
+            except Exception as error:
                 log.exception("%s: consuming failed; starting again", self.name)
+                self.heartbeat.beat(f"{type(error).__name__}: {error}")
                 time.sleep(REQUEUE_DELAY)
+        self.heartbeat.forget()
 
     def stop(self) -> None:
         """Take no new job; return from `run_until_stopped` once the running build has ended."""
@@ -92,7 +97,12 @@ class BuildWorker(ConsumerMixin):
             return
         self.waiting.append(Job(number, message))
 
+    def on_connection_error(self, exc, interval) -> None:
+        super().on_connection_error(exc, interval)
+        self.heartbeat.beat(f"broker: {type(exc).__name__}: {exc}")
+
     def on_iteration(self) -> None:
+        self.heartbeat.beat()
         running = self.running
         if running is not None and not running.thread.is_alive():
             self.running = None

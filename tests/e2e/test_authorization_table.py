@@ -105,6 +105,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", "/api/v3/"): Case(PUBLIC),
     ("GET", "/api/v3/openapi.json"): Case(PUBLIC),
     ("GET", "/api/v3/docs/"): Case(PUBLIC),
+    ("GET", "/api/v3/_health"): Case(PUBLIC),  # for load balancers: no token
     # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
     ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
     ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller}")),
