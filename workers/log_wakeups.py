@@ -21,6 +21,7 @@ class LogWakeups:
         self.loops: list = []
         self.stop = threading.Event()
         self.listening = threading.Event()  # set while a LISTEN is in place (tests wait on it)
+        self.backend_pid: int | None = None  # the LISTEN connection's server process
         self._thread: threading.Thread | None = None
 
     @staticmethod
@@ -52,6 +53,7 @@ class LogWakeups:
         pool = self.recorder.datastore.pool  # its own connection: never holds one the pool needs
         with psycopg.connect(pool.conninfo, **{**pool.kwargs, "autocommit": True}) as conn:
             conn.execute(SQL("LISTEN {0}").format(Identifier(self.recorder.channel_name)))
+            self.backend_pid = conn.info.backend_pid
             self.listening.set()
             for loop in self.loops:
                 loop.wake.set()  # whatever was appended while nobody listened
