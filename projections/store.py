@@ -5,6 +5,7 @@ SQL is written once with `?` placeholders; the PostgreSQL side translates them t
 from __future__ import annotations
 
 import functools
+import io
 import re
 import select
 import sqlite3
@@ -18,6 +19,7 @@ from urllib.parse import urlparse
 # (projects.users vs the table users), but a column never follows one of these keywords.
 TABLE_REFERENCE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN|TABLE(?:\s+IF(?:\s+NOT)?\s+EXISTS)?|ON)(\s+)(\w+)", re.IGNORECASE)
 WRITE_BEHIND_PAGE = 500  # statements sent in one round trip
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})  # COPY's text format
 
 
 @functools.cache
@@ -74,6 +76,12 @@ class Tx:
             return
         self._cursor.executemany(self._sql(sql), rows)
 
+    def copy_rows(self, table: str, columns: list[str], rows) -> None:
+        """PostgreSQL: append `rows` (tuples of None, int, str; booleans as 0/1) to `table` with one COPY."""
+        self.flush()
+        text = "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
+        self._cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+
     def flush(self) -> None:
         """Send the held-back writes (one round trip per page, as psycopg2.extras.execute_batch does)."""
         if self._pending:
@@ -90,6 +98,12 @@ class Tx:
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    return value.translate(COPY_ESCAPES) if isinstance(value, str) else str(value)
 
 
 class ReadStore:

@@ -17,8 +17,14 @@ class Interrupted(Exception):
 
 
 def replay_of(container, names=None, batch_size=5000) -> Replay:
+    """As `docsplane replay` makes it: on PostgreSQL, the bulk phase in SQLite files of the data dir."""
     projections = [p.projection for p in container.projectors if names is None or p.name in names]
-    return Replay(container.app.recorder, container.app.mapper, container.store, projections, batch_size)
+    return Replay(container.app.recorder, container.app.mapper, container.store, projections, batch_size,
+                  scratch_dir=scratch_dir(container))
+
+
+def scratch_dir(container):
+    return container.settings.data_dir / "replay"
 
 
 def interrupt_after(batches: int):
@@ -58,6 +64,7 @@ def test_a_replay_equals_the_live_read_model_and_can_run_again(docsplane):
     assert schema_objects(docsplane, "index") == indexes  # the same names: a second replay's shadow must not collide
     assert not {t for t in schema_objects(docsplane, "table") if t.startswith(PREFIX)}
     assert replay_positions(docsplane) == {}
+    assert not list(scratch_dir(docsplane).glob("*.sqlite3*"))  # PostgreSQL: the scratch files are gone once loaded
 
     replay_of(docsplane).run()  # after a swap, again (PostgreSQL names implicit indexes after the table)
     assert dump_tables(docsplane) == live and schema_objects(docsplane, "index") == indexes
@@ -86,11 +93,12 @@ def test_an_interrupted_replay_resumes_where_it_stopped(docsplane):
     with pytest.raises(Interrupted) as stopped:
         replay_of(docsplane, batch_size=5).run(interrupt_after(3))
 
-    kept = replay_positions(docsplane)
+    again = replay_of(docsplane, batch_size=5)
+    again.open()
+    kept = again.positions()  # PostgreSQL: in the scratch files
     assert set(kept.values()) == {stopped.value.args[0]} and 0 < stopped.value.args[0] < head(docsplane)
     assert dump_tables(docsplane) == live  # the live tables are untouched until the swap
 
-    again = replay_of(docsplane, batch_size=5)
     applied = again.run()
     assert {s.resumed_from for s in again.shadows} == set(kept.values())
     assert applied["users"] == 1  # the user and its first token came before the interruption, the last token after
