@@ -116,8 +116,10 @@ def stored_time(moment: datetime) -> str:
 
 
 def event_data(event) -> str:
-    fields = {k: v for k, v in vars(event).items() if k not in ENVELOPE}
-    return json.dumps(_shortened(without_secrets(fields)), sort_keys=True, default=_jsonable)
+    fields = without_secrets({k: v for k, v in vars(event).items() if k not in ENVELOPE})
+    data = json.dumps(fields, sort_keys=True, default=_jsonable)
+    # Most events are short: when the whole is within TEXT_MAX, so is each of its strings (walk only the others).
+    return data if len(data) <= TEXT_MAX else json.dumps(_shortened(fields), sort_keys=True, default=_jsonable)
 
 
 def _shortened(value):

@@ -19,7 +19,6 @@ from urllib.parse import urlparse
 # (projects.users vs the table users), but a column never follows one of these keywords.
 TABLE_REFERENCE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN|TABLE(?:\s+IF(?:\s+NOT)?\s+EXISTS)?|ON)(\s+)(\w+)", re.IGNORECASE)
 WRITE_BEHIND_PAGE = 500  # statements sent in one round trip
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})  # COPY's text format
 
 
 @functools.cache
@@ -76,10 +75,9 @@ class Tx:
             return
         self._cursor.executemany(self._sql(sql), rows)
 
-    def copy_rows(self, table: str, columns: list[str], rows) -> None:
-        """PostgreSQL: append `rows` (tuples of None, int, str; booleans as 0/1) to `table` with one COPY."""
+    def copy_text(self, table: str, columns: list[str], text: str) -> None:
+        """PostgreSQL: append rows given in COPY's text format (tab-separated lines, \\N for NULL) to `table`."""
         self.flush()
-        text = "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
         self._cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
 
     def flush(self) -> None:
@@ -98,12 +96,6 @@ class Tx:
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    return value.translate(COPY_ESCAPES) if isinstance(value, str) else str(value)
 
 
 class ReadStore:
