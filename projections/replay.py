@@ -199,10 +199,14 @@ class Replay:
         notifications = self.recorder.select_notifications(
             start=start, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
         )
+        targets = {}  # by event class: the writers whose projection wants it (`wants` looks at the class only)
         for notification in notifications:
             event = self.mapper.to_domain_event(notification)
-            for shadow, writer, position in writers:
-                if notification.id > position and shadow.projection.wants(event):
+            wanting = targets.get(type(event))
+            if wanting is None:
+                wanting = targets[type(event)] = [w for w in writers if w[0].projection.wants(event)]
+            for shadow, writer, position in wanting:
+                if notification.id > position:
                     shadow.projection.apply(writer, event, notification.id)
                     shadow.applied += 1
         return notifications[-1].id if len(notifications) == self.batch_size else head
