@@ -14,6 +14,12 @@ new ones after, never half of a read model. On PostgreSQL the swap first takes t
 EXCLUSIVE locks with a short lock timeout, retried: it never waits behind, nor deadlocks with, a GET
 that holds one of the tables, and a GET arriving meanwhile waits at most for the swap's commit.
 
+On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
+(projections/replay_scratch.py: same handlers, rows and position committed per batch there, so it
+resumes the same way), then COPYed into the shadow tables in the transaction that sets its position;
+from there on it goes as above. `scratch_dir` says where (`docsplane replay`: the data dir); without
+one, every batch is written in PostgreSQL (slower: one server statement per event).
+
 All the selected projections are replayed in one pass over the log: each event is read and decoded
 once. Indexes are built after the bulk load (PostgreSQL: on the shadow before the swap, then
 renamed; SQLite, which cannot rename an index and whose readers the swap does not block: in it)."""
