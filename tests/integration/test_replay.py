@@ -237,3 +237,21 @@ def test_the_live_projector_keeps_working_during_a_replay(docsplane):
     assert positions(docsplane) == {name: head(docsplane) for name in PROJECTIONS}
     replay_of(docsplane).run()
     assert dump_tables(docsplane) == followed
+
+
+def test_text_that_copy_must_escape_and_nulls_replay_exactly(docsplane):
+    """On PostgreSQL the bulk phase's rows reach the shadow tables through COPY's text format."""
+    populate(docsplane)
+    build = docsplane.builds.trigger_build("alice", "alpha-docs").value
+    tricky = "tab\there\nnew line\r\nback\\slash \\N \\t é 😀"
+    docsplane.builds.record_command("worker", build, f"echo '{tricky}'", tricky, 1)
+    docsplane.builds.record_command("worker", build, "true", "", 0)  # an empty string is not NULL
+    docsplane.builds.finish_build("worker", build, False, error=tricky)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+    assert {c["output"] for c in live["build_commands"]} >= {tricky, ""}
+    assert {b["success"] for b in live["builds"]} >= {True, False, None}
+
+    replay_of(docsplane).run()
+
+    assert dump_tables(docsplane) == live
