@@ -20,9 +20,11 @@ from projections.store import Tx
 COPY_CHUNK = 20_000  # rows per COPY statement: bounded memory for any table size
 
 
-def copy_field(column: str) -> str:
+def copy_field(column: str, declared: str) -> str:
     """SQLite formats the column as a field of COPY's text format (in C: Python only joins the lines).
-    Booleans are stored as 0/1, which PostgreSQL's boolean input takes."""
+    Booleans are stored as 0/1, which PostgreSQL's boolean input takes; only text needs escaping."""
+    if declared.upper() != "TEXT":
+        return f"COALESCE({column}, '\\N')"
     escaped = column
     for char, escape in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"), ("char(13)", "'\\r'")):
         escaped = f"replace({escaped}, {char}, {escape})"
@@ -83,10 +85,10 @@ class Scratch:
         self._conn.execute("BEGIN")  # one snapshot of the rows and the position
         try:
             for table in self.projection.tables:
-                columns = [row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")]
-                rows = self._conn.execute(f"SELECT {' || char(9) || '.join(map(copy_field, columns))} FROM {table}")
+                columns = [(row["name"], row["type"]) for row in self._conn.execute(f"PRAGMA table_info({table})")]
+                rows = self._conn.execute(f"SELECT {' || char(9) || '.join(copy_field(*c) for c in columns)} FROM {table}")
                 while chunk := rows.fetchmany(COPY_CHUNK):
-                    tx.copy_text(renames[table], columns, "".join(f"{line}\n" for (line,) in chunk))
+                    tx.copy_text(renames[table], [name for name, _ in columns], "".join(f"{line}\n" for (line,) in chunk))
             return self._conn.execute("SELECT position FROM scratch_position").fetchone()["position"]
         finally:
             self._conn.execute("ROLLBACK")
