@@ -112,8 +112,8 @@ class Shadow:
 
 
 class Replay:
-    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size)
-    replay.open()                  # resume or start the shadows; see shadow.resumed_from
+    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay")
+    replay.open()                  # resume or start the shadows; see shadow.resumed_from, replay.positions()
     while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
     replay.swap(shadow)            # for each of replay.shadows: the atomic switch
     replay.run(progress) -> {name: events applied}   # all of the above"""
