@@ -19,7 +19,8 @@ def replay_all(env: dict) -> None:
     docsplane = in_process(env)
     try:
         projections = [p.projection for p in docsplane.projectors]
-        Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, projections).run()
+        scratch_dir = docsplane.settings.data_dir / "replay"
+        Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, projections, scratch_dir=scratch_dir).run()
     finally:
         docsplane.close()
 

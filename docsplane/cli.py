@@ -136,7 +136,8 @@ def replay(args) -> int:
     docsplane = build()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the open batch rolls back
     selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]
-    replay = Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, args.batch_size)
+    replay = Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, args.batch_size,
+                    scratch_dir=docsplane.settings.data_dir / "replay")  # PostgreSQL: the bulk phase's SQLite files
     replay.open()
     for shadow in replay.shadows:
         if shadow.resumed_from:

@@ -68,18 +68,18 @@ class AuditProjection(Projection):
     def apply(self, tx, event, position: int) -> None:
         if not self.wants(event):
             return
-        project_id, project_slug = self._project_of(tx, event)
+        aggregate_id = str(event.originator_id)
+        project_id, project_slug = self._project_of(tx, event, aggregate_id)
         aggregate_type, _, event_type = type(event).__qualname__.rpartition(".")
         tx.execute(
             "INSERT INTO audit_events (id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug,"
             " actor, created, request_id, correlation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (position, event_type, aggregate_type, str(event.originator_id),
+            (position, event_type, aggregate_type, aggregate_id,
              event.originator_version, project_id, project_slug, getattr(event, "actor", None), stored_time(event.timestamp),
              getattr(event, "request_id", None), getattr(event, "correlation_id", None), event_data(event)),
         )
 
-    def _project_of(self, tx, event) -> tuple[str | None, str | None]:
-        aggregate_id = str(event.originator_id)
+    def _project_of(self, tx, event, aggregate_id: str) -> tuple[str | None, str | None]:
         named = getattr(event, "project_id", None) or (event.originator_id if isinstance(event, Project.Event) else None)
         if named is None:
             row = tx.execute("SELECT project_id, project_slug FROM audit_owners WHERE aggregate_id = ?", (aggregate_id,)).fetchone()
@@ -112,12 +112,16 @@ def stored_time(moment: datetime) -> str:
     """UTC, always with microseconds: stored times compare correctly as text."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    elif moment.tzinfo is not timezone.utc:  # the events' own timestamps are UTC already: no conversion
+        moment = moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")
 
 
 def event_data(event) -> str:
-    fields = {k: v for k, v in vars(event).items() if k not in ENVELOPE}
-    return json.dumps(_shortened(without_secrets(fields)), sort_keys=True, default=_jsonable)
+    fields = without_secrets({k: v for k, v in vars(event).items() if k not in ENVELOPE})
+    data = json.dumps(fields, sort_keys=True, default=_jsonable)
+    # Most events are short: when the whole is within TEXT_MAX, so is each of its strings (walk only the others).
+    return data if len(data) <= TEXT_MAX else json.dumps(_shortened(fields), sort_keys=True, default=_jsonable)
 
 
 def _shortened(value):

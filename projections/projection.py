@@ -35,7 +35,8 @@ class Projection:
         return sorted(get_topic(event_class) for event_class in cls.handlers)
 
     def wants(self, event) -> bool:
-        """Whether `apply` takes this event (a pass over the log may read more than one projection's topics)."""
+        """Whether `apply` takes this event (a pass over the log may read more than one projection's topics).
+        By the event's class only: a replay asks once per class."""
         return type(event) in self.handlers
 
     def apply(self, tx, event, position: int) -> None:

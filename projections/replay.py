@@ -14,6 +14,12 @@ new ones after, never half of a read model. On PostgreSQL the swap first takes t
 EXCLUSIVE locks with a short lock timeout, retried: it never waits behind, nor deadlocks with, a GET
 that holds one of the tables, and a GET arriving meanwhile waits at most for the swap's commit.
 
+On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
+(projections/replay_scratch.py: same handlers, rows and position committed per batch there, so it
+resumes the same way), then COPYed into the shadow tables in the transaction that sets its position;
+from there on it goes as above. `scratch_dir` says where (`docsplane replay`: the data dir); without
+one, every batch is written in PostgreSQL (slower: one server statement per event).
+
 All the selected projections are replayed in one pass over the log: each event is read and decoded
 once. Indexes are built after the bulk load (PostgreSQL: on the shadow before the swap, then
 renamed; SQLite, which cannot rename an index and whose readers the swap does not block: in it)."""
@@ -25,9 +31,11 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime, timezone
 
 from projections import tracking
+from projections.replay_scratch import Scratch
 from projections.schema import table_names
 
 log = logging.getLogger("docsplane.replay")
@@ -53,6 +61,8 @@ class Shadow:
         self.fingerprint = hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()
         self.resumed_from = 0  # where this run began (0: from the first event)
         self.applied = 0  # events this run applied
+        self.fresh = False  # whether `open` started the shadow over
+        self.scratch: Scratch | None = None  # PostgreSQL from the first event: the bulk phase's SQLite file
 
     def writer(self, tx):
         return tx.renamed(self.renames, self.foreign)
@@ -64,7 +74,8 @@ class Shadow:
             (self.name,),
         )
         row = self._locked_row(tx)
-        if row["fingerprint"] != self.fingerprint:
+        self.fresh = row["fingerprint"] != self.fingerprint
+        if self.fresh:
             shadow = self.writer(tx)
             for table in self.projection.tables:
                 shadow.execute(f"DROP TABLE IF EXISTS {table}")
@@ -101,13 +112,13 @@ class Shadow:
 
 
 class Replay:
-    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size)
-    replay.open()                  # resume or start the shadows; see shadow.resumed_from
+    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay")
+    replay.open()                  # resume or start the shadows; see shadow.resumed_from, replay.positions()
     while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
     replay.swap(shadow)            # for each of replay.shadows: the atomic switch
     replay.run(progress) -> {name: events applied}   # all of the above"""
 
-    def __init__(self, recorder, mapper, store, projections, batch_size: int = 5000):
+    def __init__(self, recorder, mapper, store, projections, batch_size: int = 5000, scratch_dir=None):
         from projections.registry import PROJECTIONS  # every table a projection could wrongly touch
 
         known = frozenset(t for p in PROJECTIONS.values() for t in p.tables) | {"projection_positions", "replay_positions"}
@@ -115,6 +126,8 @@ class Replay:
         self.mapper = mapper
         self.store = store
         self.batch_size = batch_size
+        self.opened = False
+        self.scratch_dir = scratch_dir if store.dialect == "postgres" else None  # SQLite: its shadows are in-process already
         self.shadows = [Shadow(projection, known) for projection in projections]
         # A projection of every event (empty topics) makes the pass read every event.
         every = any(not projection.topics() for projection in projections)
@@ -129,35 +142,88 @@ class Replay:
         return {shadow.name: shadow.applied for shadow in self.shadows}
 
     def open(self) -> None:
+        if self.opened:
+            return
+        self.opened = True
         with self.store.transaction() as tx:
             for shadow in self.shadows:
                 shadow.open(tx)
+        for shadow in self.shadows if self.scratch_dir is not None else ():
+            scratch = Scratch(self.scratch_dir, shadow.projection, shadow.fingerprint)
+            if shadow.resumed_from == 0:
+                shadow.scratch = scratch
+                shadow.resumed_from = scratch.open(fresh=shadow.fresh)
+            else:  # loaded already; a crash right after the load can leave the file
+                scratch.discard()
+
+    def positions(self) -> dict[str, int]:
+        """Each shadow's position, in its scratch or in the read store (after `open`)."""
+        positions = {}
+        with self.store.reading() as tx:
+            for shadow in self.shadows:
+                if shadow.scratch is not None:
+                    with shadow.scratch.transaction() as scratch:
+                        positions[shadow.name] = Scratch.position(scratch)
+                else:
+                    positions[shadow.name] = shadow.lock(tx)
+        return positions
 
     def run_batch(self, progress: Callable[[int, int], None] | None = None) -> bool:
-        """Apply the next batch to every shadow behind it; False when all have reached the head."""
+        """Apply the next batch to every shadow behind it; False when all have reached the head.
+        Shadows with a scratch go first, alone; each is copied into the read store when it reaches the head."""
         head = self.recorder.max_notification_id() or 0
-        with self.store.transaction() as tx:
-            behind = [(shadow, shadow.lock(tx)) for shadow in self.shadows]
-            start = min((position for _, position in behind), default=head)
-            if start >= head:
-                return False
-            notifications = self.recorder.select_notifications(
-                start=start, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
-            )
-            writers = [(shadow, shadow.writer(tx), position) for shadow, position in behind]
-            for notification in notifications:
-                event = self.mapper.to_domain_event(notification)
-                for shadow, writer, position in writers:
-                    if notification.id > position and shadow.projection.wants(event):
-                        shadow.projection.apply(writer, event, notification.id)
-                        shadow.applied += 1
-            position = notifications[-1].id if len(notifications) == self.batch_size else head
-            for shadow, writer, previous in writers:
-                writer.flush()
-                shadow.advance(tx, max(previous, position))
+        scratched = [shadow for shadow in self.shadows if shadow.scratch is not None]
+        if scratched:
+            with ExitStack() as stack:
+                behind = [(shadow, stack.enter_context(shadow.scratch.transaction())) for shadow in scratched]
+                position = self._apply_batch([(shadow, tx, Scratch.position(tx)) for shadow, tx in behind], head)
+                for shadow, tx in behind:
+                    Scratch.advance(tx, max(Scratch.position(tx), position or 0))
+            if position is None:  # every scratch is at the head
+                for shadow in scratched:
+                    self._load(shadow)
+                return True
+        else:
+            with self.store.transaction() as tx:
+                writers = [(shadow, shadow.writer(tx), shadow.lock(tx)) for shadow in self.shadows]
+                position = self._apply_batch(writers, head)
+                if position is None:
+                    return False
+                for shadow, writer, previous in writers:
+                    writer.flush()
+                    shadow.advance(tx, max(previous, position))
         if progress:
             progress(position, head)
         return True
+
+    def _apply_batch(self, writers, head: int) -> int | None:
+        """Apply the events after the lowest of `writers`' positions (shadow, tx, position), up to one
+        batch; the position the batch reached, None when all were at the head already."""
+        start = min((position for _, _, position in writers), default=head)
+        if start >= head:
+            return None
+        notifications = self.recorder.select_notifications(
+            start=start, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
+        )
+        targets = {}  # by event class: the writers whose projection wants it (`wants` looks at the class only)
+        for notification in notifications:
+            event = self.mapper.to_domain_event(notification)
+            wanting = targets.get(type(event))
+            if wanting is None:
+                wanting = targets[type(event)] = [w for w in writers if w[0].projection.wants(event)]
+            for shadow, writer, position in wanting:
+                if notification.id > position:
+                    shadow.projection.apply(writer, event, notification.id)
+                    shadow.applied += 1
+        return notifications[-1].id if len(notifications) == self.batch_size else head
+
+    def _load(self, shadow: Shadow) -> None:
+        """Copy a finished scratch into the shadow tables and set the shadow's position, in one transaction."""
+        with self.store.transaction() as tx:
+            if shadow.lock(tx) == 0:  # else another replay's scratch was loaded meanwhile
+                shadow.advance(tx, shadow.scratch.copy_into(tx, shadow.renames))
+        shadow.scratch.discard()
+        shadow.scratch = None
 
     def swap(self, shadow: Shadow) -> None:
         if self.store.dialect == "postgres":

@@ -5,6 +5,7 @@ SQL is written once with `?` placeholders; the PostgreSQL side translates them t
 from __future__ import annotations
 
 import functools
+import io
 import re
 import select
 import sqlite3
@@ -73,6 +74,11 @@ class Tx:
                 self.execute(sql, row)
             return
         self._cursor.executemany(self._sql(sql), rows)
+
+    def copy_text(self, table: str, columns: list[str], text: str) -> None:
+        """PostgreSQL: append rows given in COPY's text format (tab-separated lines, \\N for NULL) to `table`."""
+        self.flush()
+        self._cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
 
     def flush(self) -> None:
         """Send the held-back writes (one round trip per page, as psycopg2.extras.execute_batch does)."""

@@ -17,8 +17,14 @@ class Interrupted(Exception):
 
 
 def replay_of(container, names=None, batch_size=5000) -> Replay:
+    """As `docsplane replay` makes it: on PostgreSQL, the bulk phase in SQLite files of the data dir."""
     projections = [p.projection for p in container.projectors if names is None or p.name in names]
-    return Replay(container.app.recorder, container.app.mapper, container.store, projections, batch_size)
+    return Replay(container.app.recorder, container.app.mapper, container.store, projections, batch_size,
+                  scratch_dir=scratch_dir(container))
+
+
+def scratch_dir(container):
+    return container.settings.data_dir / "replay"
 
 
 def interrupt_after(batches: int):
@@ -58,6 +64,7 @@ def test_a_replay_equals_the_live_read_model_and_can_run_again(docsplane):
     assert schema_objects(docsplane, "index") == indexes  # the same names: a second replay's shadow must not collide
     assert not {t for t in schema_objects(docsplane, "table") if t.startswith(PREFIX)}
     assert replay_positions(docsplane) == {}
+    assert not list(scratch_dir(docsplane).glob("*.sqlite3*"))  # PostgreSQL: the scratch files are gone once loaded
 
     replay_of(docsplane).run()  # after a swap, again (PostgreSQL names implicit indexes after the table)
     assert dump_tables(docsplane) == live and schema_objects(docsplane, "index") == indexes
@@ -86,11 +93,12 @@ def test_an_interrupted_replay_resumes_where_it_stopped(docsplane):
     with pytest.raises(Interrupted) as stopped:
         replay_of(docsplane, batch_size=5).run(interrupt_after(3))
 
-    kept = replay_positions(docsplane)
+    again = replay_of(docsplane, batch_size=5)
+    again.open()
+    kept = again.positions()  # PostgreSQL: in the scratch files
     assert set(kept.values()) == {stopped.value.args[0]} and 0 < stopped.value.args[0] < head(docsplane)
     assert dump_tables(docsplane) == live  # the live tables are untouched until the swap
 
-    again = replay_of(docsplane, batch_size=5)
     applied = again.run()
     assert {s.resumed_from for s in again.shadows} == set(kept.values())
     assert applied["users"] == 1  # the user and its first token came before the interruption, the last token after
@@ -229,3 +237,21 @@ def test_the_live_projector_keeps_working_during_a_replay(docsplane):
     assert positions(docsplane) == {name: head(docsplane) for name in PROJECTIONS}
     replay_of(docsplane).run()
     assert dump_tables(docsplane) == followed
+
+
+def test_text_that_copy_must_escape_and_nulls_replay_exactly(docsplane):
+    """On PostgreSQL the bulk phase's rows reach the shadow tables through COPY's text format."""
+    populate(docsplane)
+    build = docsplane.builds.trigger_build("alice", "alpha-docs").value
+    tricky = "tab\there\nnew line\r\nback\\slash \\N \\t é 😀"
+    docsplane.builds.record_command("worker", build, f"echo '{tricky}'", tricky, 1)
+    docsplane.builds.record_command("worker", build, "true", "", 0)  # an empty string is not NULL
+    docsplane.builds.finish_build("worker", build, False, error=tricky)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+    assert {c["output"] for c in live["build_commands"]} >= {tricky, ""}
+    assert {b["success"] for b in live["builds"]} >= {True, False, None}
+
+    replay_of(docsplane).run()
+
+    assert dump_tables(docsplane) == live

@@ -4,9 +4,11 @@ models equal to the live ones."""
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 
 from docsplane.bootstrap import build
 from integration_support import dump_tables, project_settings
@@ -32,8 +34,18 @@ def start(settings, *args) -> subprocess.Popen:
 
 
 def replayed(container) -> int:
-    row = container.store.fetchone("SELECT MIN(position) AS position FROM replay_positions")
-    return (row or {}).get("position") or 0
+    """The replay's least position: in `replay_positions`, or on PostgreSQL during the bulk phase in
+    its scratch files (projections/replay_scratch.py), read-only so as never to create one."""
+    positions = {r["name"]: r["position"] for r in container.store.fetchall("SELECT name, position FROM replay_positions")}
+    for path in (container.settings.data_dir / "replay").glob("*.sqlite3"):
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)) as scratch:
+                row = scratch.execute("SELECT position FROM scratch_position").fetchone()
+        except sqlite3.OperationalError:  # deleted or not made yet
+            continue
+        if row and positions.get(path.stem) == 0:
+            positions[path.stem] = row[0]
+    return min(positions.values(), default=0)
 
 
 def wait_for_progress(container, beyond: int) -> int:

@@ -1,0 +1,102 @@
+"""A replay's bulk phase on PostgreSQL: one projection's shadow built in an embedded SQLite file.
+
+On PostgreSQL every INSERT/UPDATE of a handler is a statement the server runs on its own, and every
+read a handler makes (the audit's owners) is a round trip; SQLite runs the same keyed statements
+in-process in microseconds (the projections' SQL is dialect-neutral). So a replay from the first
+event applies the log to `<scratch dir>/<projection>.sqlite3` instead, committing the rows and the
+scratch's position together per batch (an interrupted replay resumes the scratch where it stopped),
+then copies the finished tables into the PostgreSQL shadow tables with COPY, in one transaction
+that also sets the shadow's position. From there the replay goes on in PostgreSQL as before (the
+last events, the indexes, the atomic swap) and the scratch file is deleted."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from projections.store import Tx
+
+COPY_CHUNK = 20_000  # rows per COPY statement: bounded memory for any table size
+
+
+def copy_field(column: str, declared: str) -> str:
+    """SQLite formats the column as a field of COPY's text format (in C: Python only joins the lines).
+    Booleans are stored as 0/1, which PostgreSQL's boolean input takes; only text needs escaping."""
+    if declared.upper() != "TEXT":
+        return f"COALESCE({column}, '\\N')"
+    escaped = column
+    for char, escape in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"), ("char(13)", "'\\r'")):
+        escaped = f"replace({escaped}, {char}, {escape})"
+    return f"COALESCE({escaped}, '\\N')"
+
+
+class Scratch:
+    def __init__(self, directory: Path, projection, fingerprint: str):
+        self.projection = projection
+        self.fingerprint = fingerprint
+        self.path = Path(directory) / f"{projection.name}.sqlite3"
+        self._conn: sqlite3.Connection | None = None
+
+    def open(self, fresh: bool) -> int:
+        """Resume the scratch begun by the same DDL (unless the shadow starts over), or begin one; its position."""
+        if fresh:
+            self.discard()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # a crash keeps the last committed batch; a power cut may lose one more
+        self._conn = conn
+        with self.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS scratch_position (position BIGINT NOT NULL, fingerprint TEXT NOT NULL)")
+            row = tx.execute("SELECT position, fingerprint FROM scratch_position").fetchone()
+            if row is not None and row["fingerprint"] == self.fingerprint:
+                return row["position"]
+            for table in self.projection.tables:
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in self.projection.ddl:
+                if not statement.lstrip().upper().startswith("CREATE INDEX"):  # indexes: PostgreSQL's, after the copy
+                    tx.execute(statement)
+            tx.execute("DELETE FROM scratch_position")
+            tx.execute("INSERT INTO scratch_position (position, fingerprint) VALUES (0, ?)", (self.fingerprint,))
+        return 0
+
+    @contextmanager
+    def transaction(self):
+        self._conn.execute("BEGIN IMMEDIATE")  # one writer: a second replay of the same scratch waits its turn
+        try:
+            yield Tx(self._conn.cursor(), "sqlite")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @staticmethod
+    def position(tx) -> int:
+        return tx.execute("SELECT position FROM scratch_position").fetchone()["position"]
+
+    @staticmethod
+    def advance(tx, position: int) -> None:
+        tx.execute("UPDATE scratch_position SET position = ?", (position,))
+
+    def copy_into(self, tx, renames: dict[str, str]) -> int:
+        """COPY every table into its PostgreSQL shadow (`renames`) inside `tx`; the scratch's position."""
+        self._conn.execute("BEGIN")  # one snapshot of the rows and the position
+        try:
+            for table in self.projection.tables:
+                columns = [(row["name"], row["type"]) for row in self._conn.execute(f"PRAGMA table_info({table})")]
+                rows = self._conn.execute(f"SELECT {' || char(9) || '.join(copy_field(*c) for c in columns)} FROM {table}")
+                while chunk := rows.fetchmany(COPY_CHUNK):
+                    tx.copy_text(renames[table], [name for name, _ in columns], "".join(f"{line}\n" for (line,) in chunk))
+            return self._conn.execute("SELECT position FROM scratch_position").fetchone()["position"]
+        finally:
+            self._conn.execute("ROLLBACK")
+
+    def discard(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
