@@ -161,44 +161,87 @@ class SQLiteReadStore(ReadStore):
 CONNECT_TIMEOUT = 5  # seconds, unless the URL says otherwise: an unreachable server answers 503 soon
 
 
+class ConnectionPool:
+    """Up to `size` psycopg2 connections, opened on first need and then kept: every request reuses
+    one instead of forking a PostgreSQL backend. (psycopg2's own pools keep only `minconn` idle
+    connections and close the rest as they are returned, and open the `minconn` up front.)"""
+
+    def __init__(self, size: int, connect):
+        self._connect = connect
+        self._idle: list = []  # most recently used last: the warmest connection is reused first
+        self._lock = threading.Lock()
+        self._available = threading.BoundedSemaphore(size)  # wait for a connection rather than fail
+        self._closed = False
+
+    @contextmanager
+    def connection(self):
+        with self._available:
+            conn = self._take()
+            try:
+                yield conn
+            finally:
+                self._give_back(conn)
+
+    def _take(self):
+        """An idle connection that is not known to be dead, or a new one. The server says goodbye
+        on an idle connection it ends (restart, pg_terminate_backend), so one with something to
+        read is discarded unused: after an outage the pool heals without failing a request per connection."""
+        while True:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                return self._connect()
+            if not conn.closed and not select.select([conn], [], [], 0)[0]:
+                return conn
+            conn.close()
+
+    def _give_back(self, conn) -> None:
+        import psycopg2.extensions
+
+        if not conn.closed and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            conn.close()  # broken, or left inside a transaction: never hand that state to the next user
+        with self._lock:
+            if not conn.closed and not self._closed:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle, self._closed = self._idle, [], True
+        for conn in idle:
+            conn.close()
+
+
 class PostgresReadStore(ReadStore):
     dialect = "postgres"
 
     def __init__(self, url: str, pool_size: int):
+        import psycopg2
         import psycopg2.extras
-        import psycopg2.pool
 
         self.url = url
         timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
-        self._pool = psycopg2.pool.ThreadedConnectionPool(
-            1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
-        )
-        # psycopg2's pool raises PoolError when all connections are out; wait for one instead.
-        self._available = threading.BoundedSemaphore(pool_size)
-
-    def _connection(self):
-        """A pooled connection that is not known to be dead. The server says goodbye on an idle
-        connection it ends (restart, pg_terminate_backend), so one with something to read is
-        discarded unused: after an outage the pool heals without failing a request per connection."""
-        for _ in range(self._pool.maxconn):
-            conn = self._pool.getconn()
-            if not conn.closed and not select.select([conn], [], [], 0)[0]:
-                return conn
-            self._pool.putconn(conn, close=True)
-        return self._pool.getconn()
+        self._pool = ConnectionPool(pool_size, functools.partial(
+            psycopg2.connect, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
+        ))
 
     @contextmanager
     def transaction(self):
-        with self._available:
-            conn = self._connection()
-            try:
-                with conn:  # commits on success, rolls back on error
-                    with conn.cursor() as cursor:
-                        yield Tx(cursor, self.dialect)
-            finally:
-                self._pool.putconn(conn, close=bool(conn.closed))
+        with self._pool.connection() as conn:
+            conn.autocommit = False
+            with conn:  # commits on success, rolls back on error
+                with conn.cursor() as cursor:
+                    yield Tx(cursor, self.dialect)
 
-    reading = transaction
+    @contextmanager
+    def reading(self):
+        """Reads in autocommit: one round trip per query, no BEGIN and COMMIT. Under READ COMMITTED
+        (PostgreSQL's default) each statement takes its own snapshot, in a transaction or not."""
+        with self._pool.connection() as conn:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                yield Tx(cursor, self.dialect)
 
     def close(self) -> None:
-        self._pool.closeall()
+        self._pool.close()
