@@ -4,6 +4,7 @@ SQL is written once with `?` placeholders; the PostgreSQL side translates them t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import select
@@ -213,6 +214,29 @@ class ConnectionPool:
             conn.close()
 
 
+@functools.cache
+def _begun_by_first_statement():
+    """A cursor class whose first statement is prefixed with BEGIN (imported late: psycopg2 is
+    needed only with PostgreSQL)."""
+    import psycopg2.extras
+
+    class BegunByFirstStatement(psycopg2.extras.RealDictCursor):
+        begun = False
+
+        def execute(self, query, vars=None):
+            if not self.begun:
+                query = (b"BEGIN; " if isinstance(query, bytes) else "BEGIN; ") + query
+                self.begun = True
+            return super().execute(query, vars)
+
+        def executemany(self, query, vars_list):
+            if not self.begun:
+                self.execute("BEGIN")
+            return super().executemany(query, vars_list)
+
+    return BegunByFirstStatement
+
+
 class PostgresReadStore(ReadStore):
     dialect = "postgres"
 
@@ -225,23 +249,91 @@ class PostgresReadStore(ReadStore):
         self._pool = ConnectionPool(pool_size, functools.partial(
             psycopg2.connect, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
         ))
+        self._listener: Listener | None = None
 
     @contextmanager
     def transaction(self):
+        """BEGIN rides with the first statement: a transaction costs one round trip besides its
+        statements (the COMMIT), not two. The connection stays in autocommit, so psycopg2 sends
+        no BEGIN of its own."""
         with self._pool.connection() as conn:
-            conn.autocommit = False
-            with conn:  # commits on success, rolls back on error
-                with conn.cursor() as cursor:
+            conn.autocommit = True
+            with conn.cursor(cursor_factory=_begun_by_first_statement()) as cursor:
+                try:
                     yield Tx(cursor, self.dialect)
+                except BaseException:
+                    if cursor.begun and not conn.closed:
+                        with contextlib.suppress(Exception):  # the pool closes it if this fails
+                            cursor.execute("ROLLBACK")
+                    raise
+                if cursor.begun:
+                    cursor.execute("COMMIT")
+
+    # One snapshot of the tables for the few queries a GET makes: they all see a replay's swap, or none.
+    reading = transaction
+
+    def fetchall(self, sql: str, params=()) -> list[dict]:
+        with self._single_statement() as cursor:
+            return Tx(cursor, self.dialect).execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params=()) -> dict | None:
+        with self._single_statement() as cursor:
+            return Tx(cursor, self.dialect).execute(sql, params).fetchone()
 
     @contextmanager
-    def reading(self):
-        """Reads in autocommit: one round trip per query, no BEGIN and COMMIT. Under READ COMMITTED
-        (PostgreSQL's default) each statement takes its own snapshot, in a transaction or not."""
+    def _single_statement(self):
+        """One statement in autocommit: one round trip, no BEGIN and COMMIT."""
         with self._pool.connection() as conn:
             conn.autocommit = True
             with conn.cursor() as cursor:
-                yield Tx(cursor, self.dialect)
+                yield cursor
+
+    def listen(self, channel: str, on_notify) -> Listener:
+        """Call `on_notify()` on every NOTIFY sent to `channel`, from a thread with a connection of
+        its own, until the store closes."""
+        listener = self._listener = Listener(self.url, channel, on_notify)
+        return listener
 
     def close(self) -> None:
         self._pool.close()
+        if self._listener is not None:
+            self._listener.close()
+
+
+class Listener:
+    """One LISTEN connection and its thread. `on_notify()` is also called on each (re)connection,
+    for whatever was sent while nobody listened; `listening` is set while a LISTEN is in place."""
+
+    def __init__(self, url: str, channel: str, on_notify, reconnect_delay: float = 1.0):
+        self.url, self.channel, self.on_notify, self.reconnect_delay = url, channel, on_notify, reconnect_delay
+        self.listening = threading.Event()
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, name=f"listen-{channel}", daemon=True).start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except Exception:  # the database went away: the waiters poll meanwhile
+                pass
+            self.listening.clear()
+            self._stop.wait(self.reconnect_delay)
+
+    def _listen(self) -> None:
+        import psycopg2
+
+        timeout = {} if "connect_timeout" in self.url else {"connect_timeout": CONNECT_TIMEOUT}
+        with contextlib.closing(psycopg2.connect(self.url, **timeout)) as conn:
+            conn.autocommit = True
+            conn.cursor().execute(f'LISTEN "{self.channel}"')
+            self.listening.set()
+            self.on_notify()
+            while not self._stop.is_set():
+                if select.select([conn], [], [], 0.5)[0]:
+                    conn.poll()
+                    if conn.notifies:
+                        conn.notifies.clear()
+                        self.on_notify()
