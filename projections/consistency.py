@@ -7,27 +7,39 @@ from eventsourcing.utils import get_topic
 
 from projections.tracking import POSITIONS_CHANNEL, positions
 
-# While a LISTEN is in place, positions are re-read on each announcement, and this often besides
-# (a NOTIFY can be lost with its connection); without one, as often as `poll_interval`.
+# While a LISTEN is in place, a waiting write re-reads the positions when the announcements say its
+# targets are reached, and this often besides (a NOTIFY is lost with its connection); without one,
+# every 10 ms (woken sooner by an in-process projector) or every `poll_interval`.
 LOST_NOTIFY_POLL = 0.05
 
 
-class Wakeups:
-    """A counter of announcements that waiters can wait to see move, so that one arriving between
-    a waiter's read and its wait is not missed."""
+class Announcements:
+    """The positions the projectors announced (PostgreSQL NOTIFY, projections/tracking.py), so that a
+    waiting write reads the table once, when they say it is time, rather than at every commit."""
 
     def __init__(self):
         self._condition = threading.Condition()
-        self.count = 0
+        self._positions: dict[str, int] = {}
+        self._connections = 0  # LISTENs begun: what was sent between two of them is lost
 
-    def __call__(self) -> None:
+    def __call__(self, payloads: list[str] | None) -> None:
         with self._condition:
-            self.count += 1
+            if payloads is None:
+                self._connections += 1
+            for payload in payloads or ():
+                name, _, position = payload.rpartition(" ")
+                if position.isdigit():
+                    self._positions[name] = max(self._positions.get(name, 0), int(position))
             self._condition.notify_all()
 
-    def wait_past(self, seen: int, timeout: float) -> None:
+    def reached(self, targets: dict[str, int]) -> bool:
+        return all(self._positions.get(name, 0) >= want for name, want in targets.items())
+
+    def wait_for(self, targets: dict[str, int], timeout: float) -> None:
+        """Until every target is announced, the LISTEN is begun again, or `timeout` runs out."""
         with self._condition:
-            self._condition.wait_for(lambda: self.count != seen, timeout)
+            connections = self._connections
+            self._condition.wait_for(lambda: self._connections != connections or self.reached(targets), timeout)
 
 
 class ReadYourWrites:
@@ -37,7 +49,7 @@ class ReadYourWrites:
         self.poll_interval = poll_interval
         self._lock = threading.Lock()
         self._read_at, self._read = float("-inf"), {}
-        self._wakeups = Wakeups()
+        self._announcements = Announcements()
         self._listener = None
         # topic -> names of the projections that must have caught up with an event of that topic
         self._readers: dict[str, list[str]] = {}
@@ -60,7 +72,7 @@ class ReadYourWrites:
         deadline = time.monotonic() + timeout
         listening = self._listening()
         while targets:
-            seen = self._wakeups.count
+            announced = self._announcements.reached(targets)  # before the read, so the read must show it
             current = self._positions()
             targets = {name: want for name, want in targets.items() if current.get(name, 0) < want}
             remaining = deadline - time.monotonic()
@@ -68,8 +80,10 @@ class ReadYourWrites:
                 break
             if remaining <= 0:
                 return False
-            if listening is not None and listening.is_set():
-                self._wakeups.wait_past(seen, min(remaining, LOST_NOTIFY_POLL))
+            if listening is not None and listening.is_set() and announced:
+                time.sleep(min(remaining, LOST_NOTIFY_POLL))  # announced, not read: the read models were rebuilt
+            elif listening is not None and listening.is_set():
+                self._announcements.wait_for(targets, min(remaining, LOST_NOTIFY_POLL))
             elif self.signal is not None:
                 self.signal.wait(min(remaining, 0.01))
             else:
@@ -81,7 +95,7 @@ class ReadYourWrites:
         if self._listener is None and hasattr(self.store, "listen"):
             with self._lock:
                 if self._listener is None:
-                    self._listener = self.store.listen(POSITIONS_CHANNEL, self._wakeups)
+                    self._listener = self.store.listen(POSITIONS_CHANNEL, self._announcements)
         return None if self._listener is None else self._listener.listening
 
     def _positions(self) -> dict[str, int]:

@@ -289,8 +289,8 @@ class PostgresReadStore(ReadStore):
                 yield cursor
 
     def listen(self, channel: str, on_notify) -> Listener:
-        """Call `on_notify()` on every NOTIFY sent to `channel`, from a thread with a connection of
-        its own, until the store closes."""
+        """Call `on_notify(payloads)` with the payloads of the NOTIFYs sent to `channel` (those that
+        arrived together), from a thread with a connection of its own, until the store closes."""
         listener = self._listener = Listener(self.url, channel, on_notify)
         return listener
 
@@ -301,8 +301,8 @@ class PostgresReadStore(ReadStore):
 
 
 class Listener:
-    """One LISTEN connection and its thread. `on_notify()` is also called on each (re)connection,
-    for whatever was sent while nobody listened; `listening` is set while a LISTEN is in place."""
+    """One LISTEN connection and its thread. `on_notify(None)` is called on each (re)connection:
+    whatever was sent while nobody listened is lost; `listening` is set while a LISTEN is in place."""
 
     def __init__(self, url: str, channel: str, on_notify, reconnect_delay: float = 1.0):
         self.url, self.channel, self.on_notify, self.reconnect_delay = url, channel, on_notify, reconnect_delay
@@ -330,10 +330,11 @@ class Listener:
             conn.autocommit = True
             conn.cursor().execute(f'LISTEN "{self.channel}"')
             self.listening.set()
-            self.on_notify()
+            self.on_notify(None)
             while not self._stop.is_set():
                 if select.select([conn], [], [], 0.5)[0]:
                     conn.poll()
                     if conn.notifies:
+                        payloads = [notify.payload for notify in conn.notifies]
                         conn.notifies.clear()
-                        self.on_notify()
+                        self.on_notify(payloads)

@@ -3,8 +3,9 @@ same transaction, so a crash never loses nor repeats an event."""
 
 from datetime import datetime, timezone
 
-# On PostgreSQL every new position is announced on this channel, delivered when its transaction
-# commits: a write waiting for read-your-writes in another process wakes at once (projections/consistency.py).
+# On PostgreSQL every new position is announced on this channel as "<name> <position>", delivered
+# when its transaction commits: a write waiting for read-your-writes in another process wakes at
+# once (projections/consistency.py).
 POSITIONS_CHANNEL = "docsplane_positions"
 
 
@@ -22,7 +23,7 @@ def set_position(tx, name: str, position: int) -> None:
     sql = "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?"
     params = (position, datetime.now(timezone.utc).isoformat(), name)
     if tx.dialect == "postgres":  # the announcement rides the same round trip
-        sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, name)
+        sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, f"{name} {position}")
     tx.execute(sql, params)
 
 

@@ -88,3 +88,14 @@ def test_wait_wakes_on_the_projectors_notify_from_another_process(docsplane, bac
     finally:
         thread.join(timeout=30)
     assert 0.15 < elapsed < 5
+
+
+def test_an_announcement_alone_never_answers_the_table_must_show_the_position(docsplane):
+    """A position announced but not in the table (read models rebuilt since): still False."""
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+    docsplane.consistency._announcements(["projects 999999999", "versions 999999999"])
+    started = time.monotonic()
+    assert docsplane.consistency.wait(written.recordings, timeout=0.3) is False
+    assert time.monotonic() - started < 5
+    docsplane.catch_up()
+    assert docsplane.consistency.wait(written.recordings, timeout=5) is True
