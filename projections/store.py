@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import re
 import select
 import sqlite3
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+log = logging.getLogger("docsplane.projections")
 
 # Where our SQL names a table. Only there is a name rewritten: a column may share a table's name
 # (projects.users vs the table users), but a column never follows one of these keywords.
@@ -317,8 +319,10 @@ class Listener:
         while not self._stop.is_set():
             try:
                 self._listen()
-            except Exception:  # the database went away: the waiters poll meanwhile
-                pass
+            except Exception as error:  # the database went away: the waiters poll meanwhile
+                if not self._stop.is_set():  # not merely the store closing
+                    log.warning("LISTEN %s lost (%s: %s); listening again in %s s",
+                                self.channel, type(error).__name__, error, self.reconnect_delay)
             self.listening.clear()
             self._stop.wait(self.reconnect_delay)
 
