@@ -231,10 +231,17 @@ def _begun_by_first_statement():
                 self.begun = True
             return super().execute(query, vars)
 
-        def executemany(self, query, vars_list):
+        def _begin(self):
             if not self.begun:
                 self.execute("BEGIN")
+
+        def executemany(self, query, vars_list):
+            self._begin()
             return super().executemany(query, vars_list)
+
+        def copy_expert(self, sql, file, size=8192):  # a bulk load (COPY) is inside the transaction too
+            self._begin()
+            return super().copy_expert(sql, file, size)
 
     return BegunByFirstStatement
 

@@ -64,3 +64,15 @@ def test_single_reads_run_outside_any_transaction_and_reads_inside_one(store):
         first = tx.execute("SELECT now() AS t, pg_sleep(0.01)").fetchone()["t"]
         assert tx.execute("SELECT now() AS t").fetchone()["t"] == first
     assert store.fetchone("SELECT now() AS t")["t"] != store.fetchone("SELECT now() AS t")["t"]
+
+
+def test_a_copy_first_in_a_transaction_is_inside_it(store):
+    import io
+
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE IF NOT EXISTS copy_probe (n INTEGER)")
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx._cursor.copy_expert("COPY copy_probe (n) FROM STDIN", io.StringIO("1\n2\n"))
+            raise RuntimeError("the load failed")
+    assert store.fetchall("SELECT n FROM copy_probe") == []
