@@ -123,10 +123,29 @@ class ReadModel:
         """The project with its active versions (the seed's `active_versions`), read in one
         transaction: one snapshot, and one commit and pool round trip fewer per GET."""
         with self.store.reading() as tx:
-            project = _visible_project(tx, slug, viewer)
-            if project is not None:
-                project["active_versions"] = self._versions(tx, project, viewer, {"active": True}, 1000, 0).results
+            return self._project_detail(tx, slug, viewer)
+
+    def _project_detail(self, tx, slug: str, viewer: str | None) -> dict | None:
+        project = _visible_project(tx, slug, viewer)
+        if project is not None:
+            project["active_versions"] = self._version_rows(tx, project, viewer, {"active": True}, 1000, 0)
         return project
+
+    def triggered_build(self, project_slug: str, number: int, viewer: str | None) -> dict | None:
+        """What a build trigger answers: the build, its project with the active versions, and its
+        version, in one transaction. None if any of them is not visible."""
+        with self.store.reading() as tx:
+            project = self._project_detail(tx, project_slug, viewer)
+            row = project and tx.execute(
+                f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number)
+            ).fetchone()
+            if not row:
+                return None
+            build = _build(row)
+            # A build's version is active when it is triggered: already read, unless deactivated since.
+            version = next((v for v in project["active_versions"] if v["slug"] == build["version_slug"]), None)
+            version = version or self._version(tx, project, viewer, build["version_slug"])
+        return {"build": build, "project": project, "version": version} if version else None
 
     def projects_of(self, username: str, filters: dict, limit: int, offset: int, slugs: list[str] | None = None) -> Page:
         """`slugs`: only these (a project-limited token's projects); None: all of the user's."""
@@ -167,6 +186,16 @@ class ReadModel:
             return self._versions(tx, project, viewer, filters, limit, offset)
 
     def _versions(self, tx, project: dict, viewer: str | None, filters: dict, limit: int, offset: int) -> Page:
+        where, params = self._versions_where(project, viewer, filters)
+        count = tx.execute(f"SELECT COUNT(*) AS n FROM versions v WHERE {where}", params).fetchone()["n"]
+        return Page(count, self._version_rows(tx, project, viewer, filters, limit, offset))
+
+    def _version_rows(self, tx, project: dict, viewer: str | None, filters: dict, limit: int, offset: int) -> list[dict]:
+        where, params = self._versions_where(project, viewer, filters)
+        rows = tx.execute(f"{VERSION_SELECT} WHERE {where} ORDER BY v.created, v.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        return _with_aliases(tx, [_version(r) for r in rows], public_only=viewer not in project["users"])
+
+    def _versions_where(self, project: dict, viewer: str | None, filters: dict) -> tuple[str, list]:
         hidden_sql, hidden_params = self._version_visibility(project, viewer)
         where = "v.project_slug = ?" + hidden_sql
         params: list = [project["slug"], *hidden_params]
@@ -177,17 +206,18 @@ class ReadModel:
         if filters.get("slug"):  # contains, as Read the Docs filters it; slugs are lower-case
             where += " AND v.slug LIKE ? ESCAPE '\\'"
             params.append(_like_contains(filters["slug"].lower()))
-        count = tx.execute(f"SELECT COUNT(*) AS n FROM versions v WHERE {where}", params).fetchone()["n"]
-        rows = tx.execute(f"{VERSION_SELECT} WHERE {where} ORDER BY v.created, v.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-        return Page(count, _with_aliases(tx, [_version(r) for r in rows], public_only=bool(hidden_params)))
+        return where, params
 
     def version(self, project: dict, viewer: str | None, slug: str) -> dict | None:
-        hidden_sql, hidden_params = self._version_visibility(project, viewer)
         with self.store.reading() as tx:
-            row = tx.execute(
-                f"{VERSION_SELECT} WHERE v.project_slug = ? AND v.slug = ?{hidden_sql}", (project["slug"], slug, *hidden_params)
-            ).fetchone()
-            return _with_aliases(tx, [_version(row)], public_only=bool(hidden_params))[0] if row else None
+            return self._version(tx, project, viewer, slug)
+
+    def _version(self, tx, project: dict, viewer: str | None, slug: str) -> dict | None:
+        hidden_sql, hidden_params = self._version_visibility(project, viewer)
+        row = tx.execute(
+            f"{VERSION_SELECT} WHERE v.project_slug = ? AND v.slug = ?{hidden_sql}", (project["slug"], slug, *hidden_params)
+        ).fetchone()
+        return _with_aliases(tx, [_version(row)], public_only=bool(hidden_params))[0] if row else None
 
     def active_versions(self, project: dict, viewer: str | None) -> list[dict]:
         return self.versions(project, viewer, {"active": True}, limit=1000, offset=0).results

@@ -4,8 +4,10 @@ SQL is written once with `?` placeholders; the PostgreSQL side translates them t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import logging
 import re
 import select
 import sqlite3
@@ -14,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+log = logging.getLogger("docsplane.projections")
 
 # Where our SQL names a table. Only there is a name rewritten: a column may share a table's name
 # (projects.users vs the table users), but a column never follows one of these keywords.
@@ -167,44 +170,188 @@ class SQLiteReadStore(ReadStore):
 CONNECT_TIMEOUT = 5  # seconds, unless the URL says otherwise: an unreachable server answers 503 soon
 
 
+class ConnectionPool:
+    """Up to `size` psycopg2 connections, opened on first need and then kept: every request reuses
+    one instead of forking a PostgreSQL backend. (psycopg2's own pools keep only `minconn` idle
+    connections and close the rest as they are returned, and open the `minconn` up front.)"""
+
+    def __init__(self, size: int, connect):
+        self._connect = connect
+        self._idle: list = []  # most recently used last: the warmest connection is reused first
+        self._lock = threading.Lock()
+        self._available = threading.BoundedSemaphore(size)  # wait for a connection rather than fail
+        self._closed = False
+
+    @contextmanager
+    def connection(self):
+        with self._available:
+            conn = self._take()
+            try:
+                yield conn
+            finally:
+                self._give_back(conn)
+
+    def _take(self):
+        """An idle connection that is not known to be dead, or a new one. The server says goodbye
+        on an idle connection it ends (restart, pg_terminate_backend), so one with something to
+        read is discarded unused: after an outage the pool heals without failing a request per connection."""
+        while True:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                return self._connect()
+            if not conn.closed and not select.select([conn], [], [], 0)[0]:
+                return conn
+            conn.close()
+
+    def _give_back(self, conn) -> None:
+        import psycopg2.extensions
+
+        if not conn.closed and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            conn.close()  # broken, or left inside a transaction: never hand that state to the next user
+        with self._lock:
+            if not conn.closed and not self._closed:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle, self._closed = self._idle, [], True
+        for conn in idle:
+            conn.close()
+
+
+@functools.cache
+def _begun_by_first_statement():
+    """A cursor class whose first statement is prefixed with BEGIN (imported late: psycopg2 is
+    needed only with PostgreSQL)."""
+    import psycopg2.extras
+
+    class BegunByFirstStatement(psycopg2.extras.RealDictCursor):
+        begun = False
+
+        def execute(self, query, vars=None):
+            if not self.begun:
+                query = (b"BEGIN; " if isinstance(query, bytes) else "BEGIN; ") + query
+                self.begun = True
+            return super().execute(query, vars)
+
+        def _begin(self):
+            if not self.begun:
+                self.execute("BEGIN")
+
+        def executemany(self, query, vars_list):
+            self._begin()
+            return super().executemany(query, vars_list)
+
+        def copy_expert(self, sql, file, size=8192):  # a bulk load (COPY) is inside the transaction too
+            self._begin()
+            return super().copy_expert(sql, file, size)
+
+    return BegunByFirstStatement
+
+
 class PostgresReadStore(ReadStore):
     dialect = "postgres"
 
     def __init__(self, url: str, pool_size: int):
+        import psycopg2
         import psycopg2.extras
-        import psycopg2.pool
 
         self.url = url
         timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
-        self._pool = psycopg2.pool.ThreadedConnectionPool(
-            1, pool_size, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
-        )
-        # psycopg2's pool raises PoolError when all connections are out; wait for one instead.
-        self._available = threading.BoundedSemaphore(pool_size)
-
-    def _connection(self):
-        """A pooled connection that is not known to be dead. The server says goodbye on an idle
-        connection it ends (restart, pg_terminate_backend), so one with something to read is
-        discarded unused: after an outage the pool heals without failing a request per connection."""
-        for _ in range(self._pool.maxconn):
-            conn = self._pool.getconn()
-            if not conn.closed and not select.select([conn], [], [], 0)[0]:
-                return conn
-            self._pool.putconn(conn, close=True)
-        return self._pool.getconn()
+        self._pool = ConnectionPool(pool_size, functools.partial(
+            psycopg2.connect, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
+        ))
+        self._listener: Listener | None = None
 
     @contextmanager
     def transaction(self):
-        with self._available:
-            conn = self._connection()
-            try:
-                with conn:  # commits on success, rolls back on error
-                    with conn.cursor() as cursor:
-                        yield Tx(cursor, self.dialect)
-            finally:
-                self._pool.putconn(conn, close=bool(conn.closed))
+        """BEGIN rides with the first statement: a transaction costs one round trip besides its
+        statements (the COMMIT), not two. The connection stays in autocommit, so psycopg2 sends
+        no BEGIN of its own."""
+        with self._pool.connection() as conn:
+            conn.autocommit = True
+            with conn.cursor(cursor_factory=_begun_by_first_statement()) as cursor:
+                try:
+                    yield Tx(cursor, self.dialect)
+                except BaseException:
+                    if cursor.begun and not conn.closed:
+                        with contextlib.suppress(Exception):  # the pool closes it if this fails
+                            cursor.execute("ROLLBACK")
+                    raise
+                if cursor.begun:
+                    cursor.execute("COMMIT")
 
+    # One snapshot of the tables for the few queries a GET makes: they all see a replay's swap, or none.
     reading = transaction
 
+    def fetchall(self, sql: str, params=()) -> list[dict]:
+        with self._single_statement() as cursor:
+            return Tx(cursor, self.dialect).execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params=()) -> dict | None:
+        with self._single_statement() as cursor:
+            return Tx(cursor, self.dialect).execute(sql, params).fetchone()
+
+    @contextmanager
+    def _single_statement(self):
+        """One statement in autocommit: one round trip, no BEGIN and COMMIT."""
+        with self._pool.connection() as conn:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                yield cursor
+
+    def listen(self, channel: str, on_notify) -> Listener:
+        """Call `on_notify(payloads)` with the payloads of the NOTIFYs sent to `channel` (those that
+        arrived together), from a thread with a connection of its own, until the store closes."""
+        listener = self._listener = Listener(self.url, channel, on_notify)
+        return listener
+
     def close(self) -> None:
-        self._pool.closeall()
+        self._pool.close()
+        if self._listener is not None:
+            self._listener.close()
+
+
+class Listener:
+    """One LISTEN connection and its thread. `on_notify(None)` is called on each (re)connection:
+    whatever was sent while nobody listened is lost; `listening` is set while a LISTEN is in place."""
+
+    def __init__(self, url: str, channel: str, on_notify, reconnect_delay: float = 1.0):
+        self.url, self.channel, self.on_notify, self.reconnect_delay = url, channel, on_notify, reconnect_delay
+        self.listening = threading.Event()
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, name=f"listen-{channel}", daemon=True).start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except Exception as error:  # the database went away: the waiters poll meanwhile
+                if not self._stop.is_set():  # not merely the store closing
+                    log.warning("LISTEN %s lost (%s: %s); listening again in %s s",
+                                self.channel, type(error).__name__, error, self.reconnect_delay)
+            self.listening.clear()
+            self._stop.wait(self.reconnect_delay)
+
+    def _listen(self) -> None:
+        import psycopg2
+
+        timeout = {} if "connect_timeout" in self.url else {"connect_timeout": CONNECT_TIMEOUT}
+        with contextlib.closing(psycopg2.connect(self.url, **timeout)) as conn:
+            conn.autocommit = True
+            conn.cursor().execute(f'LISTEN "{self.channel}"')
+            self.listening.set()
+            self.on_notify(None)
+            while not self._stop.is_set():
+                if select.select([conn], [], [], 0.5)[0]:
+                    conn.poll()
+                    if conn.notifies:
+                        payloads = [notify.payload for notify in conn.notifies]
+                        conn.notifies.clear()
+                        self.on_notify(payloads)

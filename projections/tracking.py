@@ -3,6 +3,11 @@ same transaction, so a crash never loses nor repeats an event."""
 
 from datetime import datetime, timezone
 
+# On PostgreSQL every new position is announced on this channel as "<name> <position>", delivered
+# when its transaction commits: a write waiting for read-your-writes in another process wakes at
+# once (projections/consistency.py).
+POSITIONS_CHANNEL = "docsplane_positions"
+
 
 def lock_position(tx, name: str) -> int:
     """Read the position, holding the row's lock until the transaction ends (one writer at a time)."""
@@ -15,10 +20,11 @@ def lock_position(tx, name: str) -> int:
 
 
 def set_position(tx, name: str, position: int) -> None:
-    tx.execute(
-        "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?",
-        (position, datetime.now(timezone.utc).isoformat(), name),
-    )
+    sql = "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?"
+    params = (position, datetime.now(timezone.utc).isoformat(), name)
+    if tx.dialect == "postgres":  # the announcement rides the same round trip
+        sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, f"{name} {position}")
+    tx.execute(sql, params)
 
 
 def positions(store) -> dict[str, int]:

@@ -40,10 +40,8 @@ def trigger(project_slug: str, version_slug: str | None, version_in_body: bool =
     location = absolute(build_path(project_slug, written.value))
     if not visible(written):
         return accepted(location)
-    project = visible_project(project_slug)
-    build = services().read_model.build(project_slug, written.value)
-    version = visible_version(project, build["version_slug"])
-    return {"build": build, "project": project, "version": version}, 201, {"Location": location}
+    answer = services().read_model.triggered_build(project_slug, written.value, current_user()) or abort(404)
+    return answer, 201, {"Location": location}
 
 
 @blp.route("/builds/")

@@ -3,6 +3,8 @@
 import threading
 import time
 
+import pytest
+
 from integration_support import project_settings, topic_name
 
 
@@ -60,3 +62,40 @@ def test_wait_wakes_when_a_projector_thread_commits(docsplane):
         thread.join(timeout=30)
     assert 0.15 < elapsed < 5
     assert docsplane.read_model.project("sample-docs", "alice") is not None
+
+
+def test_wait_wakes_on_the_projectors_notify_from_another_process(docsplane, backend, monkeypatch):
+    """PostgreSQL: a projector elsewhere announces its positions on commit; the waiting write wakes
+    on it, without polling (the fallback poll is made far longer than the wait's bound here)."""
+    if backend != "postgres":
+        pytest.skip("SQLite has no NOTIFY: an in-process signal or the poll wakes the waiter")
+    from projections import consistency
+    from projections.consistency import ReadYourWrites
+
+    monkeypatch.setattr(consistency, "LOST_NOTIFY_POLL", 60)
+    # As in another process: no in-process signal, and a poll far slower than the wait's bound.
+    waiting = ReadYourWrites(docsplane.store, [p.projection for p in docsplane.projectors], signal=None, poll_interval=60)
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+    assert waiting.wait(written.recordings, timeout=0) is False  # begins listening
+    assert waiting._listener.listening.wait(timeout=10)
+
+    thread = threading.Timer(0.2, docsplane.catch_up)
+    started = time.monotonic()
+    thread.start()
+    try:
+        assert waiting.wait(written.recordings, timeout=10) is True
+        elapsed = time.monotonic() - started
+    finally:
+        thread.join(timeout=30)
+    assert 0.15 < elapsed < 5
+
+
+def test_an_announcement_alone_never_answers_the_table_must_show_the_position(docsplane):
+    """A position announced but not in the table (read models rebuilt since): still False."""
+    written = docsplane.projects.import_project("alice", project_settings("Sample Docs"))
+    docsplane.consistency._announcements(["projects 999999999", "versions 999999999"])
+    started = time.monotonic()
+    assert docsplane.consistency.wait(written.recordings, timeout=0.3) is False
+    assert time.monotonic() - started < 5
+    docsplane.catch_up()
+    assert docsplane.consistency.wait(written.recordings, timeout=5) is True
