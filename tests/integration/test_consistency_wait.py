@@ -64,11 +64,10 @@ def test_wait_wakes_when_a_projector_thread_commits(docsplane):
     assert docsplane.read_model.project("sample-docs", "alice") is not None
 
 
-def test_wait_wakes_on_the_projectors_notify_from_another_process(docsplane, backend, monkeypatch):
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])  # SQLite has no NOTIFY
+def test_wait_wakes_on_the_projectors_notify_from_another_process(docsplane, monkeypatch):
     """PostgreSQL: a projector elsewhere announces its positions on commit; the waiting write wakes
     on it, without polling (the fallback poll is made far longer than the wait's bound here)."""
-    if backend != "postgres":
-        pytest.skip("SQLite has no NOTIFY: an in-process signal or the poll wakes the waiter")
     from projections import consistency
     from projections.consistency import ReadYourWrites
 
