@@ -73,15 +73,21 @@ class ProjectorGroup:
         self.recorder, self.mapper, self.store = projectors[0].recorder, projectors[0].mapper, projectors[0].store
         every = any(not p.topics for p in projectors)  # a projection of every event (audit): read everything
         self.topics = [] if every else sorted({topic for p in projectors for topic in p.topics})
-        self._reached = 0  # every position is at least this (they only move forward): no idle transactions
+        self._reached: int | None = None  # every position is at least this (they only move forward)
 
     def run_batch(self) -> bool:
         """Apply the next batch to every projection behind; False when all are at the log's head."""
-        head = self.recorder.max_notification_id() or 0
-        if head <= self._reached:
+        if self._reached is None:
+            current = tracking.positions(self.store)
+            self._reached = min(current.get(p.name, 0) for p in self.projectors)
+        start = self._reached
+        # The log is read before the transaction, from where this group last left every projection:
+        # an idle wake costs one query, and a busy batch one round trip less.
+        notifications, reached = self._read(start)
+        if reached <= start:
             return False
         try:
-            moved = self._run_batch(head)
+            moved = self._apply(notifications, start, reached)
         except ProjectionFailed as failed:
             for projector in self.projectors:
                 if projector is not failed.projector:
@@ -91,25 +97,37 @@ class ProjectorGroup:
             if projector.name in moved:
                 for listener in projector.on_commit:
                     listener(projector.name, moved[projector.name])
-        return bool(moved)
+        return True
 
     def catch_up(self) -> None:
         while self.run_batch():
             pass
 
-    def _run_batch(self, head: int) -> dict[str, int]:
-        """{name: new position} of the projections that were behind, once committed."""
+    def _read(self, start: int) -> tuple[list, int]:
+        """The next batch after `start`, and the position it brings every projection to."""
         batch_size = max(p.batch_size for p in self.projectors)
+        if self.topics:  # only some topics: the head lets the positions pass the other events
+            head = self.recorder.max_notification_id() or 0
+            if head <= start:
+                return [], head
+            notifications = self.recorder.select_notifications(
+                start=start, limit=batch_size, stop=head, topics=self.topics, inclusive_of_start=False
+            )
+            return notifications, notifications[-1].id if len(notifications) == batch_size else head
+        # Every event: the last one read is the head, because ids become visible in order (SQLite:
+        # one writer; PostgreSQL: the library's table lock), so no event at or below it can appear later.
+        notifications = self.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
+        return notifications, notifications[-1].id if notifications else start
+
+    def _apply(self, notifications: list, start: int, reached: int) -> dict[str, int]:
+        """Apply the batch read from `start` to every projection behind `reached`, under the lock of
+        their positions; {name: new position} of those, once committed."""
         with self.store.transaction() as tx:
             positions = tracking.lock_positions(tx, [p.name for p in self.projectors])
-            behind = [(p, positions[p.name], frozenset(p.topics)) for p in self.projectors if positions[p.name] < head]
-            if not behind:
-                self._reached = head
+            if min(positions.values()) < start:  # a position was set back (by hand): read again from there
+                self._reached = min(positions.values())
                 return {}
-            notifications = self.recorder.select_notifications(
-                start=min(position for _, position, _ in behind), limit=batch_size, stop=head, topics=self.topics,
-                inclusive_of_start=False,
-            )
+            behind = [(p, positions[p.name], frozenset(p.topics)) for p in self.projectors if positions[p.name] < reached]
             writer = tx.renamed({})  # the same transaction, its writes sent in pages
             for notification in notifications:
                 event = self.mapper.to_domain_event(notification)
@@ -120,12 +138,11 @@ class ProjectorGroup:
                             projector.projection.apply(writer, event, notification.id)
                         except Exception as error:
                             raise ProjectionFailed(projector) from error
-            reached = notifications[-1].id if len(notifications) == batch_size else head
-            moved = {p.name: max(position, reached) for p, position, _ in behind}
+            moved = {p.name: reached for p, _, _ in behind}
             for name, position in moved.items():
                 tracking.set_position(writer, name, position)
             writer.flush()
-        self._reached = reached  # the others were at the head already
+        self._reached = min({**positions, **moved}.values())
         return moved
 
 
