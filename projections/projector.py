@@ -66,8 +66,6 @@ class ProjectorGroup:
     When a projection fails on an event, the others still advance, each by its own batch, before
     the failure is raised: one broken read model does not hold back the rest."""
 
-    name = "projectors"
-
     def __init__(self, projectors: list[Projector]):
         self.projectors = projectors
         self.recorder, self.mapper, self.store = projectors[0].recorder, projectors[0].mapper, projectors[0].store
