@@ -19,6 +19,20 @@ def lock_position(tx, name: str) -> int:
     return tx.execute(f"SELECT position FROM projection_positions WHERE name = ?{suffix}", (name,)).fetchone()["position"]
 
 
+def lock_positions(tx, names) -> dict[str, int]:
+    """`lock_position` of several projections at once, in name order (concurrent lockers never deadlock)."""
+    names = sorted(names)
+    marks = ", ".join("?" * len(names))
+    suffix = " ORDER BY name FOR UPDATE" if tx.dialect == "postgres" else ""
+    select = f"SELECT name, position FROM projection_positions WHERE name IN ({marks}){suffix}"
+    found = {row["name"]: row["position"] for row in tx.execute(select, names).fetchall()}
+    if len(found) < len(names):  # first run (or the read models were dropped): start the missing at 0
+        for name in names:
+            lock_position(tx, name)
+        found = {row["name"]: row["position"] for row in tx.execute(select, names).fetchall()}
+    return found
+
+
 def set_position(tx, name: str, position: int) -> None:
     sql = "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?"
     params = (position, datetime.now(timezone.utc).isoformat(), name)

@@ -1,11 +1,15 @@
 """Runs every projector until stopped: in its own process (`docsplane projector`) or as a thread
-inside `docsplane serve`. A failing batch is logged and retried; it never ends the loop."""
+inside `docsplane serve`. A failing batch is logged and retried; it never ends the loop.
+
+The projectors run as one group (projections/projector.py ProjectorGroup): one read of the log and
+one transaction per batch for all the read models, not one each."""
 
 from __future__ import annotations
 
+from projections.projector import ProjectorGroup
 from workers.loop import SupervisedLoop
 
 
 class ProjectorLoop(SupervisedLoop):
     def __init__(self, projectors, poll_interval: float):
-        super().__init__("projector", projectors, poll_interval)
+        super().__init__("projector", [ProjectorGroup(projectors)], poll_interval)

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from projections.projector import ProjectorGroup
 from integration_support import dump_tables, head, populate, positions, project_settings, rebuild_all
 
 
@@ -124,7 +125,9 @@ def test_rebuild_replaces_rows_and_position(docsplane):
     assert dump_tables(docsplane) == expected
 
 
-def test_two_projector_processes_apply_each_event_once(backend, make_settings, open_docsplane):
+@pytest.mark.parametrize("grouped", [(), ("a",), ("a", "b")], ids=["one-by-one", "group-and-one-by-one", "groups"])
+def test_two_projector_processes_apply_each_event_once(backend, make_settings, open_docsplane, grouped):
+    """Each process runs the projectors one by one, or as one group (what `docsplane projector` runs)."""
     settings = make_settings(backend)
     a, b = open_docsplane(settings), open_docsplane(settings)
     populate(a)  # something to fight over from the start
@@ -150,12 +153,13 @@ def test_two_projector_processes_apply_each_event_once(backend, make_settings, o
     writing.set()
     start = threading.Barrier(3)
 
-    def project(container):
+    def project(label, container):
+        catch_up = ProjectorGroup(container.projectors).catch_up if label in grouped else container.catch_up
         try:
             start.wait(timeout=30)
             while writing.is_set():
-                container.catch_up()
-            container.catch_up()
+                catch_up()
+            catch_up()
         except BaseException as error:  # noqa: BLE001 - asserted below
             errors.append(error)
 
@@ -171,7 +175,7 @@ def test_two_projector_processes_apply_each_event_once(backend, make_settings, o
         finally:
             writing.clear()
 
-    threads = [threading.Thread(target=project, args=(c,)) for c in (a, b)] + [threading.Thread(target=write)]
+    threads = [threading.Thread(target=project, args=(label, c)) for label, c in (("a", a), ("b", b))] + [threading.Thread(target=write)]
     for thread in threads:
         thread.start()
     for thread in threads:
