@@ -45,8 +45,12 @@ def _like_contains(text: str) -> str:
 
 BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_hash, builder, config, created, finished"
 LAST_BUILD_COLUMNS = ", ".join(f"lb.{c} AS lb_{c}" for c in BUILD_COLUMNS.split(", "))
+VERSION_COLUMNS = (
+    "aggregate_id, id, project_id, project_slug, slug, verbose_name, identifier, type, active, built, hidden,"
+    " privacy_level, alias_of, last_build_id, created, modified, aggregate_version"
+).split(", ")
 VERSION_SELECT = (
-    f"SELECT v.*, p.language, p.repository_url, {LAST_BUILD_COLUMNS} FROM versions v"
+    f"SELECT {', '.join(f'v.{c}' for c in VERSION_COLUMNS)}, p.language, p.repository_url, {LAST_BUILD_COLUMNS} FROM versions v"
     " LEFT JOIN projects p ON p.aggregate_id = v.project_id"
     " LEFT JOIN builds lb ON lb.id = v.last_build_id"
 )
@@ -96,14 +100,53 @@ def _stored_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
 
 
-def _visible_project(tx, slug: str, viewer: str | None) -> dict | None:
-    row = tx.execute("SELECT * FROM projects WHERE slug = ?", (slug,)).fetchone()
+def _visible_project(row: dict | None, viewer: str | None) -> dict | None:
     if row is None:
         return None
     project = _project(row)
     if project["privacy_level"] == "private" and viewer not in project["users"]:
         return None
     return project
+
+
+# A project and its active versions in one statement: one row per version (or one with NULL
+# versions), the version columns prefixed with `v_`. One statement needs no transaction for a
+# consistent snapshot, so a GET of a project is one round trip instead of four.
+PROJECT_DETAIL_SELECT = (
+    f"SELECT p.*, {', '.join(f'v.{c} AS v_{c}' for c in VERSION_COLUMNS)}, {LAST_BUILD_COLUMNS} FROM projects p"
+    " LEFT JOIN versions v ON v.project_slug = p.slug AND v.project_id = p.aggregate_id AND v.active = ?"
+    " LEFT JOIN builds lb ON lb.id = v.last_build_id"
+    " WHERE p.slug = ? ORDER BY v.created, v.id"
+)
+ACTIVE_VERSIONS_SHOWN = 1000
+
+
+def _project_with_active_versions(rows: list[dict], viewer: str | None) -> dict | None:
+    """The project of PROJECT_DETAIL_SELECT's rows, with the active versions `viewer` may see."""
+    if not rows:
+        return None
+    project = _visible_project({k: v for k, v in rows[0].items() if not k.startswith(("v_", "lb_"))}, viewer)
+    if project is None:
+        return None
+    public_only = viewer not in project["users"]
+    versions = [
+        _version({**{c: row[f"v_{c}"] for c in VERSION_COLUMNS}, "language": row["language"],
+                  "repository_url": row["repository_url"], **{k: v for k, v in row.items() if k.startswith("lb_")}})
+        for row in rows
+        if row["v_aggregate_id"] is not None and not (public_only and row["v_privacy_level"] != "public")
+    ]
+    project["active_versions"] = _with_aliases_among(versions)[:ACTIVE_VERSIONS_SHOWN]
+    return project
+
+
+def _with_aliases_among(versions: list[dict]) -> list[dict]:
+    """Sets `aliases` as _with_aliases does, when `versions` are all the active versions the
+    caller may see: an alias stands for one of them, so no query is needed."""
+    by_slug = {version["slug"]: dict(version) for version in versions}  # copies, without `aliases`
+    for version in versions:
+        alias = version["alias_of"] and by_slug.get(version["alias_of"])
+        version["aliases"] = [alias] if alias else []
+    return versions
 
 
 class ReadModel:
@@ -113,23 +156,17 @@ class ReadModel:
     # -- projects ----------------------------------------------------------------------------
     def project(self, slug: str, viewer: str | None) -> dict | None:
         """The project, or None when it does not exist or is private and `viewer` no maintainer."""
-        with self.store.reading() as tx:
-            return _visible_project(tx, slug, viewer)
+        return _visible_project(self.store.fetchone("SELECT * FROM projects WHERE slug = ?", (slug,)), viewer)
 
     def project_exists(self, slug: str) -> bool:
         return self.store.fetchone("SELECT 1 AS one FROM projects WHERE slug = ?", (slug,)) is not None
 
     def project_detail(self, slug: str, viewer: str | None) -> dict | None:
-        """The project with its active versions (the seed's `active_versions`), read in one
-        transaction: one snapshot, and one commit and pool round trip fewer per GET."""
-        with self.store.reading() as tx:
-            return self._project_detail(tx, slug, viewer)
+        """The project with its active versions (the seed's `active_versions`), in one statement."""
+        return _project_with_active_versions(self.store.fetchall(PROJECT_DETAIL_SELECT, (True, slug)), viewer)
 
     def _project_detail(self, tx, slug: str, viewer: str | None) -> dict | None:
-        project = _visible_project(tx, slug, viewer)
-        if project is not None:
-            project["active_versions"] = self._version_rows(tx, project, viewer, {"active": True}, 1000, 0)
-        return project
+        return _project_with_active_versions(tx.execute(PROJECT_DETAIL_SELECT, (True, slug)).fetchall(), viewer)
 
     def triggered_build(self, project_slug: str, number: int, viewer: str | None) -> dict | None:
         """What a build trigger answers: the build, its project with the active versions, and its

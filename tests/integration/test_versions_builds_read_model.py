@@ -95,6 +95,33 @@ def test_stable_is_an_alias_of_the_release_it_points_to(docsplane):
     assert docsplane.read_model.version(project, "bob", "stable")["aliases"] == []
 
 
+def test_a_project_detail_shows_the_active_versions_its_viewer_may_see(docsplane):
+    """project_detail reads project and versions in one statement: it must answer what the
+    project and versions queries answer, aliases and last builds included."""
+    imported(docsplane)
+    imported(docsplane, "Other")
+    for slug, active in (("19.0.2", True), ("19.1", True), ("old", False)):
+        add_version(docsplane, "pip", slug, active=active)
+    add_version(docsplane, "pip", "stable", alias_of="19.1")
+    add_version(docsplane, "pip", "previous", alias_of="old")
+    add_version(docsplane, "other", "19.1")
+    docsplane.versions.update_version("alice", "pip", "19.1", {"privacy_level": "private"})
+    docsplane.builds.trigger_build("alice", "pip", "19.0.2")
+    docsplane.catch_up()
+    for viewer in ("alice", "bob", None):
+        project = docsplane.read_model.project("pip", viewer)
+        detail = docsplane.read_model.project_detail("pip", viewer)
+        assert detail == {**project, "active_versions": docsplane.read_model.active_versions(project, viewer)}
+    maintained = {v["slug"]: v for v in docsplane.read_model.project_detail("pip", "alice")["active_versions"]}
+    assert [a["slug"] for a in maintained["stable"]["aliases"]] == ["19.1"] and maintained["previous"]["aliases"] == []
+    assert maintained["19.0.2"]["last_build"]["version_slug"] == "19.0.2"
+    assert "19.1" not in {v["slug"] for v in docsplane.read_model.project_detail("pip", "bob")["active_versions"]}
+    docsplane.projects.update_project("alice", "pip", {"privacy_level": "private"})
+    docsplane.catch_up()
+    assert docsplane.read_model.project_detail("pip", "bob") is None
+    assert docsplane.read_model.project_detail("missing", "alice") is None
+
+
 def _updated(docsplane, slug, changes):
     from commands.loading import load_version
 
