@@ -37,11 +37,14 @@ import hashlib
 import json
 from collections.abc import Callable
 
+import orjson
 from flask import g, request
 
 from domain.errors import PreconditionFailed
 
 READS = ("GET", "HEAD")
+# Dates as str() renders them, as the json.dumps fallback does.
+CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
 def install(app) -> None:
@@ -52,10 +55,18 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _canonical(resource: dict) -> bytes:
+    """The resource as JSON with sorted keys (orjson: several times faster than json.dumps, and a
+    GET hashes every resource it answers); the standard library for what orjson refuses."""
+    try:
+        return orjson.dumps(resource, default=str, option=CANONICAL)
+    except TypeError:
+        return json.dumps(resource, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
 def tag_of(resource: dict) -> str:
     """The (unquoted) ETag of a read-model resource that carries `aggregate_version`."""
-    canonical = json.dumps(resource, sort_keys=True, separators=(",", ":"), default=str).encode()
-    return f"{resource['aggregate_version']}-{_digest(canonical)}"
+    return f"{resource['aggregate_version']}-{_digest(_canonical(resource))}"
 
 
 def tagged(resource: dict) -> dict:
