@@ -12,11 +12,8 @@ def run(cfg: Config) -> list[Row]:
     with fresh_database("get") as dbname:
         workdir = cfg.workdir / "get"
         with Services(workdir, service_env(dbname, workdir)) as services:
-            token = services.create_user()
-            services.projector()
-            auth = {"Authorization": f"Token {token}"}
-            base = services.gunicorn(headers=auth)
-            slug = import_project(base, token)
+            base, auth = services.api()
+            slug = import_project(base, auth)
             opened = sessions(dbname)
             api = http_load("GET project detail", {"method": "GET", "url": f"{base}/api/v3/projects/{slug}/",
                                                    "headers": auth}, cfg.clients, cfg.warmup, cfg.duration,

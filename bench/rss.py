@@ -16,11 +16,8 @@ def run(cfg: Config) -> list[Row]:
     with fresh_database("rss") as dbname:
         workdir = cfg.workdir / "rss"
         with Services(workdir, service_env(dbname, workdir)) as services:
-            token = services.create_user()
-            services.projector()
-            auth = {"Authorization": f"Token {token}"}
-            base = services.gunicorn(headers=auth)
-            project = f"{base}/api/v3/projects/{import_project(base, token)}/"
+            base, auth = services.api()
+            project = f"{base}/api/v3/projects/{import_project(base, auth)}/"
             requests = [
                 {"method": "GET", "url": project, "headers": auth},
                 {"method": "GET", "url": project + "builds/", "headers": auth},

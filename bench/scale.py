@@ -16,10 +16,7 @@ def costs(cfg: Config, histories, events: int) -> dict:
         project_all(history)
     workdir = cfg.workdir / f"scale{events}"
     with Services(workdir, history["env"]) as services:
-        token = services.create_user()
-        services.projector()
-        auth = {"Authorization": f"Token {token}"}
-        base = services.gunicorn(headers=auth)
+        base, auth = services.api()
         project = f"{base}/api/v3/projects/{project_slug(1)}/"
         get = http_load(f"GET project detail ({events} events)", {"method": "GET", "url": project, "headers": auth},
                         1, cfg.warmup, cfg.duration)

@@ -193,6 +193,13 @@ class Services:
     def projector(self) -> None:
         self.start("projector", cli("projector"))
 
+    def api(self) -> tuple[str, dict]:
+        """A user, the projector and the API under gunicorn: (the API's base URL, the user's auth headers)."""
+        token = self.create_user()
+        self.projector()
+        auth = {"Authorization": f"Token {token}"}
+        return self.gunicorn(headers=auth), auth
+
     def gunicorn(self, app: str = "docsplane.wsgi:app", name: str = "gunicorn", probe: str = "/api/v3/",
                  headers: dict | None = None) -> str:
         """The API (or another WSGI app) under the production gunicorn settings; its base URL once
@@ -278,11 +285,10 @@ def vm_rss_mib(pid: int) -> float:
 # --------------------------------------------------------------------------- HTTP helpers
 
 
-def import_project(base: str, token: str, name: str = "bench-project") -> str:
-    """Import a project over HTTP; its slug once its detail answers."""
+def import_project(base: str, auth: dict, name: str = "bench-project") -> str:
+    """Import a project over HTTP (`auth`: the headers of Services.api); its slug once its detail answers."""
     import requests
 
-    auth = {"Authorization": f"Token {token}"}
     response = requests.post(f"{base}/api/v3/projects/", headers=auth, timeout=30,
                              json={"name": name, "repository": {"url": "https://github.com/example/bench"}})
     if response.status_code not in (201, 202):

@@ -50,11 +50,8 @@ def run(cfg: Config) -> list[Row]:
 def http_triggers(services: Services, cfg: Config) -> dict:
     import requests
 
-    token = services.create_user()
-    services.projector()
-    auth = {"Authorization": f"Token {token}"}
-    base = services.gunicorn(headers=auth)
-    slug = import_project(base, token)
+    base, auth = services.api()
+    slug = import_project(base, auth)
     url = f"{base}/api/v3/projects/{slug}/builds/"
     dbname = services.env["POSTGRES_DBNAME"]
     summary = http_load("build trigger over HTTP", {"method": "POST", "url": url, "headers": auth, "json": {},

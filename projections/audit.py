@@ -13,17 +13,15 @@ Project); `audit_owners` remembers it for the events that do not repeat it."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from uuid import UUID
 
+from domain.event_fields import jsonable, own_fields
 from domain.project import Project
 from domain.secret_fields import without_secrets
 from domain.sequence import IdSequence
 from domain.slug_index import SlugIndex
-from projections.projection import Projection
+from projections.projection import Projection, stored_time
 
 SKIPPED = (IdSequence.Event,)
-ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id", "correlation_id")
 TEXT_MAX = 2000  # a build command's output can be a megabyte: the audit keeps its start
 
 
@@ -108,20 +106,11 @@ def _named_slug(event) -> str | None:
     return None
 
 
-def stored_time(moment: datetime) -> str:
-    """UTC, always with microseconds: stored times compare correctly as text."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    elif moment.tzinfo is not timezone.utc:  # the events' own timestamps are UTC already: no conversion
-        moment = moment.astimezone(timezone.utc)
-    return moment.isoformat(timespec="microseconds")
-
-
 def event_data(event) -> str:
-    fields = without_secrets({k: v for k, v in vars(event).items() if k not in ENVELOPE})
-    data = json.dumps(fields, sort_keys=True, default=_jsonable)
+    fields = without_secrets(own_fields(event))
+    data = json.dumps(fields, sort_keys=True, default=jsonable)
     # Most events are short: when the whole is within TEXT_MAX, so is each of its strings (walk only the others).
-    return data if len(data) <= TEXT_MAX else json.dumps(_shortened(fields), sort_keys=True, default=_jsonable)
+    return data if len(data) <= TEXT_MAX else json.dumps(_shortened(fields), sort_keys=True, default=jsonable)
 
 
 def _shortened(value):
@@ -133,12 +122,3 @@ def _shortened(value):
         return [_shortened(v) for v in value]
     return value
 
-
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)

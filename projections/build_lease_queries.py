@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from projections.build_leases import stored_time
+from projections.projection import stored_time
 
 
 class BuildLeaseQueries:

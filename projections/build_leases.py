@@ -1,16 +1,9 @@
 """Read model of the builds that have not finished and the leases of the workers running them:
 what the lease reaper scans for expired leases and what a running worker polls for a cancel."""
 
-from datetime import timezone
-
 from domain.build import Build
 from domain.project import Project
-from projections.projection import Projection, handles
-
-
-def stored_time(moment) -> str:
-    """UTC with microseconds always present, so that stored times compare correctly as text."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+from projections.projection import Projection, handles, stored_time
 
 
 class BuildLeasesProjection(Projection):

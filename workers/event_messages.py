@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.event_fields import jsonable, own_fields
 from domain.project import Project
 from domain.secret_fields import is_secret
 from domain.slug_index import SlugIndex
 
-ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id", "correlation_id")
 
 
 def routing_key(message: dict) -> str:
@@ -39,17 +38,8 @@ def without_secrets(value):
 
 
 def to_json(message: dict) -> bytes:
-    return json.dumps(message, default=_jsonable, separators=(",", ":")).encode()
+    return json.dumps(message, default=jsonable, separators=(",", ":")).encode()
 
-
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)
 
 
 class EventMessages:
@@ -74,7 +64,7 @@ class EventMessages:
             "actor": getattr(event, "actor", None),
             "request_id": getattr(event, "request_id", None),  # null for events stored before ids existed
             "correlation_id": getattr(event, "correlation_id", None),
-            "payload": without_secrets({k: v for k, v in vars(event).items() if k not in ENVELOPE}),
+            "payload": without_secrets(own_fields(event)),
         }
 
     def project_of(self, event) -> str | None:
