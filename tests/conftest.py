@@ -6,6 +6,7 @@
 - `backend`       parametrized over "sqlite" and "postgres" (the latter marked `postgres`).
 - `docsplane`     the wired container for `backend`, closed after the test.
 - `amqp_url`      (session) RabbitMQ on 127.0.0.1:5672 (guest/guest); use unique exchange/queue names.
+- `reliability`   records figures for README's reliability section (tests/reliability_figures.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from docsplane.bootstrap import build
 from docsplane.settings import Settings
+from reliability_figures import pytest_terminal_summary, reliability  # noqa: F401  (fixture and hook)
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
