@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
 
 from commands.request_context import request_context
-from docsplane import audit_cli
+from docsplane import audit_cli, logs
 from docsplane.bootstrap import build
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
@@ -223,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure()
     args = parser().parse_args(argv)
     try:
         with request_context():  # a command's writes share a request id (long-running loops set one per job)

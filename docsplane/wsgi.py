@@ -4,6 +4,8 @@ Under gunicorn the projector runs as its own process (`docsplane projector`), so
 only serves requests."""
 
 from api.app import create_app
+from docsplane import logs
 from docsplane.bootstrap import build
 
+logs.configure()
 app = create_app(build())
