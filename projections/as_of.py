@@ -41,9 +41,11 @@ class PointInTime:
         self.app = app
         self.store = store  # the live read store: which versions and builds a project has
 
-    def project_detail(self, slug: str, moment: datetime, viewer: str | None) -> dict | None:
+    def project_detail(self, slug: str, moment: datetime, viewer: str | None, scope: list[str] | None = None) -> dict | None:
         with self._read_model_at(slug, moment) as read_model:
-            return read_model and read_model.project_detail(slug, viewer)
+            project = read_model and read_model.project_detail(slug, viewer, scope)
+        # The projects it named then are looked up in the live read model: private to the viewer now, hidden.
+        return project and ReadModel(self.store).without_invisible_links([project], viewer, scope)[0]
 
     def version(self, project_slug: str, version_slug: str, moment: datetime, viewer: str | None) -> dict | None:
         with self._read_model_at(project_slug, moment) as read_model:

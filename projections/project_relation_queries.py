@@ -1,24 +1,22 @@
 """Queries of what hangs off a project besides its versions: its subprojects, its translations and
-its maintainers. Projects that are private to the viewer are left out of every list.
+its maintainers. Projects that are private to the viewer are left out of every list
+(projections/visibility.py: a token limited to other projects does not see them either).
 
 A relationship or maintainer answers with the `aggregate_version` of the project it belongs to:
 that is the aggregate their DELETE changes (and checks an If-Match against)."""
 
-from projections.queries import Page, _project, attach_active_versions
+from projections.queries import Page, _project, attach_active_versions, in_transaction
+from projections.visibility import hide_invisible_links, sees_private, visible_sql
 
-# The child (or translation) `c` is visible: public, or the viewer maintains it.
-VISIBLE = (
-    "(c.privacy_level = 'public' OR EXISTS"
-    " (SELECT 1 FROM project_maintainers vm WHERE vm.project_id = c.aggregate_id AND vm.username = ?))"
-)
-SUBPROJECTS = f"FROM subprojects s JOIN projects c ON c.aggregate_id = s.child_id WHERE s.parent_id = ? AND {VISIBLE}"
+SUBPROJECTS = "FROM subprojects s JOIN projects c ON c.aggregate_id = s.child_id WHERE s.parent_id = ? AND {visible}"
 
 
-def _with_active_versions(tx, projects: list[dict], viewer: str | None) -> list[dict]:
-    """Each project's active versions; private ones only for that project's maintainers."""
-    attach_active_versions(tx, [p for p in projects if viewer in p["users"]], public_only=False)
-    attach_active_versions(tx, [p for p in projects if viewer not in p["users"]], public_only=True)
-    return projects
+def _as_seen(tx, projects: list[dict], viewer: str | None, scope: list[str] | None) -> list[dict]:
+    """Each project's active versions (private ones only for those who see its private things),
+    and only the links to projects the viewer may see."""
+    attach_active_versions(tx, [p for p in projects if sees_private(p, viewer, scope)], public_only=False)
+    attach_active_versions(tx, [p for p in projects if not sees_private(p, viewer, scope)], public_only=True)
+    return hide_invisible_links(in_transaction(tx), projects, viewer, scope)
 
 
 class ProjectRelationQueries:
@@ -26,29 +24,31 @@ class ProjectRelationQueries:
         self.store = store
 
     # -- subprojects -------------------------------------------------------------------------
-    def subprojects(self, parent: dict, viewer: str | None, limit: int, offset: int) -> Page:
+    def subprojects(self, parent: dict, viewer: str | None, limit: int, offset: int, scope: list[str] | None = None) -> Page:
         """The parent's subproject relationships, oldest first."""
-        params = [parent["aggregate_id"], viewer]
+        visible, visible_params = visible_sql("c", viewer, scope)
+        where, params = SUBPROJECTS.format(visible=visible), [parent["aggregate_id"], *visible_params]
         with self.store.reading() as tx:
-            count = tx.execute(f"SELECT COUNT(*) AS n {SUBPROJECTS}", params).fetchone()["n"]
+            count = tx.execute(f"SELECT COUNT(*) AS n {where}", params).fetchone()["n"]
             rows = tx.execute(
-                f"SELECT s.alias AS relationship_alias, c.* {SUBPROJECTS} ORDER BY s.created, s.alias LIMIT ? OFFSET ?",
+                f"SELECT s.alias AS relationship_alias, c.* {where} ORDER BY s.created, s.alias LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             ).fetchall()
-            return Page(count, self._relationships(tx, parent, rows, viewer))
+            return Page(count, self._relationships(tx, parent, rows, viewer, scope))
 
-    def subproject(self, parent: dict, viewer: str | None, alias: str) -> dict | None:
+    def subproject(self, parent: dict, viewer: str | None, alias: str, scope: list[str] | None = None) -> dict | None:
+        visible, visible_params = visible_sql("c", viewer, scope)
         with self.store.reading() as tx:
             rows = tx.execute(
-                f"SELECT s.alias AS relationship_alias, c.* {SUBPROJECTS} AND s.alias = ?",
-                [parent["aggregate_id"], viewer, alias],
+                f"SELECT s.alias AS relationship_alias, c.* {SUBPROJECTS.format(visible=visible)} AND s.alias = ?",
+                [parent["aggregate_id"], *visible_params, alias],
             ).fetchall()
-            relationships = self._relationships(tx, parent, rows, viewer)
+            relationships = self._relationships(tx, parent, rows, viewer, scope)
         return relationships[0] if relationships else None
 
     @staticmethod
-    def _relationships(tx, parent: dict, rows: list[dict], viewer: str | None) -> list[dict]:
-        children = _with_active_versions(tx, [_project({k: v for k, v in r.items() if k != "relationship_alias"}) for r in rows], viewer)
+    def _relationships(tx, parent: dict, rows: list[dict], viewer: str | None, scope: list[str] | None) -> list[dict]:
+        children = _as_seen(tx, [_project({k: v for k, v in r.items() if k != "relationship_alias"}) for r in rows], viewer, scope)
         return [
             {"alias": row["relationship_alias"], "child": child, "parent_slug": parent["slug"],
              "aggregate_version": parent["aggregate_version"]}
@@ -56,14 +56,15 @@ class ProjectRelationQueries:
         ]
 
     # -- translations ------------------------------------------------------------------------
-    def translations(self, original: dict, viewer: str | None, limit: int, offset: int) -> Page:
+    def translations(self, original: dict, viewer: str | None, limit: int, offset: int, scope: list[str] | None = None) -> Page:
         """The projects that are translations of `original`, oldest first."""
-        where = f"FROM projects c WHERE c.translation_of = ? AND {VISIBLE}"
-        params = [original["slug"], viewer]
+        visible, visible_params = visible_sql("c", viewer, scope)
+        where = f"FROM projects c WHERE c.translation_of = ? AND {visible}"
+        params = [original["slug"], *visible_params]
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {where}", params).fetchone()["n"]
             rows = tx.execute(f"SELECT c.* {where} ORDER BY c.created, c.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-            return Page(count, _with_active_versions(tx, [_project(r) for r in rows], viewer))
+            return Page(count, _as_seen(tx, [_project(r) for r in rows], viewer, scope))
 
     # -- maintainers -------------------------------------------------------------------------
     def maintainers(self, project: dict, limit: int, offset: int) -> Page:

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from projections.visibility import hide_invisible_links, sees_private
+
 PROJECT_FILTERS = ("language", "programming_language", "privacy_level")
 
 
@@ -100,13 +102,18 @@ def _stored_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
 
 
-def _visible_project(row: dict | None, viewer: str | None) -> dict | None:
+def _visible_project(row: dict | None, viewer: str | None, scope: list[str] | None = None) -> dict | None:
     if row is None:
         return None
     project = _project(row)
-    if project["privacy_level"] == "private" and viewer not in project["users"]:
+    if project["privacy_level"] == "private" and not sees_private(project, viewer, scope):
         return None
     return project
+
+
+def in_transaction(tx):
+    """A transaction's `fetchall(sql, params)`, as a read store has one."""
+    return lambda sql, params: tx.execute(sql, params).fetchall()
 
 
 # A project and its active versions in one statement: one row per version (or one with NULL
@@ -121,14 +128,14 @@ PROJECT_DETAIL_SELECT = (
 ACTIVE_VERSIONS_SHOWN = 1000
 
 
-def _project_with_active_versions(rows: list[dict], viewer: str | None) -> dict | None:
+def _project_with_active_versions(rows: list[dict], viewer: str | None, scope: list[str] | None = None) -> dict | None:
     """The project of PROJECT_DETAIL_SELECT's rows, with the active versions `viewer` may see."""
     if not rows:
         return None
-    project = _visible_project({k: v for k, v in rows[0].items() if not k.startswith(("v_", "lb_"))}, viewer)
+    project = _visible_project({k: v for k, v in rows[0].items() if not k.startswith(("v_", "lb_"))}, viewer, scope)
     if project is None:
         return None
-    public_only = viewer not in project["users"]
+    public_only = not sees_private(project, viewer, scope)
     versions = [
         _version({**{c: row[f"v_{c}"] for c in VERSION_COLUMNS}, "language": row["language"],
                   "repository_url": row["repository_url"], **{k: v for k, v in row.items() if k.startswith("lb_")}})
@@ -154,25 +161,34 @@ class ReadModel:
         self.store = store
 
     # -- projects ----------------------------------------------------------------------------
-    def project(self, slug: str, viewer: str | None) -> dict | None:
-        """The project, or None when it does not exist or is private and `viewer` no maintainer."""
-        return _visible_project(self.store.fetchone("SELECT * FROM projects WHERE slug = ?", (slug,)), viewer)
+    def project(self, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:
+        """The project, or None when it does not exist or the viewer may not see it (projections/visibility.py)."""
+        project = _visible_project(self.store.fetchone("SELECT * FROM projects WHERE slug = ?", (slug,)), viewer, scope)
+        return project and self.without_invisible_links([project], viewer, scope)[0]
+
+    def without_invisible_links(self, projects: list[dict], viewer: str | None, scope: list[str] | None = None) -> list[dict]:
+        """The projects with their `subproject_of`/`translation_of` cleared where they name a project
+        the viewer may not see."""
+        return hide_invisible_links(self.store.fetchall, projects, viewer, scope)
 
     def project_exists(self, slug: str) -> bool:
         return self.store.fetchone("SELECT 1 AS one FROM projects WHERE slug = ?", (slug,)) is not None
 
-    def project_detail(self, slug: str, viewer: str | None) -> dict | None:
-        """The project with its active versions (the seed's `active_versions`), in one statement."""
-        return _project_with_active_versions(self.store.fetchall(PROJECT_DETAIL_SELECT, (True, slug)), viewer)
+    def project_detail(self, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:
+        """The project with its active versions (the seed's `active_versions`), in one statement
+        (a second one only when it names a subproject's parent or a translation's original)."""
+        project = _project_with_active_versions(self.store.fetchall(PROJECT_DETAIL_SELECT, (True, slug)), viewer, scope)
+        return project and self.without_invisible_links([project], viewer, scope)[0]
 
-    def _project_detail(self, tx, slug: str, viewer: str | None) -> dict | None:
-        return _project_with_active_versions(tx.execute(PROJECT_DETAIL_SELECT, (True, slug)).fetchall(), viewer)
+    def _project_detail(self, tx, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:
+        project = _project_with_active_versions(tx.execute(PROJECT_DETAIL_SELECT, (True, slug)).fetchall(), viewer, scope)
+        return project and hide_invisible_links(in_transaction(tx), [project], viewer, scope)[0]
 
-    def triggered_build(self, project_slug: str, number: int, viewer: str | None) -> dict | None:
+    def triggered_build(self, project_slug: str, number: int, viewer: str | None, scope: list[str] | None = None) -> dict | None:
         """What a build trigger answers: the build, its project with the active versions, and its
         version, in one transaction. None if any of them is not visible."""
         with self.store.reading() as tx:
-            project = self._project_detail(tx, project_slug, viewer)
+            project = self._project_detail(tx, project_slug, viewer, scope)
             row = project and tx.execute(
                 f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number)
             ).fetchone()
@@ -207,7 +223,7 @@ class ReadModel:
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {base}", params).fetchone()["n"]
             rows = tx.execute(f"SELECT p.* {base} ORDER BY p.created DESC, p.id DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-            projects = [_project(r) for r in rows]
+            projects = hide_invisible_links(in_transaction(tx), [_project(r) for r in rows], username, slugs)
             # The caller maintains every listed project, so all their active versions are visible.
             attach_active_versions(tx, projects, public_only=False)
         return Page(count, projects)

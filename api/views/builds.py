@@ -8,6 +8,7 @@ from api.blueprint import Blueprint
 from api.context import current_user, services
 from api.links import absolute, build_path
 from api.pagination import envelope, limit_of
+from api.scopes import token_projects
 from api.schemas.builds import BuildExpandArgs, BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
 from api.schemas.errors import AcceptedSchema, ErrorSchema
 from api.schemas.projects import ProjectSchema
@@ -40,7 +41,7 @@ def trigger(project_slug: str, version_slug: str | None, version_in_body: bool =
     location = absolute(build_path(project_slug, written.value))
     if not visible(written):
         return accepted(location)
-    answer = services().read_model.triggered_build(project_slug, written.value, current_user()) or abort(404)
+    answer = services().read_model.triggered_build(project_slug, written.value, current_user(), token_projects()) or abort(404)
     return answer, 201, {"Location": location}
 
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import current_user, services
 from api.schemas.flyout import FlyoutSchema
+from api.scopes import token_projects
 from api.views.versions import visible_version
 
 blp = Blueprint("flyout", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Flyout menu")
@@ -17,9 +18,9 @@ class Flyout(MethodView):
     @blp.response(200, FlyoutSchema)
     def get(self, project_slug, version_slug):
         """The version menu of a documentation page showing this version (an active one)."""
-        project = services().read_model.project(project_slug, current_user()) or abort(404)
+        project = services().read_model.project(project_slug, current_user(), token_projects()) or abort(404)
         version = visible_version(project, version_slug)
         if not version["active"]:
             abort(404)  # an inactive version's pages are not served, so nothing shows its menu
-        menu = services().flyout_queries.menu(project, current_user(), version_slug)
+        menu = services().flyout_queries.menu(project, current_user(), version_slug, token_projects())
         return {"project": project, "version": version, **menu}

@@ -16,14 +16,14 @@ blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description
 
 
 def visible_project(slug: str) -> dict:
-    return services().read_model.project_detail(slug, current_user()) or abort(404)
+    return services().read_model.project_detail(slug, current_user(), token_projects()) or abort(404)
 
 
 def project_as_of(slug: str, moment) -> dict:
     """The project as it was: visible when it is visible now (if the slug exists now: a project
     made private later keeps its past private too) and was visible then."""
     require_visible_now(slug)
-    return services().point_in_time.project_detail(slug, moment, current_user()) or abort(404)
+    return services().point_in_time.project_detail(slug, moment, current_user(), token_projects()) or abort(404)
 
 
 def require_visible_now(slug: str) -> None:
@@ -34,7 +34,7 @@ def require_visible_now(slug: str) -> None:
 
 def visible_project_row(slug: str) -> dict:
     """The project without its versions: what the routes nested under it need."""
-    return services().read_model.project(slug, current_user()) or abort(404)
+    return services().read_model.project(slug, current_user(), token_projects()) or abort(404)
 
 
 @blp.route("/")

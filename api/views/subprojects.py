@@ -9,6 +9,7 @@ from api.context import current_user, services
 from api.etag import if_match, tagged
 from api.links import absolute, subproject_path
 from api.pagination import PageArgs, envelope, limit_of
+from api.scopes import token_projects
 from api.schemas.projects import ProjectSchema
 from api.schemas.subprojects import SubprojectCreateSchema, SubprojectPageSchema, SubprojectSchema
 from api.views.projects import visible_project, visible_project_row
@@ -19,7 +20,7 @@ blp = Blueprint("subprojects", __name__, url_prefix="/api/v3/projects/<project_s
 
 def visible_subproject(parent: dict, alias: str) -> dict:
     """A relationship whose child is private to the caller does not exist for them."""
-    return services().project_relations.subproject(parent, current_user(), alias) or abort(404)
+    return services().project_relations.subproject(parent, current_user(), alias, token_projects()) or abort(404)
 
 
 @blp.route("/subprojects/")
@@ -29,7 +30,8 @@ class SubprojectList(MethodView):
     def get(self, args, project_slug):
         """The project's subprojects."""
         parent = visible_project_row(project_slug)
-        return envelope(services().project_relations.subprojects(parent, current_user(), limit_of(args), args["offset"]), args)
+        page = services().project_relations.subprojects(parent, current_user(), limit_of(args), args["offset"], token_projects())
+        return envelope(page, args)
 
     @blp.arguments(SubprojectCreateSchema)
     @blp.response(201, SubprojectSchema)

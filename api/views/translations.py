@@ -6,6 +6,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import current_user, services
 from api.pagination import PageArgs, envelope, limit_of
+from api.scopes import token_projects
 from api.schemas.projects import ProjectPageSchema
 from api.views.projects import visible_project_row
 
@@ -19,4 +20,5 @@ class TranslationList(MethodView):
     def get(self, args, project_slug):
         """The project's translations."""
         original = visible_project_row(project_slug)
-        return envelope(services().project_relations.translations(original, current_user(), limit_of(args), args["offset"]), args)
+        page = services().project_relations.translations(original, current_user(), limit_of(args), args["offset"], token_projects())
+        return envelope(page, args)

@@ -3,14 +3,24 @@
 The routes come from the application's own `url_map` (every /api/v3 rule, every method but HEAD and
 OPTIONS), so a route added without a row in TABLE fails `test_every_route_is_in_the_table`.
 
-Callers, on a public project of the maintainer (alice):
+Callers, on a project of the maintainer (alice):
   anonymous   no token
   other       bob, a user who does not maintain the project (token for all his projects, write)
   read        alice's read-only token for all her projects
   elsewhere   alice's write token limited to another project of hers
+  revoked     a token of alice's (all projects, write) that she has revoked: 401 wherever a token is
+              read, as Django REST framework answers an invalid token; only the four documents that
+              never read one (root, OpenAPI, its docs, health) answer it
   maintainer  alice's token for all her projects, write
 Each route gets a project of its own (and whatever its path names); the callers are tried in this
 order, the maintainer last, so writes by the others must have changed nothing it depends on.
+
+The table is gone through twice: once with the route's project public, once with it private. On a
+private project every outsider gets 404 on every route of it, as if it did not exist (`private()`
+derives that column from the public one; `Case.private` overrides it where a route needs to): bob,
+and where no token is needed (the flyout) the callers served as anonymous. A token limited to
+another project still gets its 403 (the same answer for a project that does not exist), and the
+caller without a token its 401.
 """
 
 from __future__ import annotations
@@ -23,14 +33,16 @@ from e2e_support import assert_json, project_body
 
 from api.app import create_app
 
-CALLERS = ("anonymous", "other", "read", "elsewhere", "maintainer")
+CALLERS = ("anonymous", "other", "read", "elsewhere", "revoked", "maintainer")
+PRIVACY = ("public", "private")
 
 
-def statuses(anonymous=401, other=403, read=403, elsewhere=403, maintainer=200) -> dict[str, int]:
-    return dict(anonymous=anonymous, other=other, read=read, elsewhere=elsewhere, maintainer=maintainer)
+def statuses(anonymous=401, other=403, read=403, elsewhere=403, revoked=401, maintainer=200) -> dict[str, int]:
+    return dict(anonymous=anonymous, other=other, read=read, elsewhere=elsewhere, revoked=revoked, maintainer=maintainer)
 
 
-PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed
+DOCUMENT = statuses(anonymous=200, other=200, read=200, elsewhere=200, revoked=200)  # no token read at all
+PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed, but one given is checked
 PUBLIC_PROJECT_READ = statuses(other=200, read=200)  # anybody may read a public project's versions and builds
 MAINTAINERS_READ = statuses(read=200)  # redirects, environment variables, notifications: maintainers only
 
@@ -55,6 +67,20 @@ class Case:
     expect: dict[str, int]
     body: Callable[[str, World], dict] | dict | None = None  # a JSON body, or a function of (caller, world)
     arrange: Callable[[object, World], None] | None = None  # what the route needs beyond its path
+    private: dict[str, int] | None = None  # on a private project, when not what private() derives
+
+
+def private(expect: dict[str, int]) -> dict[str, int]:
+    """The answers on a private project, derived from a route's public ones: an outsider (bob, or a
+    caller served as anonymous where a token is optional) gets 404; the rest answer as before."""
+    outsider = {"other"} | {caller for caller in ("anonymous", "elsewhere") if expect[caller] == 200}
+    return {caller: 404 if caller in outsider else status for caller, status in expect.items()}
+
+
+def expected(case: Case, rule: str, privacy: str) -> dict[str, int]:
+    if privacy == "public" or "<project_slug>" not in rule:
+        return case.expect
+    return case.private or private(case.expect)
 
 
 # -- what route paths name: each maker creates the thing (as the maintainer) and returns its key ---------
@@ -102,13 +128,13 @@ ID = "int(max=9223372036854775807)"
 WEBHOOK = {"url": "https://ci.example.com/other", "events": ["build:passed"]}
 
 TABLE: dict[tuple[str, str], Case] = {
-    ("GET", "/api/v3/"): Case(PUBLIC),
-    ("GET", "/api/v3/openapi.json"): Case(PUBLIC),
-    ("GET", "/api/v3/docs/"): Case(PUBLIC),
-    ("GET", "/api/v3/_health"): Case(PUBLIC),  # for load balancers: no token
+    ("GET", "/api/v3/"): Case(DOCUMENT),
+    ("GET", "/api/v3/openapi.json"): Case(DOCUMENT),
+    ("GET", "/api/v3/docs/"): Case(DOCUMENT),
+    ("GET", "/api/v3/_health"): Case(DOCUMENT),  # for load balancers: no token
     # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
     ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
-    ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller}")),
+    ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller} {w.n}")),
     ("GET", f"{P}/"): Case(PUBLIC_PROJECT_READ),
     ("PATCH", f"{P}/"): Case(write(204), body={"name": "Renamed"}),
     ("DELETE", f"{P}/"): Case(write(204)),
@@ -119,7 +145,8 @@ TABLE: dict[tuple[str, str], Case] = {
     ("PATCH", f"{P}/versions/<version_slug>/"): Case(write(204), body={"hidden": True}),
     ("GET", f"{P}/version/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
     ("PATCH", f"{P}/version/<version_slug>/"): Case(write(204), body={"hidden": True}),
-    # The flyout menu needs no token; one that is not valid for the project is ignored, not refused.
+    # The flyout menu needs no token; one that is not valid for the project is ignored, not refused
+    # (a revoked one is no token of anybody's: 401, as everywhere a token is read).
     ("GET", f"{P}/versions/<version_slug>/flyout/"): Case(PUBLIC),
     ("GET", f"{P}/builds/"): Case(PUBLIC_PROJECT_READ),
     ("POST", f"{P}/builds/"): Case(write(201), body={}),
@@ -216,35 +243,42 @@ def path_of(live, rule: str, world: World) -> str:
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
 
 
-def test_every_route_answers_each_caller_as_the_table_says(backend, start_live_server):
+def test_every_route_answers_each_caller_as_the_table_says(backend, start_live_server, reliability):
     # The anonymous caller tries every route from one address: more than its rate limit allows.
     live = start_live_server(backend, DOCSPLANE_RATE_LIMIT_ANONYMOUS="off")
     alice, bob = live.token("alice"), live.token("bob")
     live.token("carol")  # made a maintainer by routes that need a second one
     assert_json(live.post("/api/v3/projects/", alice, json=project_body("Elsewhere")), 201)
+    revoked = assert_json(live.post("/api/v3/tokens/", alice, json={"name": "revoked"}), 201)
+    assert live.request("DELETE", f"/api/v3/tokens/{revoked['id']}/", alice).status_code == 204
     tokens = {
         "anonymous": None,
         "other": bob,
         "read": assert_json(live.post("/api/v3/tokens/", alice, json={"access": "read"}), 201)["token"],
         "elsewhere": assert_json(live.post("/api/v3/tokens/", alice, json={"projects": ["elsewhere"]}), 201)["token"],
+        "revoked": revoked["token"],
         "maintainer": alice,
     }
-    routes = api_routes(create_app(live.docsplane)) & set(TABLE)  # the other test reports what is missing
-    mismatches = []
-    for n, (method, rule) in enumerate(sorted(routes, key=lambda r: (r[1], r[0]))):
+    routes = sorted(api_routes(create_app(live.docsplane)) & set(TABLE), key=lambda r: (r[1], r[0]))  # the other test reports what is missing
+    mismatches, answers = [], 0
+    for n, (privacy, (method, rule)) in enumerate((privacy, route) for privacy in PRIVACY for route in routes):
         case = TABLE[(method, rule)]
-        slug = assert_json(live.post("/api/v3/projects/", alice, json=project_body(f"Route {n}")), 201)["slug"]
+        slug = assert_json(live.post("/api/v3/projects/", alice, json=project_body(f"Route {n}", privacy_level=privacy)), 201)["slug"]
         world = World(alice, slug, n)
         path = path_of(live, rule, world)
         if case.arrange:
             case.arrange(live, world)
+        expect = expected(case, rule, privacy)
         for caller in CALLERS:
             body = case.body(caller, world) if callable(case.body) else case.body
             response = live.request(method, path, tokens[caller], json=body)
-            if response.status_code != case.expect[caller]:
+            answers += 1
+            if response.status_code != expect[caller]:
                 mismatches.append(
-                    f"{method} {rule} as {caller}: expected {case.expect[caller]}, got {response.status_code} {response.text[:200]}"
+                    f"{method} {rule} ({privacy}) as {caller}: expected {expect[caller]}, got {response.status_code} {response.text[:200]}"
                 )
             elif response.status_code >= 400:
                 assert_json(response, response.status_code)
     assert not mismatches, f"{len(mismatches)} answers differ from the table:\n" + "\n".join(mismatches)
+    reliability.record("Authorization table: every route × 6 kinds of caller, public and private project",
+                       routes_tried=len(routes) * len(PRIVACY), answers_checked=answers, mismatches=len(mismatches))
