@@ -19,7 +19,10 @@ import pytest
 
 from docsplane.bootstrap import build
 from docsplane.settings import Settings
-from reliability_figures import pytest_terminal_summary, reliability  # noqa: F401  (fixture and hook)
+import reliability_figures
+
+reliability = reliability_figures.reliability  # the fixture
+pytest_terminal_summary = reliability_figures.pytest_terminal_summary  # the hook
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
