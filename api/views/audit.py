@@ -4,9 +4,10 @@ redirects and environment variables (403 for others on a public project, 404 on 
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
-from api.context import services
+from api.context import current_user, services
 from api.pagination import envelope, limit_of
 from api.project_access import maintained_project
+from api.scopes import token_projects
 from api.schemas.audit import AuditEventArgs, AuditEventPageSchema
 from projections.audit_queries import AuditFilter
 
@@ -19,10 +20,13 @@ class ProjectEventList(MethodView):
     @blp.arguments(AuditEventArgs, location="query")
     @blp.response(200, AuditEventPageSchema)
     def get(self, args, project_slug):
-        """Every event of the project, newest first; secrets are never shown."""
+        """Every event of the project, newest first; secrets are never shown, nor other projects the
+        caller may not see (their id and slug read "[hidden]")."""
         project = maintained_project(project_slug)
         selected = AuditFilter(
             project_id=project["aggregate_id"], actor=args.get("actor"), types=tuple(args.get("type") or ()),
             since=args.get("created__gte"), until=args.get("created__lte"), correlation_id=args.get("correlation_id"),
         )
-        return envelope(services().audit_queries.list(selected, limit_of(args), args["offset"]), args)
+        page = services().audit_queries.list(selected, limit_of(args), args["offset"], viewer=current_user(),
+                                             scope=token_projects(), all_projects=False)
+        return envelope(page, args)

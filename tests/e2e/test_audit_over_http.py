@@ -162,3 +162,20 @@ def test_the_audit_command(live_server, alice, history):
         refused = audit(*bad)
         assert refused.returncode == 2, (bad, refused.stderr)
         assert "error" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_another_project_the_caller_may_not_see_is_hidden_in_the_history(live_server, alice, bob):
+    """bob maintains the public parent with alice, but not alice's private child: the parent's history
+    names the child to alice and "[hidden]" to bob (id and slug alike)."""
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Parent")), 201)
+    assert_json(live_server.post("/api/v3/projects/", alice, json=project_body("Secret Child", privacy_level="private")), 201)
+    assert_json(live_server.post("/api/v3/projects/parent/maintainers/", alice, json={"username": "bob"}), 201)
+    assert_json(live_server.post("/api/v3/projects/parent/subprojects/", alice, json={"child": "secret-child", "alias": "kid"}), 201)
+
+    path = "/api/v3/projects/parent/events/?type=SubprojectAdded"
+    as_alice = audited(live_server, path, alice)["results"][0]["data"]
+    as_bob = audited(live_server, path, bob)["results"][0]["data"]
+
+    assert as_alice["child_slug"] == "secret-child" and as_alice["alias"] == "kid"
+    assert as_bob["child_slug"] == as_bob["child_id"] == "[hidden]" and as_bob["alias"] == "kid"
+    assert "secret-child" not in live_server.get("/api/v3/projects/parent/events/", bob).text
