@@ -9,6 +9,8 @@ from collections import Counter
 
 from e2e_support import assert_error, assert_json, project_body
 
+from commands.idempotency import claiming
+
 PROJECTS = "/api/v3/projects/"
 KEY = "Idempotency-Key"
 
@@ -205,3 +207,29 @@ def test_a_replay_never_shows_a_plain_token_and_stores_no_secret_in_clear(live_s
     history = assert_json(live_server.get("/api/v3/projects/tokened/events/?limit=100", alice), 200)
     types = {item["type"] for item in history["results"]}
     assert "WebhookCreated" in types and not types & {"RequestClaimed", "ResponseRecorded"}
+
+
+def test_a_key_held_by_a_request_in_flight_is_409_with_retry_after(start_live_server, backend):
+    """A claim saved with a write whose answer never got recorded (its process died in between)."""
+    server = start_live_server(backend, DOCSPLANE_WRITE_WAIT_TIMEOUT="0.2")
+    alice = server.token("alice")
+    assert_json(server.post(PROJECTS, alice, json=project_body("Held")), 201)
+    path = "/api/v3/projects/held/builds/"
+    idempotency = server.docsplane.idempotency
+    claim = idempotency.claim("alice", "held", "POST", path, f"POST\n{path}\n\n{{}}".encode())
+    with claiming(claim):
+        server.docsplane.builds.trigger_build("alice", "held")
+    head = server.log_head()
+    response = server.post(path, alice, json={}, **keyed("held"))
+    assert_error(response, 409)
+    assert response.headers["Retry-After"] == "1" and server.log_head() == head
+    assert_error(server.post(path, alice, json={"version": "latest"}, **keyed("held")), 422, field=KEY)
+
+
+def test_the_openapi_document_offers_the_header_on_every_post(live_server):
+    document = assert_json(live_server.get("/api/v3/openapi.json"), 200)
+    posts = [operation for item in document["paths"].values() for method, operation in item.items() if method == "post"]
+    assert len(posts) >= 12
+    for operation in posts:
+        assert {"$ref": "#/components/parameters/Idempotency-Key"} in operation["parameters"]
+    assert document["components"]["parameters"]["Idempotency-Key"]["in"] == "header"
