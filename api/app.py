@@ -5,7 +5,7 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, ratelimit, request_ids, scopes, sparse_fields
+from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, request_ids, scopes, sparse_fields
 from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
@@ -48,6 +48,7 @@ def create_app(docsplane) -> Flask:
     browsable.register(app)  # HTML pages for browsers
     app.after_request(json_options)
     etag.install(app)  # after_request hooks run last-registered first: the ETag is of the JSON answer
+    idempotency.install(app)  # last: its before_request has the user and the body, its after_request the view's answer
     return app
 
 

@@ -31,7 +31,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def _answer(status: int, body: dict, headers=None):
+def json_answer(status: int, body: dict, headers=None):
     response = jsonify(body)
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -40,7 +40,7 @@ def _answer(status: int, body: dict, headers=None):
 
 
 def validation_failed(errors: list[dict]):
-    return _answer(422, {"message": "Validation Failed", "errors": errors})
+    return json_answer(422, {"message": "Validation Failed", "errors": errors})
 
 
 def _flatten(messages, resource: str, prefix: str = "") -> list[dict]:
@@ -70,20 +70,20 @@ def handle_http(error: HTTPException):
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)
     message = data.get("message") or SHORT_MESSAGES.get(error.code) or error.description or error.name
-    return _answer(error.code or 500, {"message": message}, headers)
+    return json_answer(error.code or 500, {"message": message}, headers)
 
 
 def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(ApiError, lambda e: _answer(e.status, {"message": e.message}, e.headers))
+    app.register_error_handler(ApiError, lambda e: json_answer(e.status, {"message": e.message}, e.headers))
     app.register_error_handler(
         ValidationFailed,
         lambda e: validation_failed([{"resource": e.resource, "field": e.field, "code": e.code, "message": e.message}]),
     )
-    app.register_error_handler(NotFound, lambda e: _answer(404, {"message": "Not found."}))
-    app.register_error_handler(PermissionDenied, lambda e: _answer(403, {"message": f"Permission denied: {e}"}))
-    app.register_error_handler(Conflict, lambda e: _answer(409, {"message": str(e)}))
-    app.register_error_handler(PreconditionFailed, lambda e: _answer(412, {"message": f"Precondition failed: {e}"}))
+    app.register_error_handler(NotFound, lambda e: json_answer(404, {"message": "Not found."}))
+    app.register_error_handler(PermissionDenied, lambda e: json_answer(403, {"message": f"Permission denied: {e}"}))
+    app.register_error_handler(Conflict, lambda e: json_answer(409, {"message": str(e)}))
+    app.register_error_handler(PreconditionFailed, lambda e: json_answer(412, {"message": f"Precondition failed: {e}"}))
     for unavailable in UNAVAILABLE_ERRORS:
         app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _internal)
@@ -97,11 +97,11 @@ def _unavailable(error: Exception):
         return _internal(error)
     log.error("%s unavailable on %s %s: %s", store, request.method, request.path, " ".join(str(error).split()))
     message = f"The {store} is unavailable; nothing was changed. Retry shortly."
-    return _answer(503, {"message": message}, {"Retry-After": "5"})
+    return json_answer(503, {"message": message}, {"Retry-After": "5"})
 
 
 def _internal(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return _answer(500, {"message": "Internal server error; it has been logged."})
+    return json_answer(500, {"message": "Internal server error; it has been logged."})

@@ -25,17 +25,20 @@ ERRORS = {
     403: "The caller may not do this (not a maintainer), or the token's scope excludes it.",
     404: "No such resource, or a private one the caller may not see.",
     406: "The `Accept` header allows no representation this operation answers.",
-    409: "Concurrent writes kept conflicting; nothing was changed. Retry.",
+    409: "Concurrent writes kept conflicting; nothing was changed. Retry. On a POST also: a request with the "
+         "same `Idempotency-Key` is still in progress (retry after `Retry-After` seconds).",
     412: "`If-Match` names a state of the resource that is no longer current; nothing was changed.",
     413: "The body is larger than the server's limit (`DOCSPLANE_MAX_BODY_BYTES`).",
     422: "Validation Failed: a body field or query parameter (including `fields`, `omit`, `expand`) is "
-         "invalid; `errors` lists each one as {resource, field, code, message}.",
+         "invalid, or (POST) the `Idempotency-Key` is malformed or was used for another request; `errors` "
+         "lists each one as {resource, field, code, message}.",
     429: "Too many requests; retry after `Retry-After` seconds.",
     503: "A database is unavailable; nothing was changed. Retry after `Retry-After` seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"description": 'Token realm="api"', "schema": {"type": "string"}}},
+    409: RETRY_AFTER,
     429: RETRY_AFTER,
     503: RETRY_AFTER,
 }
@@ -48,6 +51,14 @@ SHAPE_PARAMETERS = {
             "item of `results`. An unknown name is a 422.",
     "expand": "Comma-separated nested objects to add to the answer. Operations that have some list them; "
               "elsewhere there is nothing to expand and the parameter is ignored.",
+}
+IDEMPOTENCY_KEY = {
+    "description": "Makes a retried POST safe (api/idempotency.py): 1 to 255 printable ASCII characters, scoped "
+                   "to the caller. The first request with a key runs; a retry with the same key, method, path, "
+                   "query and body answers the first answer again, with `Idempotent-Replayed: true`, and "
+                   "writes nothing. The key with another request is a 422; while the first is in progress, "
+                   "409 with `Retry-After`. A request that wrote nothing (an error) leaves the key free.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
 }
 
 DESCRIPTION = """\
@@ -62,7 +73,7 @@ The Read the Docs APIv3, served by docsplane.
 `errors` on 422 only; codes `missing`, `missing_field`, `invalid`, `already_exists`.
 
 **Writes** answer once their change is visible to the next GET; when that takes too long they answer
-202 with a `Location` to poll.
+202 with a `Location` to poll. A POST with an `Idempotency-Key` header can be retried safely.
 """
 
 
@@ -92,6 +103,7 @@ class ApiConventionsPlugin(BasePlugin):
         )
         for name, description in SHAPE_PARAMETERS.items():
             spec.components.parameter(name, "query", {"description": description, "schema": {"type": "string"}}, lazy=True)
+        spec.components.parameter("Idempotency-Key", "header", IDEMPOTENCY_KEY, lazy=True)
 
     def operation_helper(self, path=None, operations=None, rule=None, **kwargs) -> None:
         endpoint = rule.endpoint if rule is not None else None
@@ -103,6 +115,8 @@ class ApiConventionsPlugin(BasePlugin):
                 _add_shape_parameters(operation)
             if method in WRITES:
                 responses.setdefault("202", "Accepted")
+            if method == "post":
+                operation.setdefault("parameters", []).append("Idempotency-Key")
             for code in _errors_of(method, path, endpoint):
                 if not isinstance(responses.get(str(code)), dict):  # ours over flask-smorest's generic ones
                     responses[str(code)] = f"Error{code}"

@@ -1,11 +1,13 @@
-"""The event-sourced application: event store, repository, snapshots, a hook on every save, and the
-request ids stamped on every stored event (commands/request_context.py)."""
+"""The event-sourced application: event store, repository, snapshots, a hook on every save, the
+request ids stamped on every stored event (commands/request_context.py), and a request's claim on its
+Idempotency-Key saved with its first write (commands/idempotency.py)."""
 
 from collections.abc import Callable
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper, Recording
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
 
+from commands.idempotency import KeyInUse, pending
 from commands.request_context import StampingMapper, current, request_context
 
 from domain.build import Build
@@ -36,7 +38,21 @@ class DocsplaneApplication(Application):
 
     def save(self, *objs, **kwargs) -> list[Recording]:
         """Outside any request (a test, a script), a save is a request of its own: its events
-        still share a request id."""
+        still share a request id. A pending Idempotency-Key claim joins the request's first write."""
+        claim = pending()
+        if claim is None or not claim.wanted_by(objs):
+            return self._save_in_context(*objs, **kwargs)
+        request = claim.new_aggregate()
+        try:
+            recordings = self._save_in_context(*objs, request, **kwargs)
+        except IntegrityError:
+            if next(iter(self.events.get(request.id, lte=1)), None) is not None:
+                raise KeyInUse(claim) from None  # held by another request: no retry can help
+            raise  # an ordinary race: the command reloads and decides again, with the claim
+        claim.saved = request
+        return recordings
+
+    def _save_in_context(self, *objs, **kwargs) -> list[Recording]:
         if current() is not None:
             return super().save(*objs, **kwargs)
         with request_context():

@@ -10,6 +10,7 @@ from commands.build_leases import BuildLeaseCommands
 from commands.builds import BuildCommands
 from commands.environment_variables import EnvironmentVariableCommands
 from commands.notifications import NotificationCommands
+from commands.idempotency import IdempotencyCommands
 from commands.ids import IdAllocators
 from commands.maintainers import MaintainerCommands
 from commands.projects import ProjectCommands
@@ -73,6 +74,7 @@ class Docsplane:
     flyout_queries: FlyoutQueries
     point_in_time: PointInTime
     audit_queries: AuditQueries
+    idempotency: IdempotencyCommands
 
     def catch_up(self) -> None:
         """Bring every read model up to the log's head (what a CLI write does before it returns)."""
@@ -152,4 +154,5 @@ def build(settings: Settings | None = None) -> Docsplane:
         flyout_queries=FlyoutQueries(store),
         point_in_time=PointInTime(app, store),
         audit_queries=AuditQueries(store),
+        idempotency=IdempotencyCommands(app, box),
     )

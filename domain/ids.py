@@ -52,3 +52,8 @@ def notification_target_claim_id(project_id: UUID, kind: str, key: str) -> UUID:
 def webhook_delivery_id(build_aggregate_id: UUID, build_version: int, webhook_aggregate_id: UUID) -> UUID:
     """One delivery per (build event, webhook): a worker re-reading the event finds the delivery it started."""
     return uuid5(NAMESPACE, f"webhook-delivery:{build_aggregate_id}:{build_version}:{webhook_aggregate_id}")
+
+
+def idempotent_request_id(username: str, idempotency_key: str) -> UUID:
+    """Keys are scoped per user: two users may send the same key."""
+    return uuid5(NAMESPACE, f"idempotent-request:{username}:{idempotency_key}")

@@ -20,6 +20,7 @@ SECRETS = frozenset({
     "secret",  # a webhook's plain secret: never in an event, listed in case one ever is
     "secret_ciphertext",  # WebhookCreated, WebhookUpdated.changes
     "token_hash",  # TokenIssued: the SHA-256 of an API token
+    "body_ciphertext",  # IdempotentRequest.ResponseRecorded: an answer may hold a webhook's secret
     "password",
 })
 # Also redacted: any name matching this, for free-form nested dicts (a build's config).
@@ -28,6 +29,7 @@ SECRET_NAME = re.compile(r"secret|ciphertext|token_hash|password|credential", re
 # Named like a secret, but not one (why, for the reader).
 NOT_SECRETS = {
     "key": "NotificationTargetClaimed.key: the webhook URL or email address it keeps unique, as the API shows them",
+    "idempotency_key": "RequestClaimed.idempotency_key: the client's name for one request, not a credential",
 }
 
 

@@ -5,6 +5,9 @@ It reads every event (not a list of handled classes), so events added later are 
 a change here. Two exceptions, both deliberate:
 - IdSequence events (SequenceStarted, BlockReserved) are skipped: HiLo bookkeeping that no actor
   asked for, recorded without an actor or a project; they would only be noise between actions.
+  So are IdempotentRequest events (RequestClaimed, ResponseRecorded): the API's record of a request's
+  Idempotency-Key and answer, not something that happened to a project (the request's own events are
+  audited, with its request id).
 - ProjectDeleted drops nothing: the history of a deleted project stays, under the slug it had.
 
 An aggregate's project is named by its first event (`project_id`), or is the aggregate itself (a
@@ -15,13 +18,14 @@ from __future__ import annotations
 import json
 
 from domain.event_fields import jsonable, own_fields
+from domain.idempotent_request import IdempotentRequest
 from domain.project import Project
 from domain.secret_fields import without_secrets
 from domain.sequence import IdSequence
 from domain.slug_index import SlugIndex
 from projections.projection import Projection, stored_time
 
-SKIPPED = (IdSequence.Event,)
+SKIPPED = (IdSequence.Event, IdempotentRequest.Event)
 TEXT_MAX = 2000  # a build command's output can be a megabyte: the audit keeps its start
 
 

@@ -4,8 +4,10 @@ Messages are persistent and published with publisher confirms; the follower's po
 only after the broker confirmed the whole batch (workers/log_follower.py), so delivery to the
 exchange is at-least-once and in log order (hence in order per aggregate). A batch that fails
 midway is published again from its start: subscribers de-duplicate on the body's `id`.
-Routing keys and bodies: workers/event_messages.py. While the broker is away the API keeps
-writing to the event store; the supervising loop retries with back-off and the relay catches up."""
+Routing keys and bodies: workers/event_messages.py. IdempotentRequest events (the API's record of a
+request's Idempotency-Key and answer) are not relayed: bookkeeping, not domain news. While the
+broker is away the API keeps writing to the event store; the supervising loop retries with back-off
+and the relay catches up."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import logging
 
 import pika
 
+from domain.idempotent_request import IdempotentRequest
 from workers.event_messages import EventMessages, routing_key, to_json
 from workers.log_follower import LogFollower, Logged
 
@@ -51,6 +54,8 @@ class Relay:
         try:
             channel = self._open()
             for logged in batch:
+                if isinstance(logged.event, IdempotentRequest.Event):
+                    continue
                 message = self.messages.message(logged.id, logged.event)
                 channel.basic_publish(self.exchange, routing_key(message), to_json(message), _properties(message))
         except Exception:
