@@ -2,34 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from e2e_support import assert_error, assert_json, project_body
-
-
-def _simultaneously(n: int, call):
-    """Runs call(i) for i in range(n) from n threads released together; returns the results in order."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        barrier.wait(timeout=30)
-        try:
-            results[i] = call(i)
-        except BaseException as error:  # surfaced below, in the test's own thread
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
+from racing import simultaneously
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -37,7 +12,7 @@ def test_simultaneous_imports_of_one_slug(live_server, n):
     tokens = [live_server.token(f"user{i}") for i in range(n)]
     # Different spellings, one slug.
     names = ["Race Project", "race-project", "RACE  project", "race_project!"]
-    responses = _simultaneously(
+    responses = simultaneously(
         n, lambda i: live_server.post("/api/v3/projects/", tokens[i], json=project_body(names[i % len(names)]))
     )
     statuses = sorted(r.status_code for r in responses)
@@ -61,7 +36,7 @@ def test_thirty_simultaneous_build_triggers(live_server):
     token = live_server.token("alice")
     assert_json(live_server.post("/api/v3/projects/", token, json=project_body("Busy")), 201)
     paths = ["/api/v3/projects/busy/versions/latest/builds/", "/api/v3/projects/busy/builds/"]
-    responses = _simultaneously(30, lambda i: live_server.post(paths[i % 2], token))
+    responses = simultaneously(30, lambda i: live_server.post(paths[i % 2], token))
     assert [r.status_code for r in responses] == [201] * 30, [(r.status_code, r.text[:200]) for r in responses if r.status_code != 201]
     ids = [assert_json(r, 201)["build"]["id"] for r in responses]
     assert all(isinstance(i, int) and not isinstance(i, bool) for i in ids)

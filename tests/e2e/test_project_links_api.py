@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from e2e_support import assert_error, assert_json, project_body
-from test_concurrency import _simultaneously as simultaneously
+from racing import simultaneously
 
 PROJECTS = "/api/v3/projects/"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from test_concurrency import _simultaneously as simultaneously
+from racing import simultaneously
 
 BUDGET = 25
 # Concurrent requests, all in one window: below waitress' connection_limit (100), so that every one is

@@ -2,38 +2,18 @@
 (commands/idempotency.py, DocsplaneApplication.save): of two commands claiming one key exactly one
 writes, the other gets KeyInUse (never retried as an ordinary race, never a second write)."""
 
-import threading
 from collections import Counter
 
 from commands.idempotency import KeyInUse, claiming
 from domain.errors import ValidationFailed
 from integration_support import event_log, project_settings, topic_name
+from racing import run_concurrently as race
 
 THREADS = 8
 
 
 def counts(container) -> Counter:
     return Counter(topic_name(n.topic) for n in event_log(container))
-
-
-def race(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", work(i))
-        except BaseException as error:  # noqa: BLE001 - judged by the test
-            results[i] = ("error", error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racing command hung"
-    return results
 
 
 def test_the_claim_is_in_the_commands_own_save(docsplane):

@@ -1,35 +1,13 @@
 """Optimistic concurrency on the write side: racing commands never lose, duplicate or invent events."""
 
-import threading
 from collections import Counter
 
 from domain.errors import Conflict, ValidationFailed
 from domain.ids import sequence_id, version_id
 from integration_support import event_log, project_settings, topic_name
+from racing import run_concurrently
 
 THREADS = 20
-
-
-def run_concurrently(count, work):
-    """Start `count` threads at once (a barrier), each running work(i); returns ("ok", value) or
-    ("error", exception) per thread."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", work(i))
-        except BaseException as error:  # noqa: BLE001 - reported below, by the test
-            results[i] = ("error", error)
-
-    threads = [threading.Thread(target=worker, args=(i,), name=f"racer-{i}") for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing command hung"
-    return results
 
 
 def successes_and_conflicts(results):
