@@ -7,7 +7,7 @@ subprocesses of a test, which it may kill -9 and start again.
     fleet.close()                  # every process still running: SIGTERM, then SIGKILL
 
 Each instance logs (stdout and stderr, every incarnation appended) to `log_dir/<kind>-<index>.log`;
-`tail()` shows the ends of them for a failure message."""
+`tail()` shows the ends of them for a failure message. Linux only (`busy` reads /proc)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,19 @@ class ProcessFleet:
     def restart(self, kind: str, index: int) -> None:
         assert self.processes[(kind, index)].poll() is not None, f"{kind}-{index} is still running"
         self._spawn(kind, index)
+
+    def busy(self, kind: str) -> list[int]:
+        """The running instances that have child processes (a build worker running a build's step)."""
+        busy = []
+        for index in self.instances(kind):
+            process = self.processes[(kind, index)]
+            tasks = Path(f"/proc/{process.pid}/task")
+            try:
+                if process.poll() is None and any(t.joinpath("children").read_text().strip() for t in tasks.iterdir()):
+                    busy.append(index)
+            except OSError:  # it just ended
+                continue
+        return busy
 
     def dead(self) -> list[str]:
         """The instances that exited by themselves (not killed by the test): they should not."""

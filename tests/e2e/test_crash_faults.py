@@ -107,6 +107,14 @@ def settled(docsplane) -> tuple[bool, str]:
     return not behind and unfinished == 0, f"head {head}; behind: {behind}; builds not finished: {unfinished}"
 
 
+def busy_worker(fleet_: ProcessFleet, rng: random.Random, within: float) -> int | None:
+    """A worker running a build step, waiting for one up to `within` seconds; None if none was."""
+    deadline = time.monotonic() + within
+    while not (busy := fleet_.busy("worker")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return rng.choice(busy) if busy else None
+
+
 def chaos(fleet_: ProcessFleet, rng: random.Random, seconds: float) -> dict[str, int]:
     """Kill -9 a randomly chosen process at random moments, each kind at least 3 times, and start it
     again after a random pause. Returns the kills per kind."""
@@ -119,6 +127,8 @@ def chaos(fleet_: ProcessFleet, rng: random.Random, seconds: float) -> dict[str,
     for i, kind in enumerate(schedule):
         time.sleep(max(0.0, started + (i + rng.uniform(0.1, 0.9)) * slot - time.monotonic()))
         index = rng.choice(fleet_.instances(kind))
+        if kind == "worker" and rng.random() < 0.75:  # mostly mid-build, so that the reaper has work
+            index = busy_worker(fleet_, rng, within=slot) or index
         fleet_.kill(kind, index)
         kills[kind] += 1
         time.sleep(rng.uniform(0.05, 1.0))
@@ -142,7 +152,7 @@ def test_kill_9_of_every_process_under_writes_loses_nothing(
     settings = docsplane.settings
     try:
         token = live.token("alice")
-        repo = git_repository(tmp_path / "repo", build_config("echo built", "sleep 0.2"))
+        repo = git_repository(tmp_path / "repo", build_config("echo built", "sleep 0.5"))
         processes = fleet(settings.as_environ())
         for kind in (*KINDS, "worker"):  # two workers
             processes.start(kind)

@@ -130,10 +130,10 @@ class _Writer:
 
     def _patch(self) -> None:
         slug = self.rng.choice(self.projects)
+        # Always a new value: a PATCH that changes nothing records no event, and could not be looked up.
         body = self.rng.choice([
             {"homepage": f"https://example.com/{self.sent}"},
-            {"language": self.rng.choice(["en", "es", "de", "ja"])},
-            {"name": f"Renamed {self.n} {self.sent}"},
+            {"name": f"Renamed {self.n} {self.sent}", "programming_language": self.rng.choice(["py", "js", "go"])},
         ])
         self._send("patch", "PATCH", f"/api/v3/projects/{slug}/", json=body)
 
