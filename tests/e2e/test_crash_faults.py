@@ -11,21 +11,18 @@ is printed and in every failure message; DOCSPLANE_CRASH_SEED replays one."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import time
 import uuid
 
-import pika
 import pytest
+from durable_events import DurableEvents, delete_build_queue
 from e2e_support import assert_json
 from git_support import build_config, git_repository
 from process_fleet import ProcessFleet
 from read_model_dump import dump_tables, rebuild_all
 from write_traffic import WriteTraffic, logged_requests
-
-from workers.queues import build_queue, connection
 
 KINDS = ("projector", "relay", "dispatcher", "worker")
 LEASE_SECONDS = 2  # a killed worker's build is retried ~2 s after its last renewal
@@ -40,22 +37,10 @@ def seed() -> int:
 
 
 @pytest.fixture
-def events_queue(amqp_url):
-    """A durable queue bound to an events exchange of this test's own, declared before anything is
-    published: `(exchange, queue)`. Deleted afterwards, with the build queue named after it."""
-    exchange, queue = f"test.events.{uuid.uuid4().hex}", f"test.crash.{uuid.uuid4().hex}"
-    connection_ = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection_.channel()
-    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
-    channel.queue_declare(queue, durable=True)
-    channel.queue_bind(queue, exchange, routing_key="#")
-    connection_.close()
-    yield exchange, queue
-    connection_ = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection_.channel()
-    channel.queue_delete(queue)
-    channel.exchange_delete(exchange)
-    connection_.close()
+def events(amqp_url):
+    made = DurableEvents(amqp_url)
+    yield made
+    made.delete()
 
 
 @pytest.fixture
@@ -69,32 +54,6 @@ def fleet(tmp_path):
     yield make
     for processes in made:  # also when the test failed: no process is left behind
         processes.stop(timeout=5)
-
-
-def drain_ids(amqp_url: str, queue: str) -> list[int]:
-    """Every message waiting in `queue` (consumed): the `id` of each, duplicates included."""
-    connection_ = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection_.channel()
-    waiting = channel.queue_declare(queue, passive=True).method.message_count
-    ids: list[int] = []
-    channel.basic_qos(prefetch_count=500)
-    for method, _, body in channel.consume(queue, inactivity_timeout=10):
-        if method is None:
-            break
-        ids.append(int(json.loads(body)["id"]))
-        channel.basic_ack(method.delivery_tag)
-        if len(ids) >= waiting:
-            break
-    channel.cancel()
-    connection_.close()
-    return ids
-
-
-def delete_build_queue(settings) -> None:
-    with connection(settings) as conn:
-        bound = build_queue(settings.build_queue)(conn.default_channel)
-        bound.delete()
-        bound.exchange.delete()
 
 
 def settled(docsplane) -> tuple[bool, str]:
@@ -138,13 +97,12 @@ def chaos(fleet_: ProcessFleet, rng: random.Random, seconds: float) -> dict[str,
 
 @pytest.mark.postgres
 def test_kill_9_of_every_process_under_writes_loses_nothing(
-    start_live_server, amqp_url, events_queue, fleet, seed, tmp_path, reliability,
+    start_live_server, amqp_url, events, fleet, seed, tmp_path, reliability,
 ):
     rng = random.Random(seed)
     seconds = float(os.environ.get("DOCSPLANE_CRASH_SECONDS", "30"))
-    exchange, queue = events_queue
     live = start_live_server(
-        "postgres", projector=False, DOCSPLANE_AMQP_URL=amqp_url, DOCSPLANE_EVENTS_EXCHANGE=exchange,
+        "postgres", projector=False, DOCSPLANE_AMQP_URL=amqp_url, DOCSPLANE_EVENTS_EXCHANGE=events.exchange,
         DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}", DOCSPLANE_BUILD_LEASE_SECONDS=LEASE_SECONDS,
         DOCSPLANE_WRITE_WAIT_TIMEOUT="0.5", DOCSPLANE_RATE_LIMIT_AUTHENTICATED="off",
     )
@@ -188,7 +146,7 @@ def test_kill_9_of_every_process_under_writes_loses_nothing(
         assert differing == [], f"read models differ from a from-scratch replay in {differing} {note}"
 
         log_ids = {n.id for n in docsplane.app.recorder.select_notifications(start=1, limit=10**7)}
-        received = drain_ids(amqp_url, queue)
+        received = events.drain()
         missing = sorted(log_ids - set(received))
         assert missing == [], f"{len(missing)} events never reached the queue, e.g. {missing[:10]} {note}"
 
