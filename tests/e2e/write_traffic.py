@@ -125,7 +125,7 @@ class _Writer:
         body = {"name": name, "repository": {"url": self.traffic.repository, "type": "git"},
                 "programming_language": "py", "language": "en"}
         answer = self._send("import", "POST", "/api/v3/projects/", json=body)
-        if answer.acknowledged:
+        if answer.acknowledged and answer.location:  # (a 202 of an outage may have none)
             self.projects.append(re.search(r"/projects/([^/]+)/$", answer.location)[1])
 
     def _patch(self) -> None:
