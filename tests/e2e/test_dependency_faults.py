@@ -138,7 +138,7 @@ def test_rabbitmq_away_during_traffic_delays_events_and_builds_but_loses_none(
     try:
         token = live.token("alice")
         repo = git_repository(tmp_path / "repo", build_config("echo built"))
-        traffic = WriteTraffic(live.url, token, SEED, threads=3, repository=f"file://{repo}", build_interval=0.5,
+        traffic = WriteTraffic(live.url, token, SEED, threads=3, repository=f"file://{repo}", build_interval=1.5,
                                label="mq")
         traffic.start()
         try:
@@ -165,7 +165,9 @@ def test_rabbitmq_away_during_traffic_delays_events_and_builds_but_loses_none(
             builds = docsplane.store.fetchone("SELECT count(*) AS n FROM builds WHERE state <> 'finished'")["n"]
             return builds == 0 and all(follower_position(docsplane, f) >= head for f in ("relay", "dispatcher"))
 
+        caught_up_in = time.monotonic()
         wait_until(delivered, 60, "the relay and the builds to catch up after the outage")
+        caught_up_in = time.monotonic() - caught_up_in
         log_ids = {n.id for n in docsplane.app.recorder.select_notifications(start=1, limit=10**7)}
         received = events.drain()
         missing = sorted(log_ids - set(received))
@@ -178,7 +180,8 @@ def test_rabbitmq_away_during_traffic_delays_events_and_builds_but_loses_none(
         lost = [a.request_id for a in acknowledged if a.request_id not in logged]
         assert lost == []
         print(f"{len(answers)} requests ({len(during)} writes while the broker was away, {len(built_during)} builds), "
-              f"{len(received)} messages for {len(log_ids)} events ({outage.description})")
+              f"{len(received)} messages for {len(log_ids)} events, caught up {caught_up_in:.1f} s after the traffic "
+              f"({outage.description})")
     finally:
         events.delete()
         delete_build_queue(dataclasses.replace(docsplane.settings, amqp_url=amqp_url))  # not through the proxy
