@@ -31,7 +31,8 @@ ERRORS = {
     422: "Validation Failed: a body field or query parameter (including `fields`, `omit`, `expand`) is "
          "invalid; `errors` lists each one as {resource, field, code, message}.",
     429: "Too many requests; retry after `Retry-After` seconds.",
-    503: "A database is unavailable; nothing was changed. Retry after `Retry-After` seconds.",
+    503: "A database is unavailable; nothing was changed unless the message says the change may have been recorded. "
+         "Retry after `Retry-After` seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 ERROR_HEADERS = {
