@@ -5,6 +5,8 @@ import logging
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from commands.application import SaveOutcomeUnknown
+from commands.request_context import current
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import Conflict, NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
 
@@ -96,7 +98,15 @@ def _unavailable(error: Exception):
     if store is None:  # e.g. sqlite3's "no such table": a bug, not an outage
         return _internal(error)
     log.error("%s unavailable on %s %s: %s", store, request.method, request.path, " ".join(str(error).split()))
-    message = f"The {store} is unavailable; nothing was changed. Retry shortly."
+    context = current()
+    if isinstance(error, SaveOutcomeUnknown):
+        message = (f"The {store} became unavailable while the change was being recorded: it may or may not have "
+                   "been recorded. Check before retrying.")
+    elif context is not None and context.outcome.saves:  # recorded, then the answer could not be read
+        message = f"Accepted. The change is recorded, but the {store} is unavailable to show it; GET it shortly."
+        return json_answer(202, {"message": message}, {"Retry-After": "5"})
+    else:
+        message = f"The {store} is unavailable; nothing was changed. Retry shortly."
     return json_answer(503, {"message": message}, {"Retry-After": "5"})
 
 

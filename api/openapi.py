@@ -33,7 +33,8 @@ ERRORS = {
          "invalid, or (POST) the `Idempotency-Key` is malformed or was used for another request; `errors` "
          "lists each one as {resource, field, code, message}.",
     429: "Too many requests; retry after `Retry-After` seconds.",
-    503: "A database is unavailable; nothing was changed. Retry after `Retry-After` seconds.",
+    503: "A database is unavailable; nothing was changed unless the message says the change may have been recorded. "
+         "Retry after `Retry-After` seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 ERROR_HEADERS = {

@@ -2,10 +2,11 @@
 request ids stamped on every stored event (commands/request_context.py), and a request's claim on its
 Idempotency-Key saved with its first write (commands/idempotency.py)."""
 
+import logging
 from collections.abc import Callable
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.persistence import IntegrityError, InterfaceError, Mapper, Notification, OperationalError, Recording
 
 from commands.idempotency import KeyInUse, pending
 from commands.request_context import StampingMapper, current, request_context
@@ -15,6 +16,12 @@ from domain.project import Project
 from domain.sequence import IdSequence
 from domain.user import User
 from domain.version import Version
+
+log = logging.getLogger("docsplane.commands")
+
+
+class SaveOutcomeUnknown(OperationalError):
+    """The event store was lost while a save was under way: its events may or may not be stored."""
 
 
 class DocsplaneApplication(Application):
@@ -54,9 +61,50 @@ class DocsplaneApplication(Application):
 
     def _save_in_context(self, *objs, **kwargs) -> list[Recording]:
         if current() is not None:
-            return super().save(*objs, **kwargs)
+            return self._save(*objs, **kwargs)
         with request_context():
-            return super().save(*objs, **kwargs)
+            return self._save(*objs, **kwargs)
+
+    def _save(self, *objs, **kwargs) -> list[Recording]:
+        try:
+            recordings = super().save(*objs, **kwargs)
+        except (OperationalError, InterfaceError) as error:
+            # The connection may have been lost after the commit: whether the events are stored is unknown.
+            raise SaveOutcomeUnknown(str(error)) from error
+        current().outcome.saves += 1
+        return recordings
+
+    def _record(self, processing_event) -> list[Recording]:
+        """The library retries an insert whose connection broke; if the broken attempt had in fact
+        committed, the retry collides with its own events (IntegrityError) and the command would
+        decide again as if another request had written them (a 422 for its own new name, a second
+        build). Events found stored at those positions with this request's id and timestamps are
+        this save's: it succeeded."""
+        try:
+            return super()._record(processing_event)
+        except IntegrityError:
+            stored = self._stored_as_ours(processing_event.events)
+            if stored is None:
+                raise  # another request's events: a real conflict
+            log.warning("a save whose connection broke had been committed; its retry found its own events")
+            head = self.recorder.max_notification_id()
+            return [Recording(event, Notification(id=head, originator_id=s.originator_id, originator_version=s.originator_version,
+                                                  topic=s.topic, state=s.state)) for event, s in zip(processing_event.events, stored)]
+
+    def _stored_as_ours(self, events) -> list | None:
+        request_id = current().request_id
+        stored = []
+        for event in events:
+            found = self.recorder.select_events(event.originator_id, gt=event.originator_version - 1,
+                                                lte=event.originator_version, limit=1)
+            if not found:
+                return None
+            recorded = self.mapper.to_domain_event(found[0])
+            if (type(recorded) is not type(event) or recorded.timestamp != event.timestamp
+                    or getattr(recorded, "request_id", None) != request_id):
+                return None
+            stored.append(found[0])
+        return stored
 
     def _notify(self, recordings: list[Recording]) -> None:
         # Lets an in-process projector wake at once instead of waiting for its next poll.

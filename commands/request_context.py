@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -22,10 +22,17 @@ from eventsourcing.persistence import Mapper, StoredEvent
 log = logging.getLogger("docsplane.commands")
 
 
+@dataclass
+class Outcome:
+    saves: int = 0  # saves of the request that were stored
+
+
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str
     correlation_id: str  # shared by the events of one request, and by everything done on its behalf
+    # An outage after a save must not be answered "nothing was changed" (api/errors.py).
+    outcome: Outcome = field(default_factory=Outcome, compare=False)
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("docsplane_request", default=None)

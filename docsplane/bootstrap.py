@@ -20,6 +20,7 @@ from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
 from commands.webhook_deliveries import WebhookDeliveryCommands
+from docsplane.event_store_outages import fail_fast
 from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
@@ -97,6 +98,9 @@ def open_application(settings: Settings) -> DocsplaneApplication:
     if settings.uses_sqlite_event_store:
         return DocsplaneApplication(env=settings.event_store)
     app = DocsplaneApplication(env={**settings.event_store, "CREATE_TABLE": "false"})
+    recorders = [app.recorder] + ([app.snapshots.recorder] if app.snapshots is not None else [])
+    for datastore in {id(r.datastore): r.datastore for r in recorders}.values():
+        fail_fast(datastore)  # a 503 in seconds, not a minute, while the server is away (event_store_outages.py)
     with app.recorder.datastore.get_connection() as conn:  # pool connections are autocommit
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:

@@ -6,6 +6,9 @@
       the API (workers/background.py: dispatcher, build worker...), and serves the API on a free
       port. Everything started is shut down after the test.
 - `live_server`  the same, for the parametrized `backend`, with the projector running.
+- `own_database` a PostgreSQL database of the test's own, `(name, reachable)`: `reachable(False)`
+      refuses new connections and ends every open one (as a server going down), `reachable(True)`
+      lets them in again; the shared server keeps running for everybody else.
 
 A `LiveServer` has `.url` (http://127.0.0.1:PORT), `.docsplane` (the container), `.token(name)`
 (create a user, make it visible to authentication, return its API token) and `.request(...)`
@@ -15,8 +18,11 @@ A `LiveServer` has `.url` (http://127.0.0.1:PORT), `.docsplane` (the container),
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 
+import psycopg2
 import pytest
 import requests
 import waitress
@@ -147,3 +153,38 @@ def project(live_server, alice) -> str:
     response = live_server.post("/api/v3/projects/", alice, json=SEED_PROJECT)
     assert response.status_code == 201, response.text
     return "test-project"
+
+
+@pytest.fixture
+def own_database(postgres_url):
+    """A database of this test's own, which it may make unreachable (the shared server keeps running).
+    Ask for it before `start_live_server`, so that it outlives the server."""
+    name = f"docsplane_outage_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+
+    def reachable(allowed: bool) -> None:
+        _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            _admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", name)
+            # pg_terminate_backend only signals: wait until they are gone, as after a real restart
+            deadline = time.monotonic() + 10
+            while _admin("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", name)[0]:
+                assert time.monotonic() < deadline, "the database's connections did not end"
+                time.sleep(0.05)
+
+    try:
+        yield name, reachable
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(sql: str, *args):
+    """One statement on a connection of its own (so that it works after a server restart too)."""
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=5)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql, args or None)
+            return cursor.fetchone() if cursor.description else None
+    finally:
+        admin.close()

@@ -8,10 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 from e2e_support import assert_json, project_body
 
@@ -116,33 +114,6 @@ def test_status_and_workers_against_an_unreachable_postgresql_say_so_in_one_line
     assert projector.returncode == 2, projector.stderr
     assert "Traceback" not in projector.stderr and "s3cret" not in projector.stderr
     assert projector.stderr.strip().splitlines()[-1].startswith("error: cannot reach the event store (PostgreSQL 127.0.0.1:1/docsplane): ")
-
-
-@pytest.fixture
-def own_database(postgres_url):
-    """A database of this test's own, which it may make unreachable (the shared server keeps running).
-    Ask for it before `start_live_server`, so that it outlives the server."""
-    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    admin.autocommit = True
-    name = f"docsplane_outage_{uuid.uuid4().hex[:12]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-    def reachable(allowed: bool) -> None:
-        with admin.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
-            if not allowed:
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-                # pg_terminate_backend only signals: wait until they are gone, as after a real restart
-                count = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
-                assert eventually(lambda: cursor.execute(count, (name,)) or cursor.fetchone()[0] == 0, 10)
-
-    try:
-        yield name, reachable
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.mark.postgres

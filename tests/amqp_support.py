@@ -91,6 +91,8 @@ class BrokerProxy:
             except OSError:
                 return
             upstream = socket.create_connection(self.target)
+            for sock in (client, upstream):  # no Nagle delay: a publisher confirm is a round trip per message
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
