@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+from datetime import datetime, timedelta, timezone
 from contextlib import ExitStack
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ WITHHELD = "Idempotent-Withheld"  # the fields a replay lacks (the plain token o
 VALID = re.compile(r"[\x20-\x7e]{1,255}")  # printable ASCII
 POLL = 0.05  # seconds between looks for the answer of a request still in flight
 IN_FLIGHT_RETRY_AFTER = "1"
+ABANDONED = timedelta(minutes=2)  # no request runs this long: a claim this old without an answer was abandoned
 
 
 def install(app) -> None:
@@ -124,7 +126,7 @@ def answer_as(holder, claim):
         time.sleep(POLL)
         holder = idempotency.find(claim)
     if not holder.answered:
-        return _in_flight()
+        return _in_flight(holder)
     try:
         stored = idempotency.answer(holder)
     except Conflict as error:
@@ -136,6 +138,13 @@ def answer_as(holder, claim):
     return response
 
 
-def _in_flight():
+def _in_flight(holder=None):
+    """409: the holder is still running; or, long after its claim, it died between its write and
+    recording its answer (a crashed process): then retrying cannot help, and the client is told so."""
+    if holder is not None and datetime.now(timezone.utc) - holder.created_on > ABANDONED:
+        message = (f"The request that used this {HEADER} at {holder.created_on.isoformat()} was interrupted after "
+                   "its change was recorded, and its answer was lost: the change stands. GET the resource to see "
+                   "it; retrying with this key will not write it again.")
+        return json_answer(409, {"message": message})
     message = f"A request with this {HEADER} is still in progress; retry after Retry-After seconds."
     return json_answer(409, {"message": message}, {"Retry-After": IN_FLIGHT_RETRY_AFTER})

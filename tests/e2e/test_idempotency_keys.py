@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 from e2e_support import assert_error, assert_json, project_body
 
@@ -224,6 +225,26 @@ def test_a_key_held_by_a_request_in_flight_is_409_with_retry_after(start_live_se
     assert_error(response, 409)
     assert response.headers["Retry-After"] == "1" and server.log_head() == head
     assert_error(server.post(path, alice, json={"version": "latest"}, **keyed("held")), 422, field=KEY)
+
+
+def test_a_claim_long_abandoned_says_the_change_stands_and_not_to_retry(start_live_server, monkeypatch):
+    import api.idempotency
+
+    server = start_live_server("sqlite", DOCSPLANE_WRITE_WAIT_TIMEOUT="0.2")
+    alice = server.token("alice")
+    assert_json(server.post(PROJECTS, alice, json=project_body("Dropped")), 201)
+    path = "/api/v3/projects/dropped/builds/"
+    claim = server.docsplane.idempotency.claim("alice", "dropped", "POST", path, f"POST\n{path}\n\n{{}}".encode())
+    with claiming(claim):
+        server.docsplane.builds.trigger_build("alice", "dropped")
+    monkeypatch.setattr(api.idempotency, "ABANDONED", timedelta(0))  # as if minutes had passed
+    head = server.log_head()
+
+    response = server.post(path, alice, json={}, **keyed("dropped"))
+
+    body = assert_error(response, 409)
+    assert "Retry-After" not in response.headers and server.log_head() == head
+    assert "interrupted after its change was recorded" in body["message"] and "will not write it again" in body["message"]
 
 
 def test_the_openapi_document_offers_the_header_on_every_post(live_server):
