@@ -18,7 +18,9 @@ from waitress.task import ErrorTask
 class JsonErrorTask(ErrorTask):
     def execute(self):
         error = self.request.error
-        body = json.dumps({"message": f"{error.reason}: {error.body}"}).encode()
+        # The application's words for a body over the limit; waitress's limit is one byte off it.
+        message = "Request body too large." if error.code == 413 else f"{error.reason}: {error.body}"
+        body = json.dumps({"message": message}).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()
@@ -33,7 +35,7 @@ class JsonErrorChannel(HTTPChannel):
 def create_server(app, *, host: str, port: int, threads: int, ident: str, max_body_bytes: int):
     """A waitress server (not yet running: `.run()`), one listener or several (a name with IPv4 and IPv6 addresses)."""
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident=ident,
-                                    max_request_body_size=max_body_bytes)
+                                    max_request_body_size=max_body_bytes + 1)  # it refuses a body *of* its limit
     listeners = [server] if hasattr(server, "channel_class") else [
         listener for listener in server.map.values() if hasattr(listener, "channel_class")]
     for listener in listeners:
