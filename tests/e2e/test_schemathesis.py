@@ -5,13 +5,17 @@ catch-all `default` does not count), with the documented content type, headers a
 
 The server holds a populated project, and path parameters mostly name its real objects (sometimes a
 generated value), so the fuzzing reaches past 404s. Each DELETE gets its own victims (always them: a
-generated id could name the fuzzing's own token), so deleting them starves no other operation. Deterministic (fixed seed, derandomized, no example
-database)."""
+generated id could name the fuzzing's own token), so deleting them starves no other operation.
+Deterministic: a fixed seed, derandomized, no example database."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 import schemathesis
+from hypothesis.configuration import set_hypothesis_home_dir
 from e2e_support import add_version, assert_json, project_body
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,6 +23,10 @@ from schemathesis.specs.openapi.checks import (
     response_headers_conformance,
     response_schema_conformance,
 )
+
+# Hypothesis keeps caches (constants read in the sources) in `.hypothesis` under the working directory,
+# from the moment this module is collected: in the temporary directory instead, out of the checkout.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "docsplane-hypothesis")
 
 MAX_EXAMPLES = 15  # fuzzed inputs per operation and mode, besides the examples and coverage cases
 SEED = 20261123
