@@ -27,10 +27,12 @@ ERRORS = {
     406: "The `Accept` header allows no representation this operation answers.",
     409: "Concurrent writes kept conflicting; nothing was changed. Retry.",
     412: "`If-Match` names a state of the resource that is no longer current; nothing was changed.",
-    413: "The body is larger than the server's limit (`DOCSPLANE_MAX_BODY_BYTES`).",
+    413: "The body is larger than the server's limit (`DOCSPLANE_MAX_BODY_BYTES`), whatever the method; "
+         "refused as soon as `Content-Length` says so.",
     422: "Validation Failed: a body field or query parameter (including `fields`, `omit`, `expand`) is "
          "invalid; `errors` lists each one as {resource, field, code, message}.",
     429: "Too many requests; retry after `Retry-After` seconds.",
+    431: "The request's headers are larger than the server accepts.",
     503: "A database is unavailable; nothing was changed. Retry after `Retry-After` seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
@@ -121,13 +123,11 @@ def _add_shape_parameters(operation: dict) -> None:
 
 
 def _errors_of(method: str, path: str, endpoint: str | None) -> set[int]:
-    codes = {400, 406, 422, 429, 503}
+    codes = {400, 406, 413, 422, 429, 431, 503}  # 413, 431: the HTTP server's, before any route
     if endpoint not in auth.PUBLIC_ENDPOINTS:
         codes |= {401, 403}
     if "{" in path:
         codes.add(404)
-    if method in ("post", "put", "patch"):
-        codes.add(413)
     if method in WRITES:
         codes.add(409)
     if method in ("put", "patch", "delete"):

@@ -123,6 +123,9 @@ def test_bodies_over_the_limit_are_413_however_they_are_framed(live_server, alic
             # Lying the other way: only what Content-Length announces is the body; the rest is not run.
             answer = raw(live_server, request_bytes(method, path, alice, body=big, length=10))
             assert raw_error(tally, answer, 400) == {"message": "Problems parsing JSON"}
+        # Whatever the method: a body is a body.
+        for method, path in (("GET", f"{BASE}/"), ("DELETE", f"{BASE}/"), ("DELETE", f"{BASE}/redirects/1/")):
+            assert_error(sent(tally, live_server.request(method, path, alice, data=big)), 413)
         # No Content-Length and no chunking: there is no body (the bytes after are no request either).
         answer = raw(live_server, request_bytes("POST", PROJECTS, alice, body=json.dumps(project_body("Sneaky")).encode()))
         assert raw_error(tally, answer, 422)["errors"][0]["code"] == "missing_field"
