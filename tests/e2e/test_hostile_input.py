@@ -11,7 +11,7 @@ import socket
 import time
 
 import pytest
-from e2e_support import assert_error, assert_json, nothing_changes, project_body
+from e2e_support import assert_error, assert_json, nothing_changes, project_body, resolve
 
 PROJECTS = "/api/v3/projects/"
 BASE = "/api/v3/projects/test-project"
@@ -176,19 +176,11 @@ WRONG_VALUES = {
 }
 
 
-def _resolve(spec, node):
-    while "$ref" in node:
-        target = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
 
 def _body_fields(spec, schema, prefix=""):
     """(dotted field, JSON type) of a request body schema, nested objects included."""
-    for name, prop in _resolve(spec, schema).get("properties", {}).items():
-        prop = _resolve(spec, prop)
+    for name, prop in resolve(spec, schema).get("properties", {}).items():
+        prop = resolve(spec, prop)
         kind = prop.get("type", "object" if "properties" in prop else None)
         if prop.get("readOnly") or kind not in WRONG_VALUES:
             continue
