@@ -5,7 +5,7 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, request_ids, scopes, sparse_fields
+from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, request_ids, scopes, sparse_fields, text
 from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
@@ -41,6 +41,7 @@ def create_app(docsplane) -> Flask:
     request_ids.install(app)  # first of all: every answer echoes X-Request-Id, every event stored carries it
     ratelimit.install(app, docsplane.settings)  # first: every answer counts and carries X-RateLimit-*
     conventions.install(app)  # User-Agent, Accept: before authentication
+    app.before_request(text.require_storable_url)  # before anything looks a slug or a filter up
     app.before_request(auth.authenticate)
     app.before_request(body.parse_body)
     app.before_request(scopes.authorize_body)  # projects a body names, once it is parsed

@@ -19,7 +19,7 @@ RESOURCES = {
     "environment_variables": "EnvironmentVariable", "build_commands": "BuildCommand", "flyout": "Flyout",
     "notifications": "Notification", "webhooks": "Webhook", "emailhooks": "EmailHook",
     "webhook_deliveries": "WebhookDelivery",
-    "subprojects": "Subproject", "translations": "Project", "maintainers": "Maintainer",
+    "subprojects": "Subproject", "translations": "Project", "maintainers": "Maintainer", "events": "Event",
 }
 
 

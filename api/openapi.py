@@ -28,11 +28,13 @@ ERRORS = {
     409: "Concurrent writes kept conflicting; nothing was changed. Retry. On a POST also: a request with the "
          "same `Idempotency-Key` is still in progress (retry after `Retry-After` seconds).",
     412: "`If-Match` names a state of the resource that is no longer current; nothing was changed.",
-    413: "The body is larger than the server's limit (`DOCSPLANE_MAX_BODY_BYTES`).",
+    413: "The body is larger than the server's limit (`DOCSPLANE_MAX_BODY_BYTES`), whatever the method; "
+         "refused as soon as `Content-Length` says so.",
     422: "Validation Failed: a body field or query parameter (including `fields`, `omit`, `expand`) is "
          "invalid, or (POST) the `Idempotency-Key` is malformed or was used for another request; `errors` "
          "lists each one as {resource, field, code, message}.",
     429: "Too many requests; retry after `Retry-After` seconds.",
+    431: "The request's headers are larger than the server accepts.",
     503: "A database is unavailable; nothing was changed unless the message says the change may have been recorded. "
          "Retry after `Retry-After` seconds.",
 }
@@ -136,13 +138,11 @@ def _add_shape_parameters(operation: dict) -> None:
 
 
 def _errors_of(method: str, path: str, endpoint: str | None) -> set[int]:
-    codes = {400, 406, 422, 429, 503}
+    codes = {400, 406, 413, 422, 429, 431, 503}  # 413, 431: the HTTP server's, before any route
     if endpoint not in auth.PUBLIC_ENDPOINTS:
         codes |= {401, 403}
     if "{" in path:
         codes.add(404)
-    if method in ("post", "put", "patch"):
-        codes.add(413)
     if method in WRITES:
         codes.add(409)
     if method in ("put", "patch", "delete"):

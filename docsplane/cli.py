@@ -30,9 +30,8 @@ def run_in_foreground(loop, banner: str, docsplane) -> int:
 
 
 def serve(args) -> int:
-    import waitress
-
     from api.app import create_app
+    from docsplane.http_server import create_server
 
     docsplane = build()
     serving(docsplane)
@@ -41,7 +40,10 @@ def serve(args) -> int:
     print(f"Create a user and its API token (in another terminal):   {me} users create alice")
     print("Then:  curl -H 'Authorization: Token <token>' http://%s:%d/api/v3/projects/" % (args.host, args.port))
     sys.stdout.flush()
-    waitress.serve(create_app(docsplane), host=args.host, port=args.port, threads=args.threads, ident="docsplane")
+    server = create_server(create_app(docsplane), host=args.host, port=args.port, threads=args.threads,
+                           ident="docsplane", max_body_bytes=docsplane.settings.max_body_bytes)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
     return 0
 
 

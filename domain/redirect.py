@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -23,6 +24,38 @@ TYPES = tuple(REQUIRED_URLS)
 URL_MAX = 255  # Read the Docs' column size
 # Paths and URLs never hold whitespace or control characters (NUL would also break PostgreSQL TEXT).
 _URL = re.compile(r"[^\s\x00-\x1f\x7f]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What a redirect's URLs may be. `from_url` is a path of the project's documentation; `to_url` also,
+# or an http(s) URL of another site (Read the Docs redirects to other domains). A browser resolves a
+# path such as `//evil.com/`, `/\\evil.com` or `/%2e%2e/` against the documentation's host into another
+# host or out of the project's space, and `javascript:` runs code: each is refused, not stored.
+PATH_RULE = "a path within the project's documentation: starts with a single '/', no '..' segments or backslashes"
+EXTERNAL_SCHEMES = ("http", "https")
+
+
+def _decoded(url: str) -> str:
+    """Percent-decoded until stable, so `%252e%252e` is judged as the `..` it ends as."""
+    for _ in range(5):
+        decoded = unquote(url)
+        if decoded == url:
+            break
+        url = decoded
+    return url
+
+
+def is_docs_path(url: str) -> bool:
+    decoded = _decoded(url)
+    if not decoded.startswith("/") or decoded.startswith("//") or "\\" in decoded or _CONTROL.search(decoded):
+        return False
+    return ".." not in decoded.split("?", 1)[0].split("#", 1)[0].split("/")
+
+
+def is_external_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return False
+    return parts.scheme.lower() in EXTERNAL_SCHEMES and bool(parts.hostname) and "\\" not in url
 
 
 def validate_redirect(type: str, from_url: str, to_url: str) -> None:
@@ -34,6 +67,10 @@ def validate_redirect(type: str, from_url: str, to_url: str) -> None:
             raise ValidationFailed("Redirect", field, "invalid", f"at most {URL_MAX} characters")
         if not _URL.fullmatch(url):
             raise ValidationFailed("Redirect", field, "invalid", "must not contain spaces or control characters")
+    if from_url and not is_docs_path(from_url):
+        raise ValidationFailed("Redirect", "from_url", "invalid", f"must be {PATH_RULE}")
+    if to_url and not (is_docs_path(to_url) or is_external_url(to_url)):
+        raise ValidationFailed("Redirect", "to_url", "invalid", f"must be {PATH_RULE}, or an http(s) URL")
     for field in REQUIRED_URLS[type]:
         if not urls[field]:
             raise ValidationFailed("Redirect", field, "missing_field", f"a '{type}' redirect needs {field}")

@@ -10,11 +10,12 @@ from api.schemas.common import CodeNameSchema, Timestamp, UtcDateTime
 from api.schemas.versions import ActiveVersionSchema
 from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
 
+URL_MAX = 1024  # repository and homepage URLs
 NO_SPACES = validate.Regexp(r"^\S+$", error="must not contain spaces or control characters")
 
 
 class RepositorySchema(Schema):
-    url = fields.String(required=True, validate=[validate.Length(min=1, max=1024), NO_SPACES])
+    url = fields.String(required=True, validate=[validate.Length(min=1, max=URL_MAX), NO_SPACES])
     type = fields.String(load_default="git", validate=validate.OneOf(["git"], error="only git repositories are supported"))
 
 
@@ -131,7 +132,7 @@ class ProjectCreateSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=63))
     repository = fields.Nested(RepositorySchema, required=True)
-    homepage = fields.URL(allow_none=True, load_default=None)
+    homepage = fields.URL(allow_none=True, load_default=None, validate=validate.Length(max=URL_MAX))
     language = fields.String(load_default="en")
     programming_language = fields.String(load_default="words")
     privacy_level = fields.String(load_default="public")
@@ -148,7 +149,7 @@ class ProjectUpdateSchema(Schema):
 
     name = fields.String(validate=validate.Length(min=1, max=63))
     repository = fields.Nested(RepositorySchema)
-    homepage = fields.URL(allow_none=True)
+    homepage = fields.URL(allow_none=True, validate=validate.Length(max=URL_MAX))
     language = fields.String()
     programming_language = fields.String()
     privacy_level = fields.String()

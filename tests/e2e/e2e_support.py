@@ -90,3 +90,13 @@ def add_version(live, project_slug: str, slug: str, type: str = "tag", active: b
         active=active, actor=project.maintainers[0], alias_of=alias_of,
     )
     assert docsplane.consistency.wait(docsplane.app.save(version), 10)
+
+
+def resolve(spec: dict, node: dict) -> dict:
+    """A node of the OpenAPI document with its local `$ref`s followed."""
+    while "$ref" in node:
+        target = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node

@@ -83,6 +83,35 @@ def test_bad_values_are_invalid(type, from_url, to_url, field):
     assert (raised.value.field, raised.value.code) == (field, "invalid")
 
 
+@pytest.mark.parametrize("url", [
+    "../../etc/passwd", "docs/", "/../etc/passwd", "/a/../../b/", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/",
+    "/%252e%252e/x", "//evil.com/", "/%2fevil.com/", "/\\evil.com/", "/a\\..\\b", "javascript:alert(1)",
+    "https://evil.com/", "/a/%0d%0aSet-Cookie:%20x=1",
+])
+def test_from_url_stays_within_the_projects_documentation(url):
+    with pytest.raises(ValidationFailed) as raised:
+        created("page", url, "/b/")
+    assert (raised.value.field, raised.value.code) == ("from_url", "invalid")
+    assert "within the project's documentation" in raised.value.message
+
+
+@pytest.mark.parametrize("url", [
+    "../../etc/passwd", "/%2e%2e/", "//evil.com/", "/\\evil.com", "javascript:alert(document.cookie)",
+    "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x", "ftp://example.com/",
+    "https:evil.com", "https:\\\\evil.com", "http://", "/a/%0aLocation:%20https://evil.com",
+])
+def test_to_url_is_a_documentation_path_or_a_web_url(url):
+    with pytest.raises(ValidationFailed) as raised:
+        created("exact", "/a/", url)
+    assert (raised.value.field, raised.value.code) == ("to_url", "invalid")
+
+
+@pytest.mark.parametrize("url", ["/a/b..c/", "/my%20page.html", "/x/?next=..", "/$rest", "/",
+                                 "https://other.example/docs/", "HTTP://EXAMPLE.COM"])
+def test_ordinary_paths_and_web_urls_are_fine(url):
+    assert created("exact", "/from/", url).to_url == url
+
+
 def test_replace_records_the_whole_new_redirect():
     redirect = created()
     assert redirect.replace("bob", "prefix", "/old/", "") is True
