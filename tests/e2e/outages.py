@@ -4,7 +4,7 @@ By default an outage touches only what the test owns, because the servers are sh
 other test running on the machine: the database outage refuses and ends the connections of the
 test's own database (`own_database`: what clients see when the server stops), the broker outage closes
 a TCP proxy every docsplane process reaches RabbitMQ through (connections reset, then refused).
-With DOCSPLANE_REAL_OUTAGES=1 (a machine of its own, e.g. CI) the servers themselves are stopped and
+Under CI=true or with DOCSPLANE_REAL_OUTAGES=1 (a machine of its own) the servers themselves are stopped and
 started: `pg_ctlcluster ... stop|start`, `rabbitmqctl stop_app|start_app` (as root).
 
     outage = database_outage(reachable)  /  broker_outage(amqp_url)
@@ -24,7 +24,8 @@ import pika
 import psycopg2
 from amqp_support import BrokerProxy
 
-REAL = os.environ.get("DOCSPLANE_REAL_OUTAGES") == "1"
+# CI runs on a machine of its own: there the servers really stop (DOCSPLANE_REAL_OUTAGES=0 opts out).
+REAL = os.environ.get("DOCSPLANE_REAL_OUTAGES", "1" if os.environ.get("CI") == "true" else "0") == "1"
 UP_TIMEOUT = 60  # seconds a restarted server may take to accept connections
 
 

@@ -118,7 +118,7 @@ def test_postgresql_away_during_traffic_is_503_then_recovers_losing_nothing(
           f"{len(refused)} writes answered 503 ({len(recorded)} of them recorded whole); slowest answer "
           f"{slowest.elapsed:.1f} s ({outage.description})")
     reliability.record(
-        "Dependency faults: PostgreSQL away during traffic", requests=len(answers), outages_injected=1,
+        f"Dependency faults: {outage.description}, during traffic", requests=len(answers), outages_injected=1,
         answers_503=sum(1 for a in answers if a.status == 503), writes_acknowledged=len(acknowledged), lost=len(lost),
     )
 
@@ -187,7 +187,7 @@ def test_rabbitmq_away_during_traffic_delays_events_and_builds_but_loses_none(
         delete_build_queue(dataclasses.replace(docsplane.settings, amqp_url=amqp_url))  # not through the proxy
 
     reliability.record(
-        "Dependency faults: RabbitMQ away during traffic", requests=len(answers), outages_injected=1,
+        f"Dependency faults: {outage.description}, during traffic", requests=len(answers), outages_injected=1,
         writes_during_outage=len(during), builds_during_outage=len(built_during), events_relayed=len(received),
         lost=len(lost) + len(missing),
     )
