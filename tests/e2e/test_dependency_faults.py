@@ -38,6 +38,23 @@ def wait_until(condition, timeout: float, what: str):
     return value
 
 
+def through_outage(traffic, outage, at_the_end_of_it=lambda: None):
+    """Traffic before, during and after the outage; returns when it went down and came back, and what
+    `at_the_end_of_it()` found just before the outage ended."""
+    traffic.start()
+    try:
+        time.sleep(BEFORE)
+        with outage.away():
+            down_at = time.monotonic()
+            time.sleep(DOWN)
+            found = at_the_end_of_it()
+            up_at = time.monotonic()
+        time.sleep(AFTER)
+    finally:
+        traffic.stop()
+    return down_at, up_at, found
+
+
 def shape(names: list[str]) -> frozenset[str]:
     """What a write recorded, without the id-block bookkeeping some writes happen to need."""
     return frozenset(names) - {"BlockReserved"}
@@ -66,16 +83,7 @@ def test_postgresql_away_during_traffic_is_503_then_recovers_losing_nothing(
     repo = git_repository(tmp_path / "repo", build_config("echo never built"))  # no worker runs here
     traffic = WriteTraffic(live.url, token, SEED, threads=4, repository=f"file://{repo}", build_interval=0.3, label="pg")
 
-    traffic.start()
-    try:
-        time.sleep(BEFORE)
-        with outage.away():
-            down_at = time.monotonic()
-            time.sleep(DOWN)
-            up_at = time.monotonic()
-        time.sleep(AFTER)
-    finally:
-        traffic.stop()
+    down_at, up_at, _ = through_outage(traffic, outage)
     answers = traffic.answers
 
     during = [a for a in answers if a.started >= down_at and a.started + a.elapsed <= up_at]
@@ -140,17 +148,9 @@ def test_rabbitmq_away_during_traffic_delays_events_and_builds_but_loses_none(
         repo = git_repository(tmp_path / "repo", build_config("echo built"))
         traffic = WriteTraffic(live.url, token, SEED, threads=3, repository=f"file://{repo}", build_interval=1.5,
                                label="mq")
-        traffic.start()
-        try:
-            time.sleep(BEFORE)
-            with outage.away():
-                down_at = time.monotonic()
-                time.sleep(DOWN)
-                relay_behind = follower_position(docsplane, "relay") < docsplane.app.recorder.max_notification_id()
-                up_at = time.monotonic()
-            time.sleep(AFTER)
-        finally:
-            traffic.stop()
+        down_at, up_at, relay_behind = through_outage(
+            traffic, outage, lambda: follower_position(docsplane, "relay") < docsplane.app.recorder.max_notification_id()
+        )
         answers = traffic.answers
 
         failed = [(a.kind, a.status, a.body) for a in answers if a.status not in SUCCESS]
