@@ -57,4 +57,5 @@ DOWNLOAD_FORMATS = ("pdf", "htmlzip", "epub")
 
 def downloads(project_slug: str, version_slug: str) -> dict[str, str]:
     """Where a version's offline formats are served: the site's pages, by seed 002's pattern."""
-    return {kind: absolute(f"/projects/{project_slug}/downloads/{kind}/{version_slug}/") for kind in DOWNLOAD_FORMATS}
+    root = absolute("")
+    return {kind: f"{root}/projects/{project_slug}/downloads/{kind}/{version_slug}/" for kind in DOWNLOAD_FORMATS}

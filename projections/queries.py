@@ -4,7 +4,7 @@ Rows come back as plain dicts with booleans and JSON columns decoded; the API's 
 
 from __future__ import annotations
 
-import json
+import orjson
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -24,7 +24,7 @@ def _bool(value):
 
 
 def _project(row: dict) -> dict:
-    return {**row, "tags": json.loads(row["tags"]), "users": json.loads(row["users"]),
+    return {**row, "tags": orjson.loads(row["tags"]), "users": orjson.loads(row["users"]),
             "single_version": _bool(row["single_version"])}
 
 
@@ -37,7 +37,7 @@ def _version(row: dict) -> dict:
 
 
 def _build(row: dict) -> dict:
-    return {**row, "success": _bool(row["success"]), "config": json.loads(row["config"]) if row["config"] else None}
+    return {**row, "success": _bool(row["success"]), "config": orjson.loads(row["config"]) if row["config"] else None}
 
 
 def _like_contains(text: str) -> str:
@@ -177,7 +177,7 @@ class ReadModel:
     def project_detail(self, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:
         """The project with its active versions (the seed's `active_versions`), in one statement
         (a second one only when it names a subproject's parent or a translation's original)."""
-        project = _project_with_active_versions(self.store.fetchall(PROJECT_DETAIL_SELECT, (True, slug)), viewer, scope)
+        project = _project_with_active_versions(self.store.fetchall_prepared(PROJECT_DETAIL_SELECT, (True, slug)), viewer, scope)
         return project and self.without_invisible_links([project], viewer, scope)[0]
 
     def _project_detail(self, tx, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:

@@ -39,6 +39,15 @@ def _translate(sql: str, dialect: str, renames: tuple[tuple[str, str], ...], for
     return sql.replace("?", "%s") if dialect == "postgres" else sql
 
 
+def _as_dicts(cursor, rows) -> list[dict]:
+    """Rows as dicts: psycopg2's plain tuples zipped with the column names (cheaper than its
+    RealDictCursor, which builds each row item by item), sqlite3.Row by its own mapping."""
+    if rows and isinstance(rows[0], tuple):
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in rows]
+    return [dict(row) for row in rows]
+
+
 class Tx:
     """A cursor-like handle inside one transaction, returning rows as dicts.
 
@@ -91,10 +100,10 @@ class Tx:
 
     def fetchone(self) -> dict | None:
         row = self._cursor.fetchone()
-        return dict(row) if row is not None else None
+        return None if row is None else _as_dicts(self._cursor, [row])[0]
 
     def fetchall(self) -> list[dict]:
-        return [dict(row) for row in self._cursor.fetchall()]
+        return _as_dicts(self._cursor, self._cursor.fetchall())
 
     @property
     def rowcount(self) -> int:
@@ -120,6 +129,10 @@ class ReadStore:
     def fetchone(self, sql: str, params=()) -> dict | None:
         with self.reading() as tx:
             return tx.execute(sql, params).fetchone()
+
+    def fetchall_prepared(self, sql: str, params=()) -> list[dict]:
+        """fetchall, for the statements of nearly every request (sqlite3 caches its statements itself)."""
+        return self.fetchall(sql, params)
 
 
 class SQLiteReadStore(ReadStore):
@@ -222,13 +235,32 @@ class ConnectionPool:
             conn.close()
 
 
+def _numbered(sql: str) -> str:
+    """`?` placeholders as PREPARE wants them: $1, $2, ... (our SQL has no `?` inside literals)."""
+    numbers = iter(range(1, sql.count("?") + 1))
+    return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+
+
+@functools.cache
+def _preparing_connection():
+    """A psycopg2 connection that remembers the statements prepared on it (imported late)."""
+    import psycopg2.extensions
+
+    class PreparingConnection(psycopg2.extensions.connection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.prepared: dict[str, str] = {}  # SQL -> name of its prepared statement
+
+    return PreparingConnection
+
+
 @functools.cache
 def _begun_by_first_statement():
     """A cursor class whose first statement is prefixed with BEGIN (imported late: psycopg2 is
     needed only with PostgreSQL)."""
-    import psycopg2.extras
+    import psycopg2.extensions
 
-    class BegunByFirstStatement(psycopg2.extras.RealDictCursor):
+    class BegunByFirstStatement(psycopg2.extensions.cursor):
         begun = False
 
         def execute(self, query, vars=None):
@@ -257,12 +289,11 @@ class PostgresReadStore(ReadStore):
 
     def __init__(self, url: str, pool_size: int):
         import psycopg2
-        import psycopg2.extras
 
         self.url = url
         timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
         self._pool = ConnectionPool(pool_size, functools.partial(
-            psycopg2.connect, url, cursor_factory=psycopg2.extras.RealDictCursor, **timeout,
+            psycopg2.connect, url, connection_factory=_preparing_connection(), **timeout,
         ))
         self._listener: Listener | None = None
 
@@ -294,6 +325,30 @@ class PostgresReadStore(ReadStore):
     def fetchone(self, sql: str, params=()) -> dict | None:
         with self._single_statement() as cursor:
             return Tx(cursor, self.dialect).execute(sql, params).fetchone()
+
+    def fetchall_prepared(self, sql: str, params=()) -> list[dict]:
+        """One statement, prepared once per pooled connection and then only executed: PostgreSQL
+        plans a join of the project detail in more time than it runs it (~0.4 ms of ~0.6 ms)."""
+        import psycopg2.errors
+
+        with self._pool.connection() as conn:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                try:
+                    return self._execute_prepared(conn, cursor, sql, params)
+                except psycopg2.errors.FeatureNotSupported:  # "cached plan must not change result type":
+                    cursor.execute(f"DEALLOCATE {conn.prepared.pop(sql)}")  # a replay changed a table's columns
+                    return self._execute_prepared(conn, cursor, sql, params)
+
+    @staticmethod
+    def _execute_prepared(conn, cursor, sql: str, params) -> list[dict]:
+        name = conn.prepared.get(sql)
+        if name is None:
+            name = f"docsplane_{len(conn.prepared)}"
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+            conn.prepared[sql] = name
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", tuple(params))
+        return _as_dicts(cursor, cursor.fetchall())
 
     @contextmanager
     def _single_statement(self):

@@ -21,8 +21,8 @@ class TokenQueries:
 
     def by_hash(self, token_hash: str) -> dict | None:
         """The live token with this hash: its owner (`username`), `id`, `projects` and `access`."""
-        row = self.store.fetchone("SELECT username, id, projects, access FROM tokens WHERE token_hash = ?", (token_hash,))
-        return _token(row) if row else None
+        rows = self.store.fetchall_prepared("SELECT username, id, projects, access FROM tokens WHERE token_hash = ?", (token_hash,))
+        return _token(rows[0]) if rows else None
 
     def of_user(self, username: str, limit: int, offset: int) -> Page:
         with self.store.reading() as tx:

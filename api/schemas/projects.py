@@ -76,7 +76,8 @@ class ProjectSchema(Schema):
     @pre_dump
     def shape(self, project: dict, **kwargs) -> dict:
         slug = project["slug"]
-        path = project_path(slug)
+        root = absolute("")  # the request's host, looked up once for the dozen links below
+        url = f"{root}{project_path(slug)}"
         return {
             **project,
             "language": {"code": project["language"], "name": LANGUAGES.get(project["language"])},
@@ -89,17 +90,17 @@ class ProjectSchema(Schema):
                 "documentation": docs_url(slug, project["language"], project["default_version"]),
                 "home": project["homepage"],
                 # The dashboard's pages, on the host that serves the API (as readthedocs.org does).
-                **{page: absolute(f"/projects/{slug}/{page}/") for page in ("builds", "versions", "downloads")},
+                **{page: f"{root}/projects/{slug}/{page}/" for page in ("builds", "versions", "downloads")},
             },
             "users": [{"username": username} for username in project["users"]],
             "active_versions": {version["slug"]: version for version in project.get("active_versions", [])},
             **({"permissions": {"admin": current_user() in project["users"]}} if expanded("permissions") else {}),
             "links": {
-                "_self": absolute(path),
-                **{name: absolute(f"{path}{name}/") for name in
+                "_self": url,
+                **{name: f"{url}{name}/" for name in
                    ("versions", "builds", "subprojects", "superproject", "redirects", "translations",
                     "environmentvariables", "notifications", "maintainers")},
-                "sync_versions": absolute(f"{path}sync-versions/"),
+                "sync_versions": f"{url}sync-versions/",
             },
         }
 

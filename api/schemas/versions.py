@@ -59,7 +59,8 @@ class VersionSchema(Schema):
     @pre_dump
     def shape(self, version: dict, **kwargs) -> dict:
         project = version["project_slug"]
-        path = version_path(project, version["slug"])
+        root = absolute("")  # the request's host, looked up once
+        url = f"{root}{version_path(project, version['slug'])}"
         shaped = {
             **version,
             "ref": version["alias_of"] if version["slug"] == STABLE else None,  # seed 002: stable's only
@@ -69,9 +70,9 @@ class VersionSchema(Schema):
                 "vcs": vcs_url(version.get("repository_url") or "", version["identifier"]),  # NULL while the projects read model lags
             },
             "links": {
-                "_self": absolute(path),
-                "builds": absolute(path + "builds/"),
-                "project": absolute(project_path(project)),
+                "_self": url,
+                "builds": f"{url}builds/",
+                "project": f"{root}{project_path(project)}",
             },
         }
         if not (self.last_build_by_default or expanded(self.expand_prefix + "last_build")):

@@ -76,3 +76,25 @@ def test_a_copy_first_in_a_transaction_is_inside_it(store):
             tx._cursor.copy_expert("COPY copy_probe (n) FROM STDIN", io.StringIO("1\n2\n"))
             raise RuntimeError("the load failed")
     assert store.fetchall("SELECT n FROM copy_probe") == []
+
+
+def test_a_prepared_read_is_planned_once_per_connection_and_survives_a_table_swap(store):
+    """fetchall_prepared: PREPARE once per pooled connection, then EXECUTE; a table replaced under it
+    with other columns (as a replay's swap may do) is re-prepared, not an error."""
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE gadgets (slug TEXT PRIMARY KEY, size INTEGER)")
+        tx.execute("INSERT INTO gadgets VALUES (?, ?), (?, ?)", ("a", 1, "b", 2))
+    select = "SELECT * FROM gadgets WHERE slug = ? OR size > ? ORDER BY slug"
+
+    assert store.fetchall_prepared(select, ("a", 1)) == [{"slug": "a", "size": 1}, {"slug": "b", "size": 2}]
+    assert store.fetchall_prepared(select, ("a", 5)) == [{"slug": "a", "size": 1}]
+    prepared = store.fetchall("SELECT statement FROM pg_prepared_statements")
+    assert [row["statement"] for row in prepared] == ["PREPARE docsplane_0 AS SELECT * FROM gadgets WHERE slug = $1 OR size > $2 ORDER BY slug"]
+
+    with store.transaction() as tx:  # a replay's swap: drop, rename the new table in, with another column
+        tx.execute("CREATE TABLE gadgets_new (slug TEXT PRIMARY KEY, size INTEGER, colour TEXT)")
+        tx.execute("INSERT INTO gadgets_new VALUES (?, ?, ?)", ("c", 9, "red"))
+        tx.execute("DROP TABLE gadgets")
+        tx.execute("ALTER TABLE gadgets_new RENAME TO gadgets")
+
+    assert store.fetchall_prepared(select, ("a", 5)) == [{"slug": "c", "size": 9, "colour": "red"}]
