@@ -53,6 +53,9 @@ class Settings:
     webhook_backoff: float = 10.0
     webhook_timeout: float = 5.0
     run_webhooks: bool = True
+    # Webhooks may not reach loopback, private, link-local or other non-public addresses (SSRF:
+    # a project's webhook must not probe the service's own network) unless this is true.
+    webhook_allow_private: bool = False
     public_url: str = "http://127.0.0.1:8000"
     # docsplane/health.py: a projector or follower further behind the log's head than this is "degraded".
     health_max_lag: int = 1000
@@ -97,6 +100,7 @@ class Settings:
             webhook_backoff=float(env.get("DOCSPLANE_WEBHOOK_BACKOFF", str(cls.webhook_backoff))),
             webhook_timeout=float(env.get("DOCSPLANE_WEBHOOK_TIMEOUT", str(cls.webhook_timeout))),
             run_webhooks=env.get("DOCSPLANE_RUN_WEBHOOKS", "true").lower() in ("1", "true", "yes"),
+            webhook_allow_private=env.get("DOCSPLANE_WEBHOOK_ALLOW_PRIVATE", "false").lower() in ("1", "true", "yes"),
             public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
             health_max_lag=int(env.get("DOCSPLANE_HEALTH_MAX_LAG", str(cls.health_max_lag))),
         )
@@ -126,6 +130,7 @@ class Settings:
             "DOCSPLANE_WEBHOOK_BACKOFF": str(self.webhook_backoff),
             "DOCSPLANE_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
             "DOCSPLANE_RUN_WEBHOOKS": "true" if self.run_webhooks else "false",
+            "DOCSPLANE_WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
             "DOCSPLANE_PUBLIC_URL": self.public_url,
             "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),

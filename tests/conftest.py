@@ -114,6 +114,9 @@ def make_settings(request, tmp_path):
             }
         else:
             raise ValueError(f"unknown backend {backend!r} (use 'sqlite' or 'postgres')")
+        # The tests' webhook receivers listen on loopback, which production refuses (SSRF guard);
+        # tests/integration/test_webhook_ssrf.py turns the guard back on.
+        env["DOCSPLANE_WEBHOOK_ALLOW_PRIVATE"] = "true"
         env.update({key: str(value) for key, value in overrides.items()})
         return Settings.from_env(env)
 

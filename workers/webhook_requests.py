@@ -4,10 +4,13 @@ never raised. Redirects are not followed: a 3xx is the receiver's answer, and a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -56,16 +59,61 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
+class NotPublic(OSError):
+    """The receiver's address is loopback, private, link-local or otherwise not on the internet."""
 
 
-def post(url: str, body: bytes, request_headers: dict[str, str], timeout: float) -> AttemptResult:
+def public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection, to public addresses only: the host is resolved once, every address
+    checked, and the connection made to a checked address (so a second, different DNS answer cannot
+    slip an internal address in between the check and the connection)."""
+    host, port = address
+    checked = []
+    for family, type_, proto, _, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if not ip.is_global:
+            raise NotPublic(f"{host} resolves to {ip}, which is not a public address "
+                            "(DOCSPLANE_WEBHOOK_ALLOW_PRIVATE=true allows it)")
+        checked.append(sockaddr[0])
+    return socket.create_connection((checked[0], port), timeout, source_address)
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):  # TLS still checks the certificate against the host name
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+@functools.cache
+def _opener(allow_private: bool):
+    handlers = (_NoRedirects,) if allow_private else (_NoRedirects, _PublicHTTPHandler, _PublicHTTPSHandler)
+    return urllib.request.build_opener(*handlers)
+
+
+def post(url: str, body: bytes, request_headers: dict[str, str], timeout: float,
+         allow_private: bool = False) -> AttemptResult:
     """POST once. `timeout` bounds connecting and each wait for the receiver; the answer's body is
-    not read (nor recorded)."""
+    not read (nor recorded). Only to public addresses, unless `allow_private`."""
     started, clock = datetime.now(timezone.utc), time.monotonic()
     status, error = None, None
     try:
-        with _OPENER.open(urllib.request.Request(url, data=body, headers=request_headers, method="POST"), timeout=timeout) as answer:
+        with _opener(allow_private).open(urllib.request.Request(url, data=body, headers=request_headers, method="POST"), timeout=timeout) as answer:
             status = answer.status
     except urllib.error.HTTPError as answer:
         status, error = answer.code, f"HTTP {answer.code} {answer.reason}".strip()

@@ -129,7 +129,8 @@ class WebhookDeliverer:
         build = self.app.repository.get(target.build_aggregate_id, version=target.build_version)
         body = webhook_requests.payload(build, target.event_name, self.settings.public_url)
         request_headers = webhook_requests.headers(secret, body, target.event_name, str(target.delivery_id))
-        result = webhook_requests.post(url, body, request_headers, self.settings.webhook_timeout)
+        result = webhook_requests.post(url, body, request_headers, self.settings.webhook_timeout,
+                                       allow_private=self.settings.webhook_allow_private)
         try:
             outcome = self.deliveries.record_attempt(ACTOR, target, attempt, result).value
         except Conflict:

@@ -18,7 +18,8 @@ from docsplane.settings import Settings
 
 def test_the_webhooks_process_delivers_and_retries_what_other_processes_write(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
-    env.update(DOCSPLANE_DATA_DIR=str(tmp_path / "data"), DOCSPLANE_WEBHOOK_BACKOFF="0.05", DOCSPLANE_POLL_INTERVAL="0.02")
+    env.update(DOCSPLANE_DATA_DIR=str(tmp_path / "data"), DOCSPLANE_WEBHOOK_BACKOFF="0.05", DOCSPLANE_POLL_INTERVAL="0.02",
+               DOCSPLANE_WEBHOOK_ALLOW_PRIVATE="true")  # the receiver is on loopback
     docsplane = build(Settings.from_env(env))
     receiver = Receiver(statuses=[503])
     processes = []

@@ -240,3 +240,18 @@ def test_a_deleted_webhook_gets_no_more_attempts_and_its_deliveries_go(slow_cont
     assert len(receiver.received) == 1
     assert attempts(container, number) == []
     assert container.store.fetchall("SELECT id FROM webhook_deliveries") == []
+
+
+def test_with_the_ssrf_guard_on_a_loopback_webhook_is_recorded_as_refused_and_never_reached(backend, make_settings, receiver):
+    container = with_project(make_settings(backend, **TINY, DOCSPLANE_WEBHOOK_ALLOW_PRIVATE="false"))
+    try:
+        number = webhook(container, receiver.url, ["build:triggered"])
+        container.builds.trigger_build("alice", "docs")
+        deliver(container, WebhookDeliverer(container), lambda: len(attempts(container, number)) == 3)
+        recorded = attempts(container, number)
+    finally:
+        container.close()
+
+    assert receiver.received == []
+    assert {a["status_code"] for a in recorded} == {None}
+    assert all("127.0.0.1 resolves to 127.0.0.1, which is not a public address" in a["error"] for a in recorded), recorded
