@@ -23,6 +23,11 @@ RESOURCES = {
 }
 
 
+def current_resource() -> str:
+    """The resource a 422 names: that of the request's blueprint."""
+    return RESOURCES.get(request.blueprint or "", "Request")
+
+
 class ApiError(Exception):
     """An error answer decided outside a view (auth, body parsing)."""
 
@@ -64,7 +69,7 @@ def _flatten(messages, resource: str, prefix: str = "") -> list[dict]:
 def handle_http(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if error.code == 422 and "messages" in data:
-        resource = RESOURCES.get(request.blueprint or "", "Request")
+        resource = current_resource()
         errors = []
         for location_messages in data["messages"].values():
             errors.extend(_flatten(location_messages, resource))

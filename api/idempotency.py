@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from flask import Response, g, request
 
 from api.context import services
-from api.errors import RESOURCES, json_answer, validation_failed
+from api.errors import current_resource, json_answer, validation_failed
 from commands.idempotency import KeyInUse, claiming
 from domain.errors import Conflict, ValidationFailed
 
@@ -46,10 +46,6 @@ def install(app) -> None:
     app.register_error_handler(KeyInUse, key_in_use)
 
 
-def _resource() -> str:
-    return RESOURCES.get(request.blueprint or "", "Request")
-
-
 def _canonical_request() -> bytes:
     body = g.get("json_body")
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if isinstance(body, dict) else ""
@@ -69,7 +65,7 @@ def begin():
         return None
     key = request.headers[HEADER]
     if not VALID.fullmatch(key):
-        raise ValidationFailed(_resource(), HEADER, "invalid", "1 to 255 printable ASCII characters")
+        raise ValidationFailed(current_resource(), HEADER, "invalid", "1 to 255 printable ASCII characters")
     idempotency = services().idempotency
     claim = idempotency.claim(g.user, key, "POST", _path(), _canonical_request())
     holder = idempotency.find(claim)
@@ -117,7 +113,7 @@ def answer_as(holder, claim):
     holder's answer once recorded (waiting for it briefly), else 409."""
     if not holder.same_request(claim.fingerprint):
         return validation_failed([{
-            "resource": _resource(), "field": HEADER, "code": "invalid",
+            "resource": current_resource(), "field": HEADER, "code": "invalid",
             "message": "this key was used for another request (method, path, query or body differ); use a new key",
         }])
     idempotency = services().idempotency

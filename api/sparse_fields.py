@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import g, request
 
 from api import openapi
-from api.errors import RESOURCES
+from api.errors import current_resource
 from domain.errors import ValidationFailed
 
 PARAMETERS = ("fields", "omit")
@@ -66,7 +66,7 @@ def _check(parameter: str, name: str, known: dict) -> None:
             choices = ", ".join(prefix + field for field in sorted(known))
             hint = f"known: {choices}" if known else f"'{prefix.rstrip('.')}' has no nested fields"
             raise ValidationFailed(
-                RESOURCES.get(request.blueprint or "", "Request"), parameter, "invalid", f"unknown field '{name}'; {hint}"
+                current_resource(), parameter, "invalid", f"unknown field '{name}'; {hint}"
             )
         known, prefix = openapi.fields_of(known[part]), f"{prefix}{part}."
 

@@ -9,7 +9,7 @@ import re
 
 from flask import request
 
-from api.errors import RESOURCES, ApiError
+from api.errors import ApiError, current_resource
 from domain.errors import ValidationFailed
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -38,7 +38,7 @@ def unstorable_field(data) -> str | None:
 def require_storable_body(data) -> None:
     field = unstorable_field(data)
     if field is not None:
-        raise ValidationFailed(RESOURCES.get(request.blueprint or "", "Request"), field, "invalid", MESSAGE)
+        raise ValidationFailed(current_resource(), field, "invalid", MESSAGE)
 
 
 def require_storable_url() -> None:
@@ -47,4 +47,4 @@ def require_storable_url() -> None:
         raise ApiError(404, "Not found.")
     for name, value in request.args.items(multi=True):
         if "\x00" in name or "\x00" in value:
-            raise ValidationFailed(RESOURCES.get(request.blueprint or "", "Request"), name.replace("\x00", ""), "invalid", MESSAGE)
+            raise ValidationFailed(current_resource(), name.replace("\x00", ""), "invalid", MESSAGE)

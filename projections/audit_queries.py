@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from projections.projection import stored_time
-from projections.queries import Page
+from projections.queries import Page, in_transaction
 from projections.visibility import visible_sql
 
 COLUMNS = ("id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug, actor, created,"
@@ -96,5 +96,5 @@ class AuditQueries:
                               [*params, limit, offset]).fetchall()
             events = [_decoded(row) for row in rows]
             if not all_projects:
-                events = hide_invisible_projects(lambda sql, p: tx.execute(sql, p).fetchall(), events, viewer, scope)
+                events = hide_invisible_projects(in_transaction(tx), events, viewer, scope)
         return Page(count, events)

@@ -4,9 +4,10 @@ Rows come back as plain dicts with booleans and JSON columns decoded; the API's 
 
 from __future__ import annotations
 
-import orjson
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+import orjson
 
 from projections.visibility import hide_invisible_links, sees_private
 

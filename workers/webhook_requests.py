@@ -78,16 +78,20 @@ def public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_ad
     return socket.create_connection((checked[0], port), timeout, source_address)
 
 
-class _PublicHTTPConnection(http.client.HTTPConnection):
+class _PublicOnly:
+    """http.client connects through `_create_connection` (socket.create_connection): ours checks first."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._create_connection = public_connection
 
 
-class _PublicHTTPSConnection(http.client.HTTPSConnection):  # TLS still checks the certificate against the host name
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = public_connection
+class _PublicHTTPConnection(_PublicOnly, http.client.HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, http.client.HTTPSConnection):  # TLS still checks the certificate against the host name
+    pass
 
 
 class _PublicHTTPHandler(urllib.request.HTTPHandler):
