@@ -1,10 +1,11 @@
 """Figure 3: GET project detail requests/s through the API, against a bare Flask JSON route served
-by the same gunicorn settings, with the same number of client processes."""
+by the same gunicorn settings, with the same number of client processes. Both servers run side by
+side and are measured in alternating windows (bench.support.alternating_loads)."""
 
 from __future__ import annotations
 
 from bench.support import (
-    Config, Row, Services, fresh_database, http_load, import_project, percent, service_env, sessions, transactions,
+    Config, Row, Services, alternating_loads, fresh_database, import_project, percent, service_env, sessions, transactions,
 )
 
 
@@ -13,16 +14,15 @@ def run(cfg: Config) -> list[Row]:
         workdir = cfg.workdir / "get"
         with Services(workdir, service_env(dbname, workdir)) as services:
             base, auth = services.api()
+            bare_base = services.gunicorn("bench.bare_app:app", name="bare", probe="/bare/")
             slug = import_project(base, auth)
             opened = sessions(dbname)
-            api = http_load("GET project detail", {"method": "GET", "url": f"{base}/api/v3/projects/{slug}/",
-                                                   "headers": auth}, cfg.clients, cfg.warmup, cfg.duration,
-                            probe=lambda: transactions(dbname))
+            api, bare = alternating_loads([
+                ("GET project detail", {"method": "GET", "url": f"{base}/api/v3/projects/{slug}/", "headers": auth},
+                 lambda: transactions(dbname)),
+                ("bare Flask route", {"method": "GET", "url": f"{bare_base}/bare/"}, None),
+            ], cfg.clients, cfg.warmup, cfg.duration)
             opened = (sessions(dbname) - opened) / api["total_ok"]
-        with Services(workdir, service_env(dbname, workdir)) as services:
-            base = services.gunicorn("bench.bare_app:app", name="bare", probe="/bare/")
-            bare = http_load("bare Flask route", {"method": "GET", "url": f"{base}/bare/"},
-                             cfg.clients, cfg.warmup, cfg.duration)
     ratio = api["rate"] / bare["rate"]
     return [Row(f"GET project detail req/s ({cfg.clients} clients)", f"{api['rate']:.0f}/s",
                 f"bare Flask JSON route {bare['rate']:.0f}/s", percent(ratio), ">= 60%", ratio >= 0.6,

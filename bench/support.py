@@ -442,6 +442,27 @@ def http_load(what: str, request: dict, clients: int, warmup: float, duration: f
     return summary
 
 
+def alternating_loads(loads: list[tuple[str, dict, object]], clients: int, warmup: float, duration: float,
+                      rounds: int = 3) -> list[dict]:
+    """Each of `loads` (what, request, probe) for `duration` in all, in `rounds` windows taken in
+    turn (A B A B A B): a figure and its baseline then share the machine's slow and busy moments,
+    where one window after the other would hand a passing burst of load to one of them alone."""
+    window = duration / rounds
+    runs: list[list[tuple[list, list]]] = [[] for _ in loads]
+    for _ in range(rounds):
+        for runs_of, (what, request, probe) in zip(runs, loads):
+            runs_of.append(run_load(http_client, lambda i, request=request: (request,), clients, warmup, window, probe))
+    summaries = []
+    for runs_of, (what, _, _) in zip(runs, loads):
+        summary = summarize([r for results, _ in runs_of for r in results], window * rounds, [])
+        deltas = [probes[1] - probes[0] for _, probes in runs_of if len(probes) == 2 and None not in probes]
+        if len(deltas) == rounds and summary["rate"]:
+            summary["tx_per_op"] = sum(deltas) / (window * rounds) / summary["rate"]
+        fail_on_errors(what, summary)
+        summaries.append(summary)
+    return summaries
+
+
 @dataclass
 class Config:
     """One run's sizes and durations (`--quick` makes them small)."""

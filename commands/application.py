@@ -3,6 +3,7 @@ request ids stamped on every stored event (commands/request_context.py), and a r
 Idempotency-Key saved with its first write (commands/idempotency.py)."""
 
 import logging
+import threading
 from collections.abc import Callable
 
 from eventsourcing.application import Application
@@ -24,6 +25,21 @@ class SaveOutcomeUnknown(OperationalError):
     """The event store was lost while a save was under way: its events may or may not be stored."""
 
 
+class BoundedHints(dict):
+    """A dict that forgets its oldest entries past `size` (hints only: a miss costs a read, never a wrong answer)."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+        self._lock = threading.Lock()  # request threads share it
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            super().__setitem__(key, value)
+            if len(self) > self.size:
+                self.pop(next(iter(self)), None)
+
+
 class DocsplaneApplication(Application):
     name = "Docsplane"
     # Long-lived aggregates load from a snapshot plus a few events, however long their history.
@@ -39,6 +55,7 @@ class DocsplaneApplication(Application):
     def __init__(self, env=None):
         super().__init__(env)
         self.listeners: list[Callable[[list[Recording]], None]] = []
+        self.project_ids = BoundedHints(10_000)  # slug -> project id: commands/loading.load_project
 
     def construct_mapper(self) -> Mapper:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StampingMapper)

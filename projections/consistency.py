@@ -71,6 +71,10 @@ class ReadYourWrites:
         targets = self.targets(recordings)
         deadline = time.monotonic() + timeout
         listening = self._listening()
+        if targets and listening is not None and listening.is_set() and not self._announcements.reached(targets):
+            # Wait for the announcement before reading the positions: then one read shows them
+            # (rather than one read now, which a fresh write never passes, and one after it).
+            self._announcements.wait_for(targets, min(timeout, LOST_NOTIFY_POLL))
         while targets:
             announced = self._announcements.reached(targets)  # before the read, so the read must show it
             current = self._positions()

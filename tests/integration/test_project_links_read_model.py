@@ -325,6 +325,25 @@ def test_racing_reimports_of_a_released_slug(docsplane):
     assert [type(e).__name__ for e in events if type(e).__name__.startswith("Slug")] == ["SlugClaimed", "SlugReleased", "SlugReclaimed"]
 
 
+def test_commands_on_a_slug_released_and_taken_again_act_on_the_new_project(docsplane):
+    """load_project remembers which project a slug named (one event-store read less per command):
+    after a delete, and after another import of the slug, that memory must not be what answers."""
+    imported(docsplane, "Docs")
+    old = load_project(docsplane.app, "docs").id
+    docsplane.projects.delete_project("alice", "docs")
+    with pytest.raises(NotFound):
+        load_project(docsplane.app, "docs")
+    with pytest.raises(NotFound):
+        docsplane.builds.trigger_build("alice", "docs")
+    imported(docsplane, "Docs", actor="bob")
+    assert load_project(docsplane.app, "docs").id != old
+    with pytest.raises(PermissionDenied):
+        docsplane.builds.trigger_build("alice", "docs")
+    docsplane.builds.trigger_build("bob", "docs")
+    docsplane.catch_up()
+    assert docsplane.read_model.builds("docs", {}, 10, 0).count == 1
+
+
 # -- fields and filters ------------------------------------------------------------------------
 
 def test_versioning_scheme_in_the_read_model(docsplane):
