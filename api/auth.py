@@ -34,7 +34,7 @@ def authenticate() -> None:
         raise ApiError(401, "Authentication credentials were not provided. Send 'Authorization: Token <token>'.", CHALLENGE)
     if scheme.lower() != "token":
         raise ApiError(401, "Unsupported authorization scheme; use 'Authorization: Token <token>'.", CHALLENGE)
-    found = services().token_queries.by_hash(hash_token(token.strip()))
+    found = services().token_queries.by_hash(hash_token(token.strip()), cached=request.method in ("GET", "HEAD"))
     if found is None:  # unknown, or revoked
         raise ApiError(401, "Invalid token.", CHALLENGE)
     within_scope = authorize(Scope(found["projects"], found["access"]), optional=endpoint in OPTIONAL_AUTH_ENDPOINTS)

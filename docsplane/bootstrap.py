@@ -128,6 +128,7 @@ def build(settings: Settings | None = None) -> Docsplane:
     for projector in projectors:
         projector.on_commit.append(signal)
     ids = IdAllocators(app, settings.id_block_size)
+    consistency = ReadYourWrites(store, [p.projection for p in projectors], signal)
     return Docsplane(
         settings=settings,
         app=app,
@@ -135,7 +136,7 @@ def build(settings: Settings | None = None) -> Docsplane:
         read_model=ReadModel(store),
         projectors=projectors,
         signal=signal,
-        consistency=ReadYourWrites(store, [p.projection for p in projectors], signal),
+        consistency=consistency,
         projects=ProjectCommands(app, ids),
         versions=VersionCommands(app),
         builds=BuildCommands(app, ids),
@@ -145,7 +146,7 @@ def build(settings: Settings | None = None) -> Docsplane:
         subprojects=SubprojectCommands(app),
         maintainers=MaintainerCommands(app),
         project_relations=ProjectRelationQueries(store),
-        token_queries=TokenQueries(store),
+        token_queries=TokenQueries(store, consistency.unchanged_since),
         redirects=RedirectCommands(app, ids),
         redirect_queries=RedirectQueries(store),
         environment_variables=EnvironmentVariableCommands(app, ids, box),

@@ -21,6 +21,7 @@ class Announcements:
         self._condition = threading.Condition()
         self._positions: dict[str, int] = {}
         self._connections = 0  # LISTENs begun: what was sent between two of them is lost
+        self._moves: dict[str, int] = {}  # per projection: how many announcements moved it
 
     def __call__(self, payloads: list[str] | None) -> None:
         with self._condition:
@@ -28,9 +29,14 @@ class Announcements:
                 self._connections += 1
             for payload in payloads or ():
                 name, _, position = payload.rpartition(" ")
-                if position.isdigit():
-                    self._positions[name] = max(self._positions.get(name, 0), int(position))
+                if position.isdigit() and int(position) > self._positions.get(name, 0):
+                    self._positions[name] = int(position)
+                    self._moves[name] = self._moves.get(name, 0) + 1
             self._condition.notify_all()
+
+    def moves(self, name: str) -> tuple[int, int]:
+        """Changes whenever the projection's position is announced further, or a LISTEN begins again."""
+        return self._connections, self._moves.get(name, 0)
 
     def reached(self, targets: dict[str, int]) -> bool:
         return all(self._positions.get(name, 0) >= want for name, want in targets.items())
@@ -93,6 +99,13 @@ class ReadYourWrites:
             else:
                 time.sleep(min(remaining, self.poll_interval))
         return True
+
+    def unchanged_since(self, name: str):
+        """A mark that stays equal while the projection `name` has not moved (PostgreSQL, while
+        listening: a cache of its rows stays true until the mark changes); None when that cannot be
+        known (SQLite, or the LISTEN is down). Take it before reading what it is to vouch for."""
+        listening = self._listening()
+        return self._announcements.moves(name) if listening is not None and listening.is_set() else None
 
     def _listening(self) -> threading.Event | None:
         """On PostgreSQL, a LISTEN to the projectors' announcements, begun by the first write that waits."""

@@ -187,18 +187,19 @@ class ReadModel:
 
     def triggered_build(self, project_slug: str, number: int, viewer: str | None, scope: list[str] | None = None) -> dict | None:
         """What a build trigger answers: the build, its project with the active versions, and its
-        version, in one transaction. None if any of them is not visible."""
-        with self.store.reading() as tx:
-            project = self._project_detail(tx, project_slug, viewer, scope)
-            row = project and tx.execute(
-                f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number)
-            ).fetchone()
-            if not row:
-                return None
-            build = _build(row)
-            # A build's version is active when it is triggered: already read, unless deactivated since.
-            version = next((v for v in project["active_versions"] if v["slug"] == build["version_slug"]), None)
-            version = version or self._version(tx, project, viewer, build["version_slug"])
+        version. None if any of them is not visible. Prepared statements, as a GET's: every trigger asks them."""
+        project = self.project_detail(project_slug, viewer, scope)
+        rows = project and self.store.fetchall_prepared(
+            f"SELECT {BUILD_COLUMNS} FROM builds WHERE project_slug = ? AND id = ?", (project_slug, number)
+        )
+        if not rows:
+            return None
+        build = _build(rows[0])
+        # A build's version is active when it is triggered: already read, unless deactivated since.
+        version = next((v for v in project["active_versions"] if v["slug"] == build["version_slug"]), None)
+        if version is None:
+            with self.store.reading() as tx:
+                version = self._version(tx, project, viewer, build["version_slug"])
         return {"build": build, "project": project, "version": version} if version else None
 
     def projects_of(self, username: str, filters: dict, limit: int, offset: int, slugs: list[str] | None = None) -> Page:

@@ -1,5 +1,7 @@
 """Scoped tokens: issue and revoke commands → event store → users projection → token queries."""
 
+import time
+
 import pytest
 
 from commands.users import hash_token
@@ -109,3 +111,36 @@ def test_rebuild_reproduces_the_tokens(docsplane, alice):
     users.rebuild()
     assert dump() == before
     assert len(before[1]) == 3  # alice's first, "docs", and bob's
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])  # SQLite: nothing cached
+def test_a_cached_token_lookup_ends_when_the_token_is_revoked_in_another_process(docsplane, alice, make_settings, backend):
+    """Safe requests' lookups are answered from memory while the users projection has not moved
+    (announced by NOTIFY); the process that revokes sees it at once, another one within its NOTIFY's delay.
+    Writes (cached=False) always read the table."""
+    from docsplane.bootstrap import build
+
+    issued = docsplane.users.issue_token(alice, actor=alice, name="ci").value
+    docsplane.catch_up()
+    token_hash = hash_token(issued.token)
+    other = build(docsplane.settings)  # another API process on the same databases
+    try:
+        first = other.token_queries.by_hash(token_hash, cached=True)  # begins the LISTEN: not cached yet
+        assert first is not None and first["username"] == alice
+        deadline = time.monotonic() + 10
+        while other.consistency.unchanged_since("users") is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        filled = other.token_queries.by_hash(token_hash, cached=True)
+        assert other.token_queries.by_hash(token_hash, cached=True) is filled  # from memory
+        assert other.token_queries.by_hash(token_hash) is not filled  # read again: not cached
+
+        revoked = docsplane.users.revoke_token(alice, issued.id, actor=alice)
+        docsplane.catch_up()
+        assert docsplane.consistency.wait(revoked.recordings, timeout=5)
+        assert other.token_queries.by_hash(token_hash) is None  # a write's lookup: at once
+        deadline = time.monotonic() + 5
+        while other.token_queries.by_hash(token_hash, cached=True) is not None:
+            assert time.monotonic() < deadline, "the revocation never reached the other process's cache"
+            time.sleep(0.005)
+    finally:
+        other.close()
