@@ -47,7 +47,7 @@ def main(argv=None) -> None:
                 for _ in range(args.requests):
                     response = send()
                     assert response.status_code in (200, 201, 202), response.get_data(as_text=True)
-            print(profiler.output_text(unicode=True, show_all=False, color=False))
+            print(profiler.output_text(unicode=True, show_all=bool(__import__("os").environ.get("SHOW_ALL")), color=False))
         finally:
             loop.request_stop()
             thread.join(timeout=10)

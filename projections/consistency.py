@@ -27,8 +27,8 @@ class Announcements:
         with self._condition:
             if payloads is None:
                 self._connections += 1
-            for payload in payloads or ():
-                name, _, position = payload.rpartition(" ")
+            for line in (line for payload in payloads or () for line in payload.splitlines()):
+                name, _, position = line.rpartition(" ")
                 if position.isdigit() and int(position) > self._positions.get(name, 0):
                     self._positions[name] = int(position)
                     self._moves[name] = self._moves.get(name, 0) + 1

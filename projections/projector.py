@@ -137,8 +137,8 @@ class ProjectorGroup:
                         except Exception as error:
                             raise ProjectionFailed(projector) from error
             moved = {p.name: reached for p, _, _ in behind}
-            for name, position in moved.items():
-                tracking.set_position(writer, name, position)
+            if moved:
+                tracking.set_positions(writer, sorted(moved), reached)
             writer.flush()
         self._reached = min({**positions, **moved}.values())
         return moved

@@ -34,10 +34,18 @@ def lock_positions(tx, names) -> dict[str, int]:
 
 
 def set_position(tx, name: str, position: int) -> None:
-    sql = "UPDATE projection_positions SET position = ?, updated = ? WHERE name = ?"
-    params = (position, datetime.now(timezone.utc).isoformat(), name)
+    set_positions(tx, [name], position)
+
+
+def set_positions(tx, names: list[str], position: int) -> None:
+    """Every one of `names` to `position`: one UPDATE and one announcement ("<name> <position>" per
+    line), not one of each per projection on every batch of a projector group."""
+    marks = ", ".join("?" * len(names))
+    sql = f"UPDATE projection_positions SET position = ?, updated = ? WHERE name IN ({marks})"
+    params = (position, datetime.now(timezone.utc).isoformat(), *names)
     if tx.dialect == "postgres":  # the announcement rides the same round trip
-        sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, f"{name} {position}")
+        announcement = "\n".join(f"{name} {position}" for name in names)
+        sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, announcement)
     tx.execute(sql, params)
 
 
