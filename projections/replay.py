@@ -35,6 +35,7 @@ from contextlib import ExitStack
 from datetime import datetime, timezone
 
 from projections import tracking
+from projections.replay_helper import Helper
 from projections.replay_scratch import Scratch
 from projections.schema import table_names
 
@@ -43,6 +44,8 @@ PREFIX = "replay__"
 CREATE_INDEX = re.compile(r"\s*CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
 LOCK_TIMEOUT = "250ms"  # PostgreSQL: how long the swap queues for the live tables before it retries
 LOCK_ATTEMPTS = 240
+INDEX_BUILD_MEMORY = "512MB"  # PostgreSQL: for the shadow's index builds (the audit's, of millions of rows)
+HELPER_FROM = 50_000  # events ahead of the bulk phase from which a second process pays for its start (~1 s)
 
 
 class SwapBusy(Exception):
@@ -112,13 +115,17 @@ class Shadow:
 
 
 class Replay:
-    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay")
+    """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay",
+                    sources=...)   # PostgreSQL: `sources` lets a second process take part (replay_helper.py)
     replay.open()                  # resume or start the shadows; see shadow.resumed_from, replay.positions()
     while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
     replay.swap(shadow)            # for each of replay.shadows: the atomic switch
-    replay.run(progress) -> {name: events applied}   # all of the above"""
+    replay.run(progress) -> {name: events applied}   # all of the above
 
-    def __init__(self, recorder, mapper, store, projections, batch_size: int = 5000, scratch_dir=None):
+    `sources()`, called in the second process, returns (recorder, mapper, store, close) of its own."""
+
+    def __init__(self, recorder, mapper, store, projections, batch_size: int = 5000, scratch_dir=None, sources=None,
+                 helper_from: int = HELPER_FROM):
         from projections.registry import PROJECTIONS  # every table a projection could wrongly touch
 
         known = frozenset(t for p in PROJECTIONS.values() for t in p.tables) | {"projection_positions", "replay_positions"}
@@ -129,9 +136,11 @@ class Replay:
         self.opened = False
         self.scratch_dir = scratch_dir if store.dialect == "postgres" else None  # SQLite: its shadows are in-process already
         self.shadows = [Shadow(projection, known) for projection in projections]
-        # A projection of every event (empty topics) makes the pass read every event.
-        every = any(not projection.topics() for projection in projections)
-        self.topics = [] if every else sorted({topic for projection in projections for topic in projection.topics()})
+        self.sources = sources if self.scratch_dir is not None else None
+        self.helper_from = helper_from
+        self.helper: Helper | None = None
+        self.helped: list[Shadow] = []  # the shadows whose bulk phase the helper does
+        self.topics = _topics([shadow.projection for shadow in self.shadows])
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         self.open()
@@ -170,9 +179,53 @@ class Replay:
 
     def run_batch(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Apply the next batch to every shadow behind it; False when all have reached the head.
-        Shadows with a scratch go first, alone; each is copied into the read store when it reaches the head."""
-        head = self.recorder.max_notification_id() or 0
+        Shadows with a scratch go first, alone; each is copied into the read store when it reaches the head.
+        Those the helper process replays are left to it, and waited for before the last False."""
+        try:
+            if self.helper is None and self.sources is not None:
+                self._start_helper()
+            if self.helper is not None:
+                self.helper.check()
+            if self._run_batch([shadow for shadow in self.shadows if shadow not in self.helped], progress):
+                return True
+            if self.helper is not None:
+                for shadow in self.shadows:
+                    if shadow not in self.helped:
+                        self.build_indexes(shadow)  # while the helper works (the swap finds them built)
+                for name, applied in self.helper.wait().items():
+                    next(shadow for shadow in self.helped if shadow.name == name).applied += applied
+                self.helper, self.helped, self.sources = None, [], None
+                return self.run_batch(progress)  # the events appended meanwhile, if any
+            return False
+        except BaseException:
+            self.stop_helper()
+            raise
+
+    def stop_helper(self) -> None:
+        """Terminate the helper process, if one runs (its open batch rolls back)."""
+        if self.helper is not None:
+            self.helper.stop()
+            self.helper, self.helped = None, []
+
+    def _start_helper(self) -> None:
+        """Hand the projections of every event (the audit) to a second process when others remain
+        here, both have their bulk phase ahead, and the log ahead is long enough to pay for it."""
+        self.sources, sources = None, self.sources  # decided once
         scratched = [shadow for shadow in self.shadows if shadow.scratch is not None]
+        helped = [shadow for shadow in scratched if not shadow.projection.topics()]
+        head = self.recorder.max_notification_id() or 0
+        ahead = head - min((shadow.resumed_from for shadow in scratched), default=head)
+        if not helped or len(helped) == len(scratched) or ahead < self.helper_from:
+            return
+        for shadow in helped:
+            shadow.scratch.close()  # the helper opens it again (it is ready: started over or resumed by `open`)
+            shadow.scratch = None
+        self.helped = helped
+        self.helper = Helper(sources, [shadow.name for shadow in helped], self.batch_size, self.scratch_dir)
+
+    def _run_batch(self, shadows: list[Shadow], progress) -> bool:
+        head = self.recorder.max_notification_id() or 0
+        scratched = [shadow for shadow in shadows if shadow.scratch is not None]
         if scratched:
             with ExitStack() as stack:
                 behind = [(shadow, stack.enter_context(shadow.scratch.transaction())) for shadow in scratched]
@@ -185,7 +238,7 @@ class Replay:
                 return True
         else:
             with self.store.transaction() as tx:
-                writers = [(shadow, shadow.writer(tx), shadow.lock(tx)) for shadow in self.shadows]
+                writers = [(shadow, shadow.writer(tx), shadow.lock(tx)) for shadow in shadows]
                 position = self._apply_batch(writers, head)
                 if position is None:
                     return False
@@ -202,8 +255,9 @@ class Replay:
         start = min((position for _, _, position in writers), default=head)
         if start >= head:
             return None
+        topics = self.topics if not self.helped else _topics([shadow.projection for shadow, _, _ in writers])
         notifications = self.recorder.select_notifications(
-            start=start, limit=self.batch_size, stop=head, topics=self.topics, inclusive_of_start=False
+            start=start, limit=self.batch_size, stop=head, topics=topics, inclusive_of_start=False
         )
         targets = {}  # by event class: the writers whose projection wants it (`wants` looks at the class only)
         for notification in notifications:
@@ -227,7 +281,7 @@ class Replay:
 
     def swap(self, shadow: Shadow) -> None:
         if self.store.dialect == "postgres":
-            self._build_indexes(shadow)
+            self.build_indexes(shadow)
         for attempt in range(LOCK_ATTEMPTS):
             try:
                 return self._swap(shadow)
@@ -236,10 +290,12 @@ class Replay:
                 time.sleep(min(0.01 * 2 ** attempt, 0.5))
         raise SwapBusy(f"{shadow.name}: the live tables stayed busy; run the replay again to retry the swap")
 
-    def _build_indexes(self, shadow: Shadow) -> None:
-        """Before the swap, so that readers never wait for an index build (named with the prefix, renamed in the swap)."""
+    def build_indexes(self, shadow: Shadow) -> None:
+        """Before the swap, so that readers never wait for an index build (named with the prefix, renamed in the swap).
+        Built already (by the helper process), they are left as they are (CREATE INDEX IF NOT EXISTS)."""
         with self.store.transaction() as tx:
             shadow.lock(tx)
+            tx.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")  # sorts in memory (default: 64MB)
             writer = shadow.writer(tx)
             for statement in shadow.indexes():
                 writer.execute(CREATE_INDEX.sub(lambda m: m.group(0).replace(m.group(1), PREFIX + m.group(1)), statement, 1))
@@ -275,6 +331,13 @@ class Replay:
                     tx.execute(statement)
             tracking.set_position(tx, shadow.name, max(position, head))
             tx.execute("DELETE FROM replay_positions WHERE name = ?", (shadow.name,))
+
+
+def _topics(projections) -> list[str]:
+    """What a pass for these projections reads: their topics; every event (none) if one of them wants every event."""
+    if any(not projection.topics() for projection in projections):
+        return []
+    return sorted({topic for projection in projections for topic in projection.topics()})
 
 
 def _lock_tables(tx, tables) -> None:

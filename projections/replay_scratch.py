@@ -18,17 +18,21 @@ from pathlib import Path
 from projections.store import Tx
 
 COPY_CHUNK = 20_000  # rows per COPY statement: bounded memory for any table size
+# COPY's text format: each character as SQLite writes it, and its escape (the backslash first).
+SPECIAL = (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"), ("char(13)", "'\\r'"))
 
 
 def copy_field(column: str, declared: str) -> str:
     """SQLite formats the column as a field of COPY's text format (in C: Python only joins the lines).
-    Booleans are stored as 0/1, which PostgreSQL's boolean input takes; only text needs escaping."""
+    Booleans are stored as 0/1, which PostgreSQL's boolean input takes; only text needs escaping, and
+    only text holding a special character is rewritten (four replace() calls copy the text four times)."""
     if declared.upper() != "TEXT":
         return f"COALESCE({column}, '\\N')"
     escaped = column
-    for char, escape in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"), ("char(13)", "'\\r'")):
+    for char, escape in SPECIAL:
         escaped = f"replace({escaped}, {char}, {escape})"
-    return f"COALESCE({escaped}, '\\N')"
+    special = " OR ".join(f"instr({column}, {char})" for char, _ in SPECIAL)
+    return f"COALESCE(CASE WHEN {special} THEN {escaped} ELSE {column} END, '\\N')"
 
 
 class Scratch:
@@ -93,10 +97,14 @@ class Scratch:
         finally:
             self._conn.execute("ROLLBACK")
 
-    def discard(self) -> None:
+    def close(self) -> None:
+        """Close the file (kept: another process goes on with it)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def discard(self) -> None:
+        self.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
