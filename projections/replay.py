@@ -16,7 +16,7 @@ that holds one of the tables, and a GET arriving meanwhile waits at most for the
 
 On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
 (projections/replay_scratch.py: same handlers, rows and position committed per batch there, so it
-resumes the same way), then COPYed into the shadow tables in the transaction that sets its position;
+resumes the same way, within the same boot of the OS), then COPYed into the shadow tables in the transaction that sets its position;
 from there on it goes as above. `scratch_dir` says where (`docsplane replay`: the data dir); without
 one, every batch is written in PostgreSQL (slower: one server statement per event).
 

@@ -11,6 +11,7 @@ from contextlib import closing
 import pytest
 
 from integration_support import dump_tables, head, populate, positions, project_settings
+from projections import replay_scratch
 from projections.registry import PROJECTIONS
 from projections.replay import PREFIX, Replay
 from projections.replay_helper import HelperFailed
@@ -348,3 +349,30 @@ def scratch_position(container, name: str) -> int:
     except sqlite3.OperationalError:  # not made yet
         return 0
     return row[0] if row else 0
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize("damage", ["written in another boot", "malformed"])
+def test_a_scratch_file_the_os_may_have_lost_writes_of_is_started_over(docsplane, damage, tmp_path, monkeypatch):
+    """Scratch commits are not flushed to the disk: only a crash of the OS can lose them, so a scratch
+    of another boot (or a malformed one) is never resumed."""
+    populate(docsplane)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+    with pytest.raises(Interrupted):
+        replay_of(docsplane, ["builds"], batch_size=5).run(interrupt_after(2))
+    path = scratch_dir(docsplane) / "builds.sqlite3"
+    assert scratch_position(docsplane, "builds") > 0
+    if damage == "malformed":
+        with closing(sqlite3.connect(path)) as scratch:
+            scratch.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every committed batch in the file, none in the WAL
+        path.write_bytes(b"not a database" * 512)
+    else:  # what the next boot of the OS looks like
+        (tmp_path / "boot_id").write_text("another-boot\n")
+        monkeypatch.setattr(replay_scratch, "BOOT_ID", tmp_path / "boot_id")
+
+    again = replay_of(docsplane, ["builds"], batch_size=5)
+    again.run()
+
+    assert again.shadows[0].resumed_from == 0
+    assert dump_tables(docsplane)["builds"] == live["builds"]
