@@ -12,8 +12,9 @@ SELECT_BATCH = 10_000
 
 
 def replay_all(env: dict) -> None:
-    """Rebuild every read model from the event log, as `docsplane replay` does: one pass over the
-    log into shadow tables, then the swaps (projections/replay.py)."""
+    """Rebuild every read model from the event log, as `docsplane replay` does (Docsplane.replay: the
+    same Replay, with its helper process): the bulk phase into shadow tables, then the swaps
+    (projections/replay.py)."""
     docsplane = in_process(env)
     try:
         docsplane.replay([p.projection for p in docsplane.projectors]).run()

@@ -16,13 +16,18 @@ that holds one of the tables, and a GET arriving meanwhile waits at most for the
 
 On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
 (projections/replay_scratch.py: same handlers, rows and position committed per batch there, so it
-resumes the same way, within the same boot of the OS), then COPYed into the shadow tables in the transaction that sets its position;
-from there on it goes as above. `scratch_dir` says where (`docsplane replay`: the data dir); without
-one, every batch is written in PostgreSQL (slower: one server statement per event).
+resumes the same way, within the same boot of the OS), then COPYed into the shadow tables in the
+transaction that sets its position; from there on it goes as above. `scratch_dir` says where
+(`docsplane replay`: the data dir); without one, every batch is written in PostgreSQL (slower: one
+server statement per event).
 
-All the selected projections are replayed in one pass over the log: each event is read and decoded
-once. Indexes are built after the bulk load (PostgreSQL: on the shadow before the swap, then
-renamed; SQLite, which cannot rename an index and whose readers the swap does not block: in it)."""
+The selected projections are replayed in one pass over the log: each event is read and decoded
+once. With `sources` (`docsplane replay`, Docsplane.replay) and a long log ahead, the bulk phase of
+the projections of every event (the audit) goes to a second process with a pass of its own
+(projections/replay_helper.py): the bulk phase is Python per event, and there are two cores. The
+log is read by id alone, topics skipped in Python (see `_apply_batch`). Indexes are built after the
+bulk load (PostgreSQL: on the shadow before the swap, then renamed; SQLite, which cannot rename an
+index and whose readers the swap does not block: in it)."""
 
 from __future__ import annotations
 
