@@ -22,7 +22,7 @@ from pathlib import Path
 from projections.store import Tx
 
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
-COPY_CHUNK = 20_000  # rows per COPY statement: bounded memory for any table size
+COPY_CHUNK = 2_000  # rows formatted per read of the COPY's input: bounded memory for any table size
 # COPY's text format: each character as SQLite writes it, and its escape (the backslash first).
 SPECIAL = (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"), ("char(13)", "'\\r'"))
 
@@ -46,6 +46,17 @@ def this_boot() -> str | None:
         return BOOT_ID.read_text().strip() or None
     except OSError:
         return None
+
+
+class Lines:
+    """A table's rows, formatted by SQLite, as the input file of one COPY: formatted a chunk at a
+    time as psycopg2 reads on, so SQLite formats the next chunk while PostgreSQL parses the last."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def read(self, size: int = -1) -> str:  # psycopg2 sends what each read returns; "" ends the COPY
+        return "".join(f"{line}\n" for (line,) in self._rows.fetchmany(COPY_CHUNK))
 
 
 class Scratch:
@@ -119,8 +130,7 @@ class Scratch:
             for table in self.projection.tables:
                 columns = [(row["name"], row["type"]) for row in self._conn.execute(f"PRAGMA table_info({table})")]
                 rows = self._conn.execute(f"SELECT {' || char(9) || '.join(copy_field(*c) for c in columns)} FROM {table}")
-                while chunk := rows.fetchmany(COPY_CHUNK):
-                    tx.copy_text(renames[table], [name for name, _ in columns], "".join(f"{line}\n" for (line,) in chunk))
+                tx.copy_in(renames[table], [name for name, _ in columns], Lines(rows))
             return self._conn.execute("SELECT position FROM scratch_position").fetchone()["position"]
         finally:
             self._conn.execute("ROLLBACK")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 import logging
 import re
 import select
@@ -98,10 +97,11 @@ class Tx:
             return
         self._cursor.executemany(self._sql(sql), rows)
 
-    def copy_text(self, table: str, columns: list[str], text: str) -> None:
-        """PostgreSQL: append rows given in COPY's text format (tab-separated lines, \\N for NULL) to `table`."""
+    def copy_in(self, table: str, columns: list[str], file) -> None:
+        """PostgreSQL: append the rows `file` gives in COPY's text format (tab-separated lines, \\N for
+        NULL) to `table`, in one statement, reading the file as it goes."""
         self.flush()
-        self._cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+        self._cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", file)
 
     def flush(self) -> None:
         """Send the held-back writes (one round trip per page, as psycopg2.extras.execute_batch does)."""
