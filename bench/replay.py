@@ -12,15 +12,12 @@ SELECT_BATCH = 10_000
 
 
 def replay_all(env: dict) -> None:
-    """Rebuild every read model from the event log, as `docsplane replay` does: one pass over the
-    log into shadow tables, then the swaps (projections/replay.py)."""
-    from projections.replay import Replay
-
+    """Rebuild every read model from the event log, as `docsplane replay` does (Docsplane.replay: the
+    same Replay, with its helper process): the bulk phase into shadow tables, then the swaps
+    (projections/replay.py)."""
     docsplane = in_process(env)
     try:
-        projections = [p.projection for p in docsplane.projectors]
-        scratch_dir = docsplane.settings.data_dir / "replay"
-        Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, projections, scratch_dir=scratch_dir).run()
+        docsplane.replay([p.projection for p in docsplane.projectors]).run()
     finally:
         docsplane.close()
 

@@ -1,16 +1,20 @@
 """The event-sourced application: event store, repository, snapshots, a hook on every save, the
-request ids stamped on every stored event (commands/request_context.py), and a request's claim on its
-Idempotency-Key saved with its first write (commands/idempotency.py)."""
+request ids stamped on every stored event (commands/request_context.py), a request's claim on its
+Idempotency-Key saved with its first write (commands/idempotency.py), and the stored JSON read by
+orjson (commands/transcoder.py)."""
 
 import logging
 import threading
 from collections.abc import Callable
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, InterfaceError, Mapper, Notification, OperationalError, Recording
+from eventsourcing.persistence import (
+    IntegrityError, InterfaceError, Mapper, Notification, OperationalError, Recording, Transcoder,
+)
 
 from commands.idempotency import KeyInUse, pending
 from commands.request_context import StampingMapper, current, request_context
+from commands.transcoder import OrjsonTranscoder
 
 from domain.build import Build
 from domain.project import Project
@@ -56,6 +60,12 @@ class DocsplaneApplication(Application):
         super().__init__(env)
         self.listeners: list[Callable[[list[Recording]], None]] = []
         self.project_ids = BoundedHints(10_000)  # slug -> project id: commands/loading.load_project
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON and transcodings, read by orjson (commands/transcoder.py)."""
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def construct_mapper(self) -> Mapper:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StampingMapper)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from projections.projector import PositionSignal, Projector
 from projections.queries import ReadModel
 from projections.redirect_queries import RedirectQueries
 from projections.registry import PROJECTIONS
+from projections.replay import Replay
 from projections.schema import create_tables
 from projections.store import ReadStore
 from projections.token_queries import TokenQueries
@@ -85,6 +87,24 @@ class Docsplane:
     def close(self) -> None:
         self.store.close()
         self.app.close()
+
+    def replay(self, projections, batch_size: int = 5000) -> Replay:
+        """A replay of these projections as `docsplane replay` runs it: on PostgreSQL, the bulk phase in
+        SQLite files of the data dir, in two processes when the log is long (projections/replay_helper.py)."""
+        return Replay(self.app.recorder, self.app.mapper, self.store, projections, batch_size,
+                      scratch_dir=self.settings.data_dir / "replay", sources=functools.partial(replay_sources, self.settings))
+
+
+def replay_sources(settings: Settings):
+    """The connections of a replay's helper process: (recorder, mapper, read store, close)."""
+    app = open_application(settings)
+    store = ReadStore.from_url(settings.read_db_url, pool_size=2)
+
+    def close() -> None:
+        store.close()
+        app.close()
+
+    return app.recorder, app.mapper, store, close
 
 
 # Any constant: the key of the PostgreSQL advisory lock that serializes event-store table setup.

@@ -132,13 +132,11 @@ def _needs_broker(command: str, why: str) -> int:
 
 def replay(args) -> int:
     from docsplane.progress import ProgressBar
-    from projections.replay import Replay
 
     docsplane = build()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the open batch rolls back
     selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]
-    replay = Replay(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, args.batch_size,
-                    scratch_dir=docsplane.settings.data_dir / "replay")  # PostgreSQL: the bulk phase's SQLite files
+    replay = docsplane.replay(selected, args.batch_size)
     replay.open()
     for shadow in replay.shadows:
         if shadow.resumed_from:

@@ -5,7 +5,8 @@ from datetime import datetime
 from uuid import UUID
 
 # What every stored event carries besides its own fields; the views show these separately.
-ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id", "correlation_id")
+ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp", "actor", "request_id",
+                      "correlation_id"})
 
 
 def own_fields(event) -> dict:

@@ -6,6 +6,7 @@ decided neither way here."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 REDACTED = "[redacted]"
@@ -33,6 +34,10 @@ NOT_SECRETS = {
 }
 
 
+NESTING = (dict, list, tuple)  # the values `without_secrets` looks inside
+
+
+@functools.lru_cache(maxsize=4096)  # the same few field names, event after event (the audit redacts every event)
 def is_secret(name: str) -> bool:
     return name in SECRETS or bool(SECRET_NAME.search(name))
 
@@ -40,7 +45,8 @@ def is_secret(name: str) -> bool:
 def without_secrets(value):
     """`value` (an event's fields, or anything nested in them) with every secret replaced by REDACTED."""
     if isinstance(value, dict):
-        return {k: REDACTED if is_secret(str(k)) else without_secrets(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+        return {k: REDACTED if is_secret(str(k)) else without_secrets(v) if isinstance(v, NESTING) else v
+                for k, v in value.items()}
+    if isinstance(value, NESTING):
         return [without_secrets(v) for v in value]
     return value

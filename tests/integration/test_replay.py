@@ -2,14 +2,19 @@
 live read model, an interrupted replay resumes, readers only ever see a whole table, and the live
 projector keeps working meanwhile."""
 
+import multiprocessing
+import sqlite3
 import threading
 import time
+from contextlib import closing
 
 import pytest
 
 from integration_support import dump_tables, head, populate, positions, project_settings
+from projections import replay_scratch
 from projections.registry import PROJECTIONS
 from projections.replay import PREFIX, Replay
+from projections.replay_helper import HelperFailed
 
 
 class Interrupted(Exception):
@@ -255,3 +260,119 @@ def test_text_that_copy_must_escape_and_nulls_replay_exactly(docsplane):
     replay_of(docsplane).run()
 
     assert dump_tables(docsplane) == live
+
+
+POSTGRES_ONLY = pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])  # SQLite: one process
+
+
+def two_process_replay(container) -> Replay:
+    """As `docsplane replay` runs a long log: the audit's bulk phase in a helper process (here whatever the length)."""
+    replay = container.replay([p.projection for p in container.projectors], batch_size=7)
+    replay.helper_from = 0
+    return replay
+
+
+def helped_while_running(replay):
+    """A progress callback that notes which projections the helper process replays."""
+    helped = []
+    return helped, lambda position, total: helped.extend(s.name for s in replay.helped if s.name not in helped)
+
+
+@POSTGRES_ONLY
+def test_a_replay_in_two_processes_equals_the_live_read_model(docsplane):
+    populate(docsplane)
+    docsplane.catch_up()
+    live, indexes = dump_tables(docsplane), schema_objects(docsplane, "index")
+    in_one_process = replay_of(docsplane).run()
+    replay = two_process_replay(docsplane)
+    helped, progress = helped_while_running(replay)
+
+    applied = replay.run(progress)
+
+    assert helped == ["audit"] and applied == in_one_process
+    assert dump_tables(docsplane) == live and schema_objects(docsplane, "index") == indexes
+    assert replay_positions(docsplane) == {} and not list(scratch_dir(docsplane).glob("*.sqlite3*"))
+    assert multiprocessing.active_children() == []
+
+
+def failing_sources():
+    raise RuntimeError("the helper's event store is unreachable")
+
+
+@POSTGRES_ONLY
+def test_a_failing_helper_process_fails_the_replay_and_a_second_run_goes_through(docsplane):
+    populate(docsplane)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+    replay = two_process_replay(docsplane)
+    replay.sources = failing_sources
+
+    with pytest.raises(HelperFailed, match="the helper's event store is unreachable"):
+        replay.run()
+
+    assert multiprocessing.active_children() == []
+    assert dump_tables(docsplane) == live  # nothing swapped
+    two_process_replay(docsplane).run()
+    assert dump_tables(docsplane) == live
+
+
+@POSTGRES_ONLY
+def test_an_interrupted_two_process_replay_stops_its_helper_and_resumes(docsplane):
+    populate(docsplane)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+
+    def interrupt_once_the_helper_committed(position, total):
+        deadline = time.monotonic() + 60
+        while scratch_position(docsplane, "audit") == 0:
+            assert time.monotonic() < deadline, "the helper made no progress"
+            time.sleep(0.01)
+        raise Interrupted(position)
+
+    with pytest.raises(Interrupted):
+        two_process_replay(docsplane).run(interrupt_once_the_helper_committed)
+
+    assert multiprocessing.active_children() == []  # terminated, not left running
+    again = two_process_replay(docsplane)
+    again.open()
+    assert 0 < min(again.positions().values())  # both processes' scratch files kept their committed batches
+    again.run()
+    assert dump_tables(docsplane) == live
+
+
+def scratch_position(container, name: str) -> int:
+    """The position committed in a projection's scratch file (0: none yet), read-only."""
+    path = scratch_dir(container) / f"{name}.sqlite3"
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)) as scratch:
+            row = scratch.execute("SELECT position FROM scratch_position").fetchone()
+    except sqlite3.OperationalError:  # not made yet
+        return 0
+    return row[0] if row else 0
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize("damage", ["written in another boot", "malformed"])
+def test_a_scratch_file_the_os_may_have_lost_writes_of_is_started_over(docsplane, damage, tmp_path, monkeypatch):
+    """Scratch commits are not flushed to the disk: only a crash of the OS can lose them, so a scratch
+    of another boot (or a malformed one) is never resumed."""
+    populate(docsplane)
+    docsplane.catch_up()
+    live = dump_tables(docsplane)
+    with pytest.raises(Interrupted):
+        replay_of(docsplane, ["builds"], batch_size=5).run(interrupt_after(2))
+    path = scratch_dir(docsplane) / "builds.sqlite3"
+    assert scratch_position(docsplane, "builds") > 0
+    if damage == "malformed":
+        with closing(sqlite3.connect(path)) as scratch:
+            scratch.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every committed batch in the file, none in the WAL
+        path.write_bytes(b"not a database" * 512)
+    else:  # what the next boot of the OS looks like
+        (tmp_path / "boot_id").write_text("another-boot\n")
+        monkeypatch.setattr(replay_scratch, "BOOT_ID", tmp_path / "boot_id")
+
+    again = replay_of(docsplane, ["builds"], batch_size=5)
+    again.run()
+
+    assert again.shadows[0].resumed_from == 0
+    assert dump_tables(docsplane)["builds"] == live["builds"]
