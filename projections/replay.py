@@ -314,6 +314,10 @@ class Replay:
             for statement in shadow.indexes():
                 writer.execute(CREATE_INDEX.sub(lambda m: m.group(0).replace(m.group(1), PREFIX + m.group(1)), statement, 1))
             writer.flush()
+            # Statistics for the planner at once: a bulk load leaves none, and autovacuum (when it
+            # is on at all) would gather them only some time after the swap.
+            for table in shadow.projection.tables:
+                tx.execute(f"ANALYZE {shadow.renames[table]}")
 
     def _swap(self, shadow: Shadow) -> None:
         projection = shadow.projection
