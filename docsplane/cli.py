@@ -130,6 +130,15 @@ def _needs_broker(command: str, why: str) -> int:
     return 2
 
 
+def _committed(replay, shown: int) -> int:
+    """Where the interrupted replay resumes: its committed positions, read again (a batch may have
+    committed after the progress bar last heard of one); what the bar showed if they cannot be read."""
+    try:
+        return min(replay.positions().values(), default=shown)
+    except Exception:  # the store went away with the interruption
+        return shown
+
+
 def replay(args) -> int:
     from docsplane.progress import ProgressBar
 
@@ -152,7 +161,7 @@ def replay(args) -> int:
                   + (f" (resumed at {shadow.resumed_from:,})" if shadow.resumed_from else ""), flush=True)
     except KeyboardInterrupt:
         bar.close()
-        print(f"interrupted at {bar.done:,}; run again to resume", file=sys.stderr)
+        print(f"interrupted at {_committed(replay, bar.done):,}; run again to resume", file=sys.stderr)
         return 130
     return 0
 
