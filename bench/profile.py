@@ -2,6 +2,7 @@
 database: where a request's time goes, before optimising.
 
     python -m bench.profile get|trigger [--requests N]
+    SHOW_ALL=1 python -m bench.profile ...   # the libraries' frames too, not only ours
 
 Needs the `bench` extra (pyinstrument). The projector runs as a thread of this process, so a
 trigger's read-your-writes wait is woken at once (under gunicorn it waits for the projector's poll)."""
@@ -9,6 +10,7 @@ trigger's read-your-writes wait is woken at once (under gunicorn it waits for th
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -47,7 +49,7 @@ def main(argv=None) -> None:
                 for _ in range(args.requests):
                     response = send()
                     assert response.status_code in (200, 201, 202), response.get_data(as_text=True)
-            print(profiler.output_text(unicode=True, show_all=bool(__import__("os").environ.get("SHOW_ALL")), color=False))
+            print(profiler.output_text(unicode=True, show_all=bool(os.environ.get("SHOW_ALL")), color=False))
         finally:
             loop.request_stop()
             thread.join(timeout=10)

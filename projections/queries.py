@@ -181,10 +181,6 @@ class ReadModel:
         project = _project_with_active_versions(self.store.fetchall_prepared(PROJECT_DETAIL_SELECT, (True, slug)), viewer, scope)
         return project and self.without_invisible_links([project], viewer, scope)[0]
 
-    def _project_detail(self, tx, slug: str, viewer: str | None, scope: list[str] | None = None) -> dict | None:
-        project = _project_with_active_versions(tx.execute(PROJECT_DETAIL_SELECT, (True, slug)).fetchall(), viewer, scope)
-        return project and hide_invisible_links(in_transaction(tx), [project], viewer, scope)[0]
-
     def triggered_build(self, project_slug: str, number: int, viewer: str | None, scope: list[str] | None = None) -> dict | None:
         """What a build trigger answers: the build, its project with the active versions, and its
         version. None if any of them is not visible. Prepared statements, as a GET's: every trigger asks them."""
