@@ -5,7 +5,7 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, request_ids, scopes, sparse_fields, text
+from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, rendered, request_ids, scopes, sparse_fields, text
 from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
@@ -30,6 +30,7 @@ def create_app(docsplane) -> Flask:
     app.json = OrjsonProvider(app)
     app.json.sort_keys = True
     app.extensions["docsplane"] = docsplane
+    rendered.install(app)  # tagged GET answers rendered once per resource version (api/rendered.py)
     api = DocumentedApi(app)
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,

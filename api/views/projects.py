@@ -8,11 +8,13 @@ from api.context import current_user, services
 from api.etag import if_match, tagged
 from api.links import absolute, project_path
 from api.pagination import envelope, limit_of
+from api.rendered import rendered
 from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
 from api.scopes import token_projects
 from api.writes import accepted, visible
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
+PROJECT = ProjectSchema()
 
 
 def visible_project(slug: str) -> dict:
@@ -64,8 +66,8 @@ class ProjectDetail(MethodView):
     def get(self, args, project_slug):
         """A project's details; with `as_of`, as they were at that moment."""
         if args.get("as_of"):
-            return tagged(project_as_of(project_slug, args["as_of"]))
-        return tagged(visible_project(project_slug))
+            return rendered(PROJECT, tagged(project_as_of(project_slug, args["as_of"])))
+        return rendered(PROJECT, tagged(visible_project(project_slug)))
 
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(204)
