@@ -9,6 +9,11 @@ one fresh database of the same PostgreSQL server, with the same number of client
   save:     the API and projector stopped, the clients each save a new `domain.build.Build` with
             `DocsplaneApplication(env=...).save` in a loop, into a fresh schema of the same database.
   pgbench:  `pgbench -f` with one INSERT of a row the size of a stored event, same client count.
+  ceilings: what any build trigger over HTTP is bounded by on this machine, measured with the same
+            gunicorn settings and clients (bench/bare_app.py): a bare Flask POST route that saves
+            the same event with the bare application (HTTP plus the save, no authentication, no
+            loading, no projection, no answer to read), and a bare POST route that touches no
+            database at all. Shown for the reader, with no target of their own.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def run(cfg: Config) -> list[Row]:
         with Services(cfg.workdir / "trigger", service_env(dbname, cfg.workdir / "trigger")) as services:
             http = http_triggers(services, cfg)
         save = bare_saves(dbname, cfg)
+        ceilings = bare_http_writes(dbname, cfg)
         tps = pgbench_inserts(dbname, cfg)
     note = (f"HTTP p50 {http['p50']:.1f} ms, p99 {http['p99']:.1f} ms, {http['status'][201]} x 201, "
             f"{http['status'][202]} x 202, ~{http['tx_per_op']:.0f} PostgreSQL transactions per trigger; "
@@ -44,6 +50,10 @@ def run(cfg: Config) -> list[Row]:
             f"bare Application.save {save['rate']:.0f}/s", percent(ratio_save), ">= 50%", ratio_save >= 0.5, [note]),
         Row("the same", f"{http['rate']:.0f}/s", f"pgbench single-row INSERT {tps:.0f} TPS", percent(ratio_pg),
             ">= 40%", ratio_pg >= 0.4),
+        Row("  ceiling: bare Flask POST route doing only the bare save", f"{ceilings['save']:.0f}/s",
+            f"bare Application.save {save['rate']:.0f}/s", percent(ceilings["save"] / save["rate"]), "-", True),
+        Row("  ceiling: bare Flask POST route, no database", f"{ceilings['post']:.0f}/s",
+            f"pgbench single-row INSERT {tps:.0f} TPS", percent(ceilings["post"] / tps), "-", True),
     ]
 
 
@@ -110,6 +120,22 @@ def bare_saves(dbname: str, cfg: Config) -> dict:
     summary = summarize(results, cfg.duration, probes)
     fail_on_errors("bare Application.save", summary)
     return summary
+
+
+def bare_http_writes(dbname: str, cfg: Config) -> dict:
+    """The ceilings' POSTs/s (bench/bare_app.py under the API's gunicorn settings): the bare save
+    route into the bare savers' schema (made by bare_saves), and the route without a database."""
+    env = {**service_env(dbname, cfg.workdir / "ceilings"), **event_store_env(dbname, BASELINE_SCHEMA),
+           "CREATE_TABLE": "false", "POSTGRES_POOL_SIZE": "4", "POSTGRES_MAX_OVERFLOW": "4"}
+    with Services(cfg.workdir / "ceilings", env) as services:
+        base = services.gunicorn("bench.bare_app:app", name="bare", probe="/bare/")
+        rates = {}
+        for name, path in (("save", "/bare/save/"), ("post", "/bare/")):
+            summary = http_load(f"bare POST {path}", {"method": "POST", "url": base + path, "json": {}, "ok": (201,)},
+                                cfg.clients, cfg.warmup, cfg.duration)
+            services.check_alive()
+            rates[name] = summary["rate"]
+    return rates
 
 
 # One row about the size of a stored BuildTriggered event (its JSON state is ~250 bytes).
