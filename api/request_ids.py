@@ -6,11 +6,10 @@ A client's ids are taken when sane (at most 128 of [A-Za-z0-9._:-]: they end up 
 tables), otherwise replaced by a generated one. The correlation id defaults to the request id."""
 
 import re
-from contextlib import ExitStack
 
 from flask import g, request
 
-from commands.request_context import new_id, request_context
+from commands.request_context import enter, leave
 
 SANE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 REQUEST_ID = "X-Request-Id"
@@ -30,8 +29,8 @@ def _sane(header: str) -> str | None:
 
 
 def start() -> None:
-    g.request_scope = ExitStack()  # left in `end`, when the request is torn down
-    g.request_context = g.request_scope.enter_context(request_context(_sane(REQUEST_ID) or new_id(), _sane(CORRELATION_ID)))
+    # Left in `end`, when the request is torn down (two hooks: no `with` block spans them).
+    g.request_context, g.request_context_token = enter(_sane(REQUEST_ID), _sane(CORRELATION_ID))
 
 
 def echo(response):
@@ -43,6 +42,6 @@ def echo(response):
 
 
 def end(error=None) -> None:
-    scope = g.pop("request_scope", None)
-    if scope is not None:
-        scope.close()
+    token = g.pop("request_context_token", None)
+    if token is not None:
+        leave(token)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import uuid
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,23 +39,34 @@ _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits (the API makes one per request: os.urandom alone, without building a UUID)."""
+    return os.urandom(16).hex()
 
 
 def current() -> RequestContext | None:
     return _current.get()
 
 
+def enter(request_id: str | None = None, correlation_id: str | None = None) -> tuple[RequestContext, contextvars.Token]:
+    """Make these ids current (a new request id when none is given; the correlation id defaults to
+    the request id) until `leave(token)`: for a context that begins and ends in two hooks."""
+    request_id = request_id or new_id()
+    context = RequestContext(request_id, correlation_id or request_id)
+    return context, _current.set(context)
+
+
+def leave(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
 @contextmanager
 def request_context(request_id: str | None = None, correlation_id: str | None = None) -> Iterator[RequestContext]:
-    """Events saved inside the block carry these ids (a new request id when none is given; the
-    correlation id defaults to the request id)."""
-    request_id = request_id or new_id()
-    token = _current.set(RequestContext(request_id, correlation_id or request_id))
+    """Events saved inside the block carry these ids (see `enter`)."""
+    context, token = enter(request_id, correlation_id)
     try:
-        yield _current.get()
+        yield context
     finally:
-        _current.reset(token)
+        leave(token)
 
 
 def correlation_id_of(app, aggregate_id) -> str | None:
