@@ -27,43 +27,24 @@ def replay_all(env: dict) -> None:
         docsplane.close()
 
 
-def raw_select(env: dict) -> int:
-    """Read every stored event, in batches, without decoding; how many."""
+def read_log(env: dict, decode: bool = False) -> tuple[int, float]:
+    """Read every stored event in batches (the raw select), each decoded by the application's mapper
+    when `decode` (as a replay reads them, and nothing else); how many, and the seconds it took."""
     from docsplane.bootstrap import open_application
     from docsplane.settings import Settings
 
     app = open_application(Settings.from_env(env))
     try:
-        position, count = 0, 0
+        started, position, count, to_event = time.monotonic(), 0, 0, app.mapper.to_domain_event
         while batch := app.recorder.select_notifications(start=position, limit=SELECT_BATCH, inclusive_of_start=False):
+            if decode:
+                for notification in batch:
+                    to_event(notification)
             count += len(batch)
             position = batch[-1].id
-        return count
+        return count, time.monotonic() - started
     finally:
         app.close()
-
-
-def decode_only(env: dict) -> int:
-    """The raw select, with every event decoded by the application's mapper (as a replay reads them); how many."""
-    from docsplane.bootstrap import open_application
-    from docsplane.settings import Settings
-
-    app = open_application(Settings.from_env(env))
-    try:
-        position, count, decode = 0, 0, app.mapper.to_domain_event
-        while batch := app.recorder.select_notifications(start=position, limit=SELECT_BATCH, inclusive_of_start=False):
-            for notification in batch:
-                decode(notification)
-            count += len(batch)
-            position = batch[-1].id
-        return count
-    finally:
-        app.close()
-
-
-def timed(count_events, env: dict) -> tuple[int, float]:
-    started = time.monotonic()
-    return count_events(env), time.monotonic() - started
 
 
 def project_all(history: dict) -> float:
@@ -78,8 +59,8 @@ def run(cfg: Config, histories) -> list[Row]:
     from bench.support import BenchFailed
 
     history = histories.get(cfg.history_events)
-    selected, select_s = timed(raw_select, history["env"])
-    decoded, decode_s = timed(decode_only, history["env"])
+    selected, select_s = read_log(history["env"])
+    decoded, decode_s = read_log(history["env"], decode=True)
     if not selected == decoded == history["events"]:
         raise BenchFailed(f"the raw select read {selected} events and the decoding one {decoded}; {history['events']} were stored")
     replay_s = project_all(history)
