@@ -39,6 +39,14 @@ class Settings:
     build_step_timeout: float = 900.0
     build_timeout: float = 1800.0
     build_output_max: int = 1024 * 1024
+    # workers/sandbox.py: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
+    # host uid steps run as when the worker is root (a root-mapped sandbox escapes the process limit).
+    build_sandbox: str = "bwrap"
+    build_memory_max: int = 4 * 1024 ** 3
+    build_processes_max: int = 512
+    build_open_files_max: int = 1024
+    build_disk_max: int = 5 * 1024 ** 3
+    build_uid: int = 65534
     # A worker renews its lease on a running build; one not renewed this long is retried or failed.
     build_lease_seconds: float = 60.0
     # Embedded mode (no broker): `docsplane serve` runs one build worker unless this is false.
@@ -91,6 +99,12 @@ class Settings:
             build_step_timeout=float(env.get("DOCSPLANE_BUILD_STEP_TIMEOUT", str(cls.build_step_timeout))),
             build_timeout=float(env.get("DOCSPLANE_BUILD_TIMEOUT", str(cls.build_timeout))),
             build_output_max=int(env.get("DOCSPLANE_BUILD_OUTPUT_MAX", str(cls.build_output_max))),
+            build_sandbox=_choice(env, "DOCSPLANE_BUILD_SANDBOX", cls.build_sandbox, ("bwrap", "none")),
+            build_memory_max=int(env.get("DOCSPLANE_BUILD_MEMORY_MAX", str(cls.build_memory_max))),
+            build_processes_max=int(env.get("DOCSPLANE_BUILD_PROCESSES_MAX", str(cls.build_processes_max))),
+            build_open_files_max=int(env.get("DOCSPLANE_BUILD_OPEN_FILES_MAX", str(cls.build_open_files_max))),
+            build_disk_max=int(env.get("DOCSPLANE_BUILD_DISK_MAX", str(cls.build_disk_max))),
+            build_uid=int(env.get("DOCSPLANE_BUILD_UID", str(cls.build_uid))),
             build_lease_seconds=float(env.get("DOCSPLANE_BUILD_LEASE_SECONDS", str(cls.build_lease_seconds))),
             run_worker=env.get("DOCSPLANE_RUN_WORKER", "true").lower() in ("1", "true", "yes"),
             amqp_url=env.get("DOCSPLANE_AMQP_URL") or None,
@@ -125,6 +139,12 @@ class Settings:
             "DOCSPLANE_BUILD_TIMEOUT": str(self.build_timeout),
             "DOCSPLANE_BUILD_OUTPUT_MAX": str(self.build_output_max),
             "DOCSPLANE_BUILD_LEASE_SECONDS": str(self.build_lease_seconds),
+            "DOCSPLANE_BUILD_SANDBOX": self.build_sandbox,
+            "DOCSPLANE_BUILD_MEMORY_MAX": str(self.build_memory_max),
+            "DOCSPLANE_BUILD_PROCESSES_MAX": str(self.build_processes_max),
+            "DOCSPLANE_BUILD_OPEN_FILES_MAX": str(self.build_open_files_max),
+            "DOCSPLANE_BUILD_DISK_MAX": str(self.build_disk_max),
+            "DOCSPLANE_BUILD_UID": str(self.build_uid),
             "DOCSPLANE_RUN_WORKER": "true" if self.run_worker else "false",
             "DOCSPLANE_WEBHOOK_ATTEMPTS": str(self.webhook_attempts),
             "DOCSPLANE_WEBHOOK_BACKOFF": str(self.webhook_backoff),
@@ -162,6 +182,13 @@ def parse_rate(text: str) -> Rate | None:
     if match is None or int(match[1]) < 1 or (match[2] is not None and int(match[2]) < 1):
         raise ValueError(f"invalid rate {text!r}: use N/second, N/minute, N/hour, N/day, N/<seconds>s or off")
     return Rate(int(match[1]), int(match[2]) if match[2] is not None else PERIODS[match[3]])
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def _rate_setting(env: Mapping[str, str], name: str, default: str) -> str:

@@ -44,6 +44,8 @@ def read_config(checkout: Path) -> dict:
     """The normalized configuration of the checkout (defaults filled in when there is no file)."""
     for name in CONFIG_FILES:
         path = checkout / name
+        if path.is_symlink() and checkout.resolve() not in path.resolve().parents:
+            raise ConfigError(f"{name} is a symbolic link out of the repository")
         if path.is_file():
             try:
                 raw = yaml.safe_load(path.read_text(encoding="utf-8"))

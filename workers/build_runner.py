@@ -1,6 +1,8 @@
 """Runs one build for real, in a fresh temporary directory: clone the project's repository at the
 version's identifier, read its configuration, install, build. Every state, the configuration and
-every command go through the build commands, so the API shows the build as it runs.
+every command go through the build commands, so the API shows the build as it runs. Every command
+(the clone and git's answers included) runs in the sandbox (workers/sandbox.py), which sees only the
+build's home: `home/` of the temporary directory, at /home/docs.
 
 A failed build is not an exception: it is a finished, unsuccessful build with a clear `error`.
 Only infrastructure failures (the event store unreachable) escape `run`, for the worker to retry."""
@@ -19,7 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from commands.loading import load_build, load_project, load_version
 from domain.build import STATES
@@ -27,6 +29,7 @@ from domain.errors import NotFound, ValidationFailed
 from workers import build_leftovers
 from workers.build_config import ConfigError, Step, plan_steps, read_config
 from workers.build_step import StepResult, mask, run_step
+from workers.sandbox import sandbox_for
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +53,12 @@ class BuildClosed(Exception):
 
 
 class BuildRunner:
-    def __init__(self, docsplane, settings, actor: str = ACTOR):
+    def __init__(self, docsplane, settings, actor: str = ACTOR, sandbox=None):
         self.docsplane = docsplane
         self.settings = settings
         self.actor = actor  # a build worker (workers/worker.py) passes its name: its lease's holder
         self.builder = socket.gethostname()
+        self.sandbox = sandbox or sandbox_for(settings)  # SandboxRefused on PostgreSQL without bwrap
 
     def run(self, build_number: int, cancelled: threading.Event | None = None) -> bool:
         """Run the build; True when it succeeded. A build finished already (a redelivered job) is
@@ -77,6 +81,7 @@ class _BuildRun:
         self.app = runner.docsplane.app
         self.environment_variables = runner.docsplane.environment_variables
         self.settings = runner.settings
+        self.sandbox = runner.sandbox
         self.builder = runner.builder
         self.actor = runner.actor
         self.number = build.number
@@ -87,7 +92,9 @@ class _BuildRun:
         self.deadline = time.monotonic() + self.settings.build_timeout
         self.secrets: list[str] = []
         self.env: dict[str, str] = {}
-        self.home = self.checkout = None
+        self.home = self.checkout = self.inside = None  # host paths; `inside`: the home as commands see it
+        self.readable: list[str] = []  # a local repository, readable by the clone only
+        self.warning = self.sandbox.warning  # once, at the top of the first command's output
 
     def execute(self) -> bool:
         log.info("build %s of %s/%s: started", self.number, self.project_slug, self.version_slug)
@@ -97,7 +104,7 @@ class _BuildRun:
             prefix = f"{build_leftovers.PREFIX}{self.number}-"
             with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
                 build_leftovers.claim(Path(tmp))
-                self._build(Path(tmp))
+                self._build(Path(tmp) / "home")
         except BuildClosed:
             log.info("build %s was finished elsewhere; stopped", self.number)
             return False
@@ -142,18 +149,21 @@ class _BuildRun:
     def _prepare(self, home: Path, version) -> None:
         """The build's directories and its minimal environment; `python` is the builder's own
         interpreter (which has Sphinx and MkDocs) until a build environment is created."""
-        self.home, self.checkout = home, home / "checkout"
-        for directory in (self.checkout, home / "output", home / "bin"):
+        self.home, self.checkout, inside = home, home / "checkout", self.sandbox.home(home)
+        self.inside = inside
+        for directory in (home, self.checkout, home / "output", home / "bin"):
             directory.mkdir()
         for name in ("python", "python3"):
             shim = home / "bin" / name
             shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
             shim.chmod(0o755)
-        output = str(home / "output")
+        self.sandbox.hand_over(home)
+        output = str(inside / "output")
+        system_path = os.environ.get("PATH", os.defpath) if not self.sandbox.enabled else "/usr/local/bin:/usr/bin:/bin"
         self.env = {
             **self.env,  # the project's variables; the builder's own below win
-            "PATH": os.pathsep.join([str(home / "bin"), os.environ.get("PATH", os.defpath)]),
-            "HOME": str(home),
+            "PATH": os.pathsep.join([str(inside / "bin"), system_path]),
+            "HOME": str(inside),
             "LANG": "C.UTF-8",
             **GIT_ENV,
             "DOCSPLANE_PROJECT": self.project_slug,
@@ -166,8 +176,12 @@ class _BuildRun:
         }
 
     def _clone(self, url: str, identifier: str) -> None:
-        self._step(Step("cloning", f"git clone --no-checkout -- {shlex.quote(url)} ."),
-                   error="could not clone the repository")
+        self.readable = self._local_repository(url)
+        try:
+            self._step(Step("cloning", f"git clone --no-checkout -- {shlex.quote(url)} ."),
+                       error="could not clone the repository")
+        finally:
+            self.readable = []
         ref = self._resolve(identifier)
         unknown = f"the version's identifier '{identifier}' is not a branch, tag or commit of the repository"
         # An unknown identifier is still tried, so the build's log shows git's own answer.
@@ -175,6 +189,22 @@ class _BuildRun:
                    error=unknown if ref is None else f"could not check out '{identifier}'")
         if ref is None:  # git accepted it anyway (a file path, say): still no version of the repository
             raise BuildFailed(unknown)
+
+    def _local_repository(self, url: str) -> list[str]:
+        """A repository on this machine's filesystem, for the sandbox to show the clone (read-only);
+        never the data dir or a build's directory."""
+        if url.startswith("file://"):
+            path = unquote(urlsplit(url).path)
+        elif "://" in url or ":" in url.split("/", 1)[0]:
+            return []  # a remote: https://, ssh://, host:path
+        else:
+            path = url
+        path = os.path.realpath(path)
+        data = os.path.realpath(self.settings.data_dir)
+        builds = os.path.join(os.path.realpath(tempfile.gettempdir()), build_leftovers.PREFIX)
+        if path == data or path.startswith(data + os.sep) or path.startswith(builds):
+            raise BuildFailed("the repository may not be a path inside the server's data directory or a build's directory")
+        return [path] if os.path.isdir(path) else []
 
     def _resolve(self, identifier: str) -> str | None:
         """The ref to check out for a version's identifier: a branch (as the remote has it), a
@@ -194,8 +224,9 @@ class _BuildRun:
     def _git(self, *args: str) -> str:
         """A git query whose output the builder needs (not a step of the build's log)."""
         try:
-            result = subprocess.run(["git", *args], cwd=self.checkout, env=self.env, capture_output=True, text=True,
-                                    errors="replace", timeout=60, stdin=subprocess.DEVNULL)
+            with self.sandbox.command(["git", *args], str(self.inside / "checkout"), self.env, self.home) as popen:
+                result = subprocess.run(**popen, capture_output=True, text=True, errors="replace", timeout=60,
+                                        stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise BuildFailed(f"git {args[0]} did not answer within 60 seconds") from None
         if result.returncode != 0:
@@ -211,9 +242,10 @@ class _BuildRun:
         if remaining <= 0:
             raise BuildFailed(self._total_limit())
         limit = min(self.settings.build_step_timeout, remaining)
-        result = run_step(step.command, str(self.checkout), self.env, limit, self.settings.build_output_max,
-                          self.secrets, self.cancelled)
-        self._write(self.commands.record_command, self.actor, self.number, command, result.output, result.exit_code,
+        result = run_step(step.command, str(self.inside / "checkout"), self.env, limit, self.settings.build_output_max,
+                          self.secrets, self.cancelled, self.sandbox, self.home, self.readable)
+        output, self.warning = (f"[{self.warning}]\n{result.output}" if self.warning else result.output), None
+        self._write(self.commands.record_command, self.actor, self.number, command, output, result.exit_code,
                     result.started, result.finished)
         if result.cancelled:
             raise BuildFailed(CANCELLED)
@@ -224,9 +256,16 @@ class _BuildRun:
         if result.exit_code != 0:
             reason = error or f"the command exited with code {result.exit_code}"
             raise BuildFailed(f"{reason}: {_short(command)}")
+        self._check_disk()
         if step.creates_venv:
             self._use_venv(self.home / "venv")
         return result
+
+    def _check_disk(self) -> None:
+        used = disk_usage(self.home)
+        if used > self.settings.build_disk_max:
+            raise BuildFailed(f"the build uses {used} bytes of disk, more than its limit of "
+                              f"{self.settings.build_disk_max} bytes (DOCSPLANE_BUILD_DISK_MAX)")
 
     def _total_limit(self) -> str:
         return f"the build exceeded its time limit of {self.settings.build_timeout:g} seconds"
@@ -237,9 +276,14 @@ class _BuildRun:
         packages (Sphinx, MkDocs) are added too, after the build environment's own."""
         own = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
         lines = "".join(f"import site; site.addsitedir({path!r})\n" for path in sorted(own))
+        home = self.home.resolve()
         for site_packages in glob.glob(str(venv / "lib" / "python*" / "site-packages")):
-            Path(site_packages, "docsplane-builder.pth").write_text(lines)
-        self.env["PATH"] = os.pathsep.join([str(venv / "bin"), self.env["PATH"]])
+            if home not in Path(site_packages).resolve().parents:
+                continue  # a symbolic link the build made out of its home: never written through
+            pth = Path(site_packages, "docsplane-builder.pth")
+            pth.unlink(missing_ok=True)
+            pth.write_text(lines)
+        self.env["PATH"] = os.pathsep.join([str(self.inside / venv.relative_to(self.home) / "bin"), self.env["PATH"]])
 
     def _move(self, state: str, commit: str | None = None) -> None:
         """Move forward only: a retried build that got further before carries on from there."""
@@ -264,6 +308,18 @@ class _BuildRun:
             raise
         log.info("build %s: %s", self.number, "succeeded" if success else f"failed: {error}")
         return success
+
+
+def disk_usage(root: Path) -> int:
+    """Bytes a directory tree takes on disk, symbolic links not followed."""
+    total = 0
+    for directory, _, files in os.walk(root):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(directory, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
 
 
 def _masked(value, secrets: list[str]):

@@ -1,5 +1,6 @@
-"""Running one build step: a shell command in its own process group, with a time limit, a cancel
-signal, and its output captured up to a cap with the project's secret values masked."""
+"""Running one build step: a shell command in its own process group, in the build's sandbox
+(workers/sandbox.py), with a time limit, a cancel signal, and its output captured up to a cap with
+the project's secret values masked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
+
+from workers.sandbox import NoSandbox
 
 MASK = "****"
 TIMED_OUT = 124  # the exit code a timed-out step records, as coreutils' timeout(1) reports it
@@ -30,17 +34,22 @@ class StepResult:
     cancelled: bool = False
 
 
+UNSANDBOXED = NoSandbox("no sandbox given")
+
+
 def run_step(command: str, cwd: str, env: dict[str, str], timeout: float, output_max: int,
-             secrets: Iterable[str] = (), cancelled: threading.Event | None = None) -> StepResult:
-    """Run `command` with /bin/sh. On timeout or cancel the whole process group is killed; it is
-    killed at the end in any case, so nothing a step started outlives it."""
+             secrets: Iterable[str] = (), cancelled: threading.Event | None = None, sandbox=UNSANDBOXED,
+             home: Path | None = None, readable: Iterable[str] = ()) -> StepResult:
+    """Run `command` with /bin/sh in `sandbox` (`cwd` is a path as the command sees it; `home` the
+    build's home on the host, `readable` host paths it may read). On timeout or cancel the whole
+    process group is killed; it is killed at the end in any case, so nothing a step started outlives
+    it (in bwrap, the sandbox's PID namespace dies with it)."""
     output = CappedOutput(output_max, secrets)
     started = datetime.now(timezone.utc)
     deadline = time.monotonic() + max(timeout, 0)
-    process = subprocess.Popen(
-        ["/bin/sh", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with sandbox.command(["/bin/sh", "-c", command], cwd, env, home, readable) as popen:
+        process = subprocess.Popen(**popen, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     timed_out = was_cancelled = False
     try:
         with selectors.DefaultSelector() as selector:

@@ -79,7 +79,7 @@ def test_sphinx_build_of_a_fixture_repository(docsplane, tmp_path, builds_tmp):
 
     succeeded, build, commands = fixture.build()
 
-    assert succeeded is True
+    assert succeeded is True, (build["error"], [c["output"] for c in commands])
     assert (build["state"], build["success"], build["error"]) == ("finished", True, None)
     assert build["commit_hash"] == git(repo, "rev-parse", "HEAD")
     assert build["config"]["sphinx"] == {"configuration": "docs/conf.py", "builder": "html", "fail_on_warning": False}
@@ -108,11 +108,11 @@ def test_a_failing_step_records_its_exit_code_and_fails_the_build(sqlite_docspla
     assert list(builds_tmp.iterdir()) == []
 
 
-def test_a_step_over_its_time_limit_is_killed_with_its_children(sqlite_docsplane, tmp_path):
-    docsplane = sqlite_docsplane(DOCSPLANE_BUILD_STEP_TIMEOUT=1)
-    pid_file = tmp_path / "sleeper.pid"
-    command = f"echo started; sleep 60 & echo $! > {pid_file}; wait"
-    fixture = Fixture(docsplane, git_repository(tmp_path / "repo", build_config(command)))
+@pytest.mark.parametrize("sandbox", ["bwrap", "none"])
+def test_a_step_over_its_time_limit_is_killed_with_its_children(sqlite_docsplane, tmp_path, sandbox):
+    docsplane = sqlite_docsplane(DOCSPLANE_BUILD_STEP_TIMEOUT=1, DOCSPLANE_BUILD_SANDBOX=sandbox)
+    marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"  # a sleep no other process runs
+    fixture = Fixture(docsplane, git_repository(tmp_path / "repo", build_config(f"echo started; sleep {marker} & wait")))
 
     started = time.monotonic()
     succeeded, build, commands = fixture.build()
@@ -122,8 +122,19 @@ def test_a_step_over_its_time_limit_is_killed_with_its_children(sqlite_docsplane
     assert build["error"].startswith("the command timed out after 1 seconds: echo started;")
     step = commands[-1]
     assert step["exit_code"] == 124
-    assert step["output"] == "started\n[docsplane: the command was killed after 1 seconds (time limit)]\n"
-    assert_gone(int(pid_file.read_text()))
+    assert step["output"].endswith("started\n[docsplane: the command was killed after 1 seconds (time limit)]\n")
+    assert_gone(*processes_running(f"sleep {marker}"))
+
+
+def processes_running(command_line: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().replace(b"\0", b" ").strip() == command_line.encode():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
 
 
 def test_the_total_time_limit_ends_the_build(sqlite_docsplane, tmp_path):
@@ -137,17 +148,20 @@ def test_the_total_time_limit_ends_the_build(sqlite_docsplane, tmp_path):
     assert summary(commands)[-1] == ("sleep 60", 124)
 
 
-def assert_gone(pid: int) -> None:
+def assert_gone(*pids: int) -> None:
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-            return  # killed, waiting for its reaper
-        time.sleep(0.05)
-    pytest.fail(f"process {pid} outlived its step")
+    for pid in pids:
+        while not _gone(pid):
+            if time.monotonic() > deadline:
+                pytest.fail(f"process {pid} outlived its step")
+            time.sleep(0.05)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # killed, not reaped yet
+    except OSError:
+        return True
 
 
 def test_environment_variables_are_injected_and_masked(sqlite_docsplane, tmp_path, monkeypatch):
@@ -166,7 +180,7 @@ def test_environment_variables_are_injected_and_masked(sqlite_docsplane, tmp_pat
     environment = dict(line.split("=", 1) for line in commands[4]["output"].splitlines())
     assert environment["API_TOKEN"] == "****"
     assert (environment["DOCSPLANE_PROJECT"], environment["DOCSPLANE_VERSION"]) == ("fixture", "latest")
-    assert environment["HOME"].startswith(tempfile.gettempdir()) and environment["LANG"] == "C.UTF-8"
+    assert environment["HOME"] == "/home/docs" and environment["LANG"] == "C.UTF-8"  # in the sandbox
     assert "DOCSPLANE_TEST_WORKER_ONLY" not in environment  # the worker's own environment stays out
     assert [n.topic for n in event_log(docsplane) if b"s3cr3t-value-42" in n.state] == []
 

@@ -30,10 +30,11 @@ LEASE = 2  # seconds: DOCSPLANE_BUILD_LEASE_SECONDS of these tests
 
 @pytest.fixture
 def broker_settings(make_settings, amqp_url):
-    """`broker_settings(**env)`: SQLite storage, RabbitMQ, a build queue of the test's own (deleted after)."""
+    """`broker_settings(**env)`: SQLite storage, RabbitMQ, a build queue of the test's own (deleted after).
+    No sandbox: these builds leave marks in the test's directory (tests/integration/test_build_sandbox.py)."""
     queue = unique_name("builds")
     yield lambda **env: make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url, DOCSPLANE_BUILD_QUEUE=queue,
-                                      DOCSPLANE_BUILD_LEASE_SECONDS=LEASE, **env)
+                                      DOCSPLANE_BUILD_LEASE_SECONDS=LEASE, **{"DOCSPLANE_BUILD_SANDBOX": "none", **env})
     with connection(make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url)) as conn:
         bound = build_queue(queue)(conn.default_channel)
         bound.delete()

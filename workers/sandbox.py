@@ -1,0 +1,274 @@
+"""Where a build's commands run: builds are untrusted code (issue 15).
+
+    sandbox = sandbox_for(settings)      # "bwrap", or "none"; probed once per process
+    with sandbox.command(["git", "status"], cwd=f"{HOME}/checkout", env=env, home=host_home) as popen:
+        subprocess.run(**popen, capture_output=True)
+
+`Bubblewrap` runs every command in a bubblewrap (`bwrap`) sandbox: its own mount, PID, IPC and UTS
+namespaces, the host's network; read-only the system (/usr, a few files of /etc) and the builder's
+Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
+of the host (no data dir, no other build, no host /proc). Limits on memory, processes, open files
+and file size apply to every process of the step.
+
+A user namespace would map the sandbox's user to the worker's: when the worker is root, that is
+root, which the kernel exempts from the process limit. So a root worker runs bwrap without a user
+namespace and the command drops to DOCSPLANE_BUILD_UID (setpriv) before anything of the build runs;
+any other worker maps uid 1000 inside to itself.
+
+The build's environment never goes through bwrap's own (a build's LD_PRELOAD must not reach bwrap)
+nor its command line (visible to every host user): bwrap's options are read from a memfd (--args),
+and the variables are sourced from a file inside the sandbox just before the command.
+
+`NoSandbox` (DOCSPLANE_BUILD_SANDBOX=none, or bwrap unusable with the embedded SQLite store) runs
+commands with the worker's own privileges, and says so."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+HOME = "/home/docs"  # the build's home as its commands see it
+INSIDE_UID = 1000  # the uid inside a user namespace
+ENV_FILE = "/run/docsplane/environment"
+LAUNCHER = f'. {ENV_FILE} && exec "$@"'
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# What of /etc a build needs (DNS, TLS certificates, alternatives, the loader's cache, TeX): no more.
+ETC = ("alternatives", "ca-certificates", "ca-certificates.conf", "debian_version", "fonts", "gai.conf",
+       "host.conf", "hosts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "mime.types",
+       "nsswitch.conf", "os-release", "pki", "protocols", "resolv.conf", "services", "ssl", "texmf", "timezone",
+       "ucf.conf", "xml")
+# A local repository bound for the clone belongs to another user: git must not refuse it.
+GITCONFIG = "[safe]\n\tdirectory = *\n"
+PROBE_TIMEOUT = 30.0
+UNSANDBOXED = ("docsplane: WARNING: this build is NOT sandboxed ({reason}): its commands run with the "
+               "build worker's own privileges and can read what the worker can")
+
+
+class SandboxRefused(Exception):
+    """A production worker (PostgreSQL) without a working sandbox, and `none` not chosen."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory: int  # bytes of address space per process
+    processes: int
+    open_files: int
+    file_size: int  # bytes per file; the home's total is checked by the runner after each step
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:
+        return cls(settings.build_memory_max, settings.build_processes_max, settings.build_open_files_max,
+                   settings.build_disk_max)
+
+    def prlimit(self) -> list[str]:
+        return ["prlimit", f"--as={self.memory}", f"--nproc={self.processes}", f"--nofile={self.open_files}",
+                f"--fsize={self.file_size}", "--"]
+
+
+class NoSandbox:
+    name = "none"
+    enabled = False
+
+    def __init__(self, reason: str):
+        self.reason = reason  # why builds are not sandboxed, for their output and the health report
+
+    @property
+    def warning(self) -> str:
+        return UNSANDBOXED.format(reason=self.reason)
+
+    def home(self, host_home: Path) -> Path:
+        return host_home
+
+    def hand_over(self, path: Path) -> None:
+        """Make `path` (the build's home) writable by the build's commands."""
+
+    @contextmanager
+    def command(self, argv: list[str], cwd: str, env: Mapping[str, str], home: Path | None = None,
+                readable: Iterable[str] = ()) -> Iterator[dict]:
+        yield {"args": list(argv), "cwd": cwd, "env": dict(env)}
+
+
+class Bubblewrap:
+    name = "bwrap"
+    enabled = True
+    reason = None
+    warning = None
+
+    def __init__(self, executable: str, limits: Limits, host_uid: int | None):
+        self.executable = executable
+        self.limits = limits
+        self.host_uid = host_uid  # None: a user namespace maps INSIDE_UID to the worker's uid
+        self.uid = INSIDE_UID if host_uid is None else host_uid
+
+    def home(self, host_home: Path) -> Path:
+        return Path(HOME)
+
+    def hand_over(self, path: Path) -> None:
+        if self.host_uid is None:
+            return
+        os.chown(path, self.host_uid, self.host_uid)
+        for root, directories, files in os.walk(path):
+            for name in directories + files:
+                os.lchown(os.path.join(root, name), self.host_uid, self.host_uid)
+
+    @contextmanager
+    def command(self, argv: list[str], cwd: str, env: Mapping[str, str], home: Path | None = None,
+                readable: Iterable[str] = ()) -> Iterator[dict]:
+        """Popen's arguments for `argv` run in the sandbox, in `cwd` (a path inside), with exactly
+        `env`; `home` is bound read-write at HOME (else an empty tmpfs), `readable` read-only."""
+        fds: list[int] = []
+        try:
+            options = self._options(fds, cwd, env, home, readable)
+            arguments = _data(fds, "args", "".join(f"{option}\0" for option in options))
+            yield {"args": [self.executable, "--args", str(arguments), "--", *self._drop(), "/bin/sh", "-c", LAUNCHER,
+                            "sh", *argv],
+                   "cwd": "/", "env": {}, "pass_fds": tuple(fds)}
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def _options(self, fds: list[int], cwd: str, env: Mapping[str, str], home: Path | None,
+                 readable: Iterable[str]) -> list[str]:
+        options = ["--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]
+        if self.host_uid is None:
+            options += ["--unshare-all", "--share-net", "--uid", str(INSIDE_UID), "--gid", str(INSIDE_UID),
+                        "--disable-userns"]
+        else:
+            options += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                        "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # for setpriv, dropped by it
+        options += ["--hostname", "docsplane-build"]
+        for path in SYSTEM:
+            if os.path.islink(path):
+                options += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                options += ["--ro-bind", path, path]
+        etc = [f"/etc/{name}" for name in ETC if os.path.exists(f"/etc/{name}")]
+        python, readable = python_installation(), list(readable)
+        # bwrap makes missing mount points 0700 (root's): the unprivileged uid must pass through them
+        for directory in _ancestors(p for p in [*etc, *python, *readable, HOME, ENV_FILE] if not _under_tmp(p)):
+            options += ["--perms", "0755", "--dir", directory]
+        for path in [*etc, *python]:
+            options += ["--ro-bind", path, path]
+        options += ["--perms", "0444", "--ro-bind-data", _data(fds, "passwd", self._passwd()), "/etc/passwd",
+                    "--perms", "0444", "--ro-bind-data", _data(fds, "group", f"root:x:0:\ndocs:x:{self.uid}:\n"),
+                    "/etc/group", "--perms", "0444", "--ro-bind-data", _data(fds, "gitconfig", GITCONFIG), "/etc/gitconfig"]
+        options += ["--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.file_size), "--tmpfs", "/tmp"]
+        if home is not None:
+            options += ["--bind", str(home), HOME]
+        else:
+            options += ["--perms", "0777", "--tmpfs", HOME]
+        for directory in _ancestors(filter(_under_tmp, readable)):  # under the new /tmp, so after it
+            options += ["--perms", "0755", "--dir", directory]
+        for path in readable:
+            options += ["--ro-bind", path, path]
+        options += ["--perms", "0444", "--ro-bind-data", _data(fds, "environment", _exports(env)), ENV_FILE,
+                    "--chdir", cwd]
+        return options
+
+    def _drop(self) -> list[str]:
+        """What runs first inside: the limits, then (root worker) the switch to the unprivileged uid."""
+        if self.host_uid is None:
+            return self.limits.prlimit()
+        return [*self.limits.prlimit(), "setpriv", f"--reuid={self.host_uid}", f"--regid={self.host_uid}",
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+
+    def _passwd(self) -> str:
+        return f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\ndocs:x:{self.uid}:{self.uid}:docs:{HOME}:/bin/sh\n"
+
+
+def python_installation() -> list[str]:
+    """The builder's Python (Sphinx and MkDocs live there), outside the system directories."""
+    paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    return sorted(p for p in paths if not any(p == s or p.startswith(s + "/") for s in SYSTEM))
+
+
+def _ancestors(paths: Iterable[str]) -> list[str]:
+    """The directories above `paths`, parents first, but for / and the directories bwrap mounts."""
+    found: list[str] = []
+    for path in paths:
+        for parent in map(str, reversed(Path(path).parents)):
+            if parent not in ("/", "/tmp", "/proc", "/dev", *SYSTEM) and parent not in found:
+                found.append(parent)
+    return found
+
+
+def _under_tmp(path: str) -> bool:
+    return path.startswith("/tmp/")
+
+
+def _data(fds: list[int], name: str, text: str) -> str:
+    """An fd bwrap reads `text` from (memory only, nothing on disk)."""
+    fd = os.memfd_create(f"docsplane-{name}", 0)
+    fds.append(fd)
+    os.write(fd, text.encode())
+    os.lseek(fd, 0, os.SEEK_SET)
+    return str(fd)
+
+
+def _exports(env: Mapping[str, str]) -> str:
+    """The environment as a script for /bin/sh (names are checked: letters, digits, '_')."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if name.isidentifier())
+
+
+def sandbox_for(settings):
+    """The sandbox the settings ask for, once it ran `true`. Without a working bwrap: on SQLite (the
+    embedded default) a loud NoSandbox; on PostgreSQL (production) SandboxRefused."""
+    if settings.build_sandbox == "none":
+        return NoSandbox("DOCSPLANE_BUILD_SANDBOX=none")
+    host_uid = settings.build_uid if os.geteuid() == 0 else None
+    sandbox, problem = _probed(shutil.which("bwrap"), Limits.from_settings(settings), host_uid)
+    if problem is None:
+        return sandbox
+    if not settings.uses_sqlite_event_store:
+        raise SandboxRefused(f"a build worker needs a working sandbox and {problem}: install bubblewrap "
+                             f"(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
+    return NoSandbox(problem)
+
+
+@functools.lru_cache(maxsize=8)
+def _probed(executable: str | None, limits: Limits, host_uid: int | None):
+    if executable is None:
+        problem = "bwrap is not installed"
+    else:
+        sandbox = Bubblewrap(executable, limits, host_uid)
+        problem = _probe(sandbox)
+        if problem is None:
+            return sandbox, None
+    log.warning("BUILDS ARE NOT SANDBOXED: %s; every build runs with this worker's privileges "
+                "(install bubblewrap, Debian package bubblewrap)", problem)
+    return None, problem
+
+
+def _probe(sandbox: Bubblewrap) -> str | None:
+    """None when `true` runs in the sandbox, else what went wrong."""
+    try:
+        with sandbox.command(["true"], cwd="/", env={"PATH": "/usr/bin:/bin"}) as popen:
+            result = subprocess.run(**popen, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                    errors="replace", timeout=PROBE_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"bwrap does not work here: {error}"
+    if result.returncode != 0:
+        return f"bwrap does not work here: {result.stderr.strip() or f'exit code {result.returncode}'}"
+    return None
+
+
+def describe(settings) -> dict:
+    """The sandbox as `docsplane status` and GET /_health report it."""
+    try:
+        sandbox = sandbox_for(settings)
+    except SandboxRefused as refusal:
+        return {"mode": settings.build_sandbox, "active": False, "message": str(refusal)}
+    if sandbox.enabled:
+        return {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox"}
+    return {"mode": settings.build_sandbox, "active": False, "message": f"builds are NOT sandboxed: {sandbox.reason}"}
