@@ -33,8 +33,14 @@ def serve(args) -> int:
     from api.app import create_app
     from docsplane.http_server import create_server
 
+    from workers.sandbox import SandboxRefused
+
     docsplane = build()
-    serving(docsplane)
+    try:
+        serving(docsplane)
+    except SandboxRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     me = os.path.relpath(sys.argv[0]) if os.path.isabs(sys.argv[0]) else sys.argv[0]
     print(f"docsplane API on http://{args.host}:{args.port}/api/v3/  (data: {docsplane.settings.data_dir})")
     print(f"Create a user and its API token (in another terminal):   {me} users create alice")
@@ -88,12 +94,17 @@ def relay(args) -> int:
 
 def worker(args) -> int:
     from workers.background import Background, build_worker, reaper_loop
+    from workers.sandbox import SandboxRefused
 
     docsplane = build()
     if not docsplane.settings.amqp_url:
         return _needs_broker("worker", "the in-memory job queue is seen only in one process; `docsplane serve` runs a worker itself")
+    try:
+        consumer = build_worker(docsplane)  # probes the sandbox first
+    except SandboxRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     Background(docsplane).start(reaper_loop(docsplane))
-    consumer = build_worker(docsplane)
     signal.signal(signal.SIGTERM, lambda *_: consumer.stop())  # ends once the running build has
     print(f"{consumer.name}: running builds from queue {docsplane.settings.build_queue!r}", flush=True)
     try:
@@ -171,14 +182,15 @@ def status(args) -> int:
     import json
     from datetime import datetime, timezone
 
-    from docsplane.health import assess, probes, system_status
+    from docsplane.health import assess, probes, sandbox_report, system_status
     from docsplane.settings import Settings
     from docsplane.status_table import EXIT_CODES, render
 
     settings = Settings.from_env()
     dependencies = probes(settings)  # first, with a short timeout: build() would wait on a pool
     if any(not d.ok for d in dependencies if d.name != "broker"):
-        report = assess(None, dependencies, [], [], [], datetime.now(timezone.utc), settings.health_max_lag)
+        report = assess(None, dependencies, [], [], [], datetime.now(timezone.utc), settings.health_max_lag,
+                        sandbox_report(settings))
     else:
         report = system_status(build(settings))
     if args.json:

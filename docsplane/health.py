@@ -7,7 +7,8 @@
   cannot be reached; each failed dependency has a message (the driver's, credentials removed).
 - `degraded`: everything is reachable, but a loop (workers/loop_status.py) reports an error, has
   not beaten for STALE_AFTER seconds, or a projector's or follower's lag (the event store's head
-  minus its position, in notifications) is above DOCSPLANE_HEALTH_MAX_LAG.
+  minus its position, in notifications) is above DOCSPLANE_HEALTH_MAX_LAG; or builds on this host
+  would not be sandboxed though DOCSPLANE_BUILD_SANDBOX asks for bwrap (workers/sandbox.py).
 
 `assess` decides from the gathered facts alone (no I/O), so the rules are unit-tested."""
 
@@ -124,7 +125,13 @@ def system_status(docsplane, now: datetime | None = None) -> dict:
         if facts is not None:
             projectors, followers, loops = facts
     return assess(head, dependencies, projectors, followers, loops, now or datetime.now(timezone.utc),
-                  docsplane.settings.health_max_lag)
+                  docsplane.settings.health_max_lag, sandbox_report(docsplane.settings))
+
+
+def sandbox_report(settings) -> dict:
+    from workers.sandbox import describe
+
+    return describe(settings)
 
 
 def _guarded(dependency: Dependency, read):
@@ -158,13 +165,15 @@ def _follower_positions(store) -> list[dict]:
 # -- the assessment (pure) -----------------------------------------------------------------------------
 
 def assess(head: int | None, dependencies: list[Dependency], projectors: list[dict], followers: list[dict],
-           loops: list[dict], now: datetime, max_lag: int) -> dict:
+           loops: list[dict], now: datetime, max_lag: int, sandbox: dict | None = None) -> dict:
     loop_reports = [_loop(row, now) for row in loops]
     positions = [_position(row, "projector", PROJECTOR_LOOP, head, loop_reports) for row in projectors]
     positions += [_position(row, "follower", row["name"], head, loop_reports) for row in followers]
     problems = [f"{loop['name']} on {loop['instance']}: {_loop_problem(loop)}" for loop in loop_reports if loop["state"] != "ok"]
     problems += [f"{p['kind']} {p['name']} is {p['lag']} notifications behind (more than {max_lag})"
                  for p in positions if p["lag"] is not None and p["lag"] > max_lag]
+    if sandbox is not None and sandbox["mode"] == "bwrap" and not sandbox["active"]:
+        problems.append(sandbox["message"])
     failed = [d for d in dependencies if not d.ok]
     if failed:
         status = "unavailable"
@@ -176,7 +185,7 @@ def assess(head: int | None, dependencies: list[Dependency], projectors: list[di
     return {
         "status": status, "message": message, "checked": now.isoformat(), "head": head,
         "dependencies": [d.as_dict() for d in dependencies], "positions": positions, "loops": loop_reports,
-        "problems": problems,
+        "problems": problems, **({"sandbox": sandbox} if sandbox is not None else {}),
     }
 
 

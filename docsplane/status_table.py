@@ -9,6 +9,7 @@ def render(report: dict) -> str:
     sections = [
         f"status: {report['status']}: {report['message']}",
         f"event store head: {_text(report['head'])}   (checked {report['checked']})",
+        *([_sandbox(report["sandbox"])] if "sandbox" in report else []),
         _table(("DEPENDENCY", "STATUS", "TARGET", "MESSAGE"),
                [(d["name"], d["status"], d["target"], d["message"]) for d in report["dependencies"]]),
     ]
@@ -25,6 +26,11 @@ def render(report: dict) -> str:
              for l in report["loops"]],
         ))
     return "\n\n".join(sections)
+
+
+def _sandbox(sandbox: dict) -> str:
+    state = "on" if sandbox["active"] else "OFF"
+    return f"build sandbox: {state} (DOCSPLANE_BUILD_SANDBOX={sandbox['mode']}): {sandbox['message']}"
 
 
 def _seconds(value) -> str:

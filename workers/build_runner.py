@@ -13,6 +13,7 @@ import glob
 import logging
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +43,11 @@ GIT_ENV = {
     "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
     "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
 }
+
+
+# How shells and Python report a fork refused by the process limit.
+FORK_FAILED = ("Cannot fork", "fork: Resource temporarily unavailable", "fork: retry: Resource temporarily unavailable",
+               "BlockingIOError: [Errno 11] Resource temporarily unavailable")
 
 
 class BuildFailed(Exception):
@@ -252,14 +258,28 @@ class _BuildRun:
         if result.timed_out:
             if limit < self.settings.build_step_timeout:
                 raise BuildFailed(self._total_limit())
-            raise BuildFailed(f"the command timed out after {limit:g} seconds: {_short(command)}")
+            reason = self._limit_reached(result)
+            timed_out = f"the command timed out after {limit:g} seconds"
+            raise BuildFailed(f"{timed_out}, having reached {reason}: {_short(command)}" if reason
+                              else f"{timed_out}: {_short(command)}")
         if result.exit_code != 0:
-            reason = error or f"the command exited with code {result.exit_code}"
+            limit_reached = self._limit_reached(result)
+            reason = (f"the command reached {limit_reached}" if limit_reached
+                      else error or f"the command exited with code {result.exit_code}")
             raise BuildFailed(f"{reason}: {_short(command)}")
         self._check_disk()
         if step.creates_venv:
             self._use_venv(self.home / "venv")
         return result
+
+    def _limit_reached(self, result: StepResult) -> str | None:
+        """Which of the build's limits a failed command ran into, when that shows."""
+        if result.exit_code in (128 + signal.SIGXFSZ, -signal.SIGXFSZ):
+            return f"the build's disk limit of {self.settings.build_disk_max} bytes per file (DOCSPLANE_BUILD_DISK_MAX)"
+        if any(sign in result.output for sign in FORK_FAILED):
+            return (f"the build's limit of {self.settings.build_processes_max} processes "
+                    f"(DOCSPLANE_BUILD_PROCESSES_MAX)")
+        return None
 
     def _check_disk(self) -> None:
         used = disk_usage(self.home)

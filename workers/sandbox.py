@@ -163,7 +163,8 @@ class Bubblewrap:
         options += ["--perms", "0444", "--ro-bind-data", _data(fds, "passwd", self._passwd()), "/etc/passwd",
                     "--perms", "0444", "--ro-bind-data", _data(fds, "group", f"root:x:0:\ndocs:x:{self.uid}:\n"),
                     "/etc/group", "--perms", "0444", "--ro-bind-data", _data(fds, "gitconfig", GITCONFIG), "/etc/gitconfig"]
-        options += ["--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.file_size), "--tmpfs", "/tmp"]
+        options += ["--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--size", str(self.limits.file_size),
+                    "--tmpfs", "/tmp"]
         if home is not None:
             options += ["--bind", str(home), HOME]
         else:

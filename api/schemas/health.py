@@ -32,6 +32,12 @@ class LoopSchema(Schema):
     state = fields.String(validate=validate.OneOf(("ok", "error", "stale")))
 
 
+class SandboxSchema(Schema):
+    mode = fields.String(validate=validate.OneOf(("bwrap", "none")), metadata={"description": "DOCSPLANE_BUILD_SANDBOX"})
+    active = fields.Boolean(metadata={"description": "whether builds on this host run in the sandbox"})
+    message = fields.String()
+
+
 class HealthSchema(Schema):
     status = fields.String(validate=validate.OneOf(("ok", "degraded", "unavailable")))
     message = fields.String(required=True, metadata={"description": "one sentence: what is wrong, if anything"})
@@ -41,3 +47,4 @@ class HealthSchema(Schema):
     positions = fields.List(fields.Nested(PositionSchema))
     loops = fields.List(fields.Nested(LoopSchema))
     problems = fields.List(fields.String(), metadata={"description": "why the status is degraded"})
+    sandbox = fields.Nested(SandboxSchema, metadata={"description": "how builds on this host run (workers/sandbox.py)"})

@@ -1,0 +1,218 @@
+"""Hostile repositories on the real build runner (workers/sandbox.py): a build's commands try to read
+the server's secrets, the stores, other builds and the worker's environment, to write outside their
+home, to exhaust processes, output and disk, and to smuggle the secrets key out through a symbolic
+link. Nothing of it may reach the recorded output or the events; the build ends clearly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from git_support import build_config, commit, git_repository
+from integration_support import event_log, project_settings
+from workers.build_runner import BuildRunner
+from workers.safe_tree import safe_tree_files
+
+CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
+
+
+@pytest.fixture(autouse=True)
+def bwrap_required():
+    if shutil.which("bwrap") is None:
+        message = "bwrap (Debian package bubblewrap) is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: the sandbox tests must run in CI, not be skipped)", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def hostile(make_settings, open_docsplane, tmp_path, monkeypatch):
+    """`hostile(files, links, **env)`: (succeeded, build, outputs, docsplane) of one build of a
+    repository holding `files` and symbolic `links` (path -> target, "{data_dir}" filled in), with
+    the worker's environment holding CANARY."""
+    monkeypatch.setenv("DOCSPLANE_CANARY", CANARY)
+    repos = iter(range(100))
+
+    def run(files: dict[str, str], links: dict[str, str] | None = None, **env):
+        docsplane = open_docsplane(make_settings("sqlite", **env))
+        repo = git_repository(tmp_path / f"repo-{next(repos)}", files)
+        for link, target in (links or {}).items():
+            (repo / link).parent.mkdir(parents=True, exist_ok=True)
+            (repo / link).symlink_to(target.format(data_dir=docsplane.settings.data_dir))
+            commit(repo, {})
+        slug = docsplane.projects.import_project(
+            "alice", project_settings("Hostile", repository={"url": str(repo), "type": "git"})).value
+        number = docsplane.builds.trigger_build("alice", slug, None).value
+        succeeded = BuildRunner(docsplane, docsplane.settings).run(number)
+        docsplane.catch_up()
+        build = docsplane.read_model.build(slug, number)
+        commands = docsplane.build_command_queries.list(number, limit=100, offset=0).results
+        return succeeded, build, [c["output"] for c in commands], docsplane
+
+    return run
+
+
+def secrets_of(docsplane) -> list[bytes]:
+    key = (docsplane.settings.data_dir / "secrets.key").read_bytes().strip()
+    return [key, CANARY.encode()]
+
+
+def assert_nothing_leaked(docsplane, outputs: list[str]) -> None:
+    for secret in secrets_of(docsplane):
+        assert not any(secret.decode() in output for output in outputs)
+        assert [n.topic for n in event_log(docsplane) if secret in n.state] == []
+    assert not any("SQLite format 3" in output for output in outputs)
+
+
+def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_settings, tmp_path):
+    other_build = Path(tempfile.gettempdir(), "docsplane-build-999999-planted", "home", "checkout")
+    other_build.mkdir(parents=True, exist_ok=True)
+    (other_build / "secret.txt").write_text(CANARY)
+    host_tmp = Path(tempfile.mkstemp(prefix="docsplane-host-")[1])
+    host_tmp.write_text(CANARY)
+    data = make_settings("sqlite").data_dir.parent  # where every test container's data dir lives
+    try:
+        commands = [
+            f"cat {data}/data-*/secrets.key", f"cat {data}/data-*/events.sqlite3 {data}/data-*/readmodels.sqlite3",
+            f"cat {other_build}/secret.txt", f"cat {host_tmp}", "cat /proc/*/environ", "ls /proc",
+            f"ls {Path.cwd()} /root /work /var", "cat /etc/shadow", "hostname", "id -un",
+        ]
+        succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
+    finally:
+        shutil.rmtree(other_build.parent.parent)
+        host_tmp.unlink()
+
+    assert succeeded is True, build["error"]
+    assert_nothing_leaked(docsplane, outputs)
+    ran = dict(zip(commands, outputs[2:]))
+    assert "No such file or directory" in ran[f"cat {data}/data-*/secrets.key"]
+    assert "No such file or directory" in ran[f"cat {other_build}/secret.txt"]
+    assert len([p for p in ran["ls /proc"].split() if p.isdigit()]) <= 4  # the sandbox's own, not the host's
+    assert ran["hostname"] == "docsplane-build\n" and ran["id -un"] == "docs\n"
+
+
+def test_a_build_cannot_write_outside_its_home(hostile, make_settings):
+    data_dir = make_settings("sqlite").data_dir.parent
+    marker = f"docsplane-written-{os.getpid()}-{time.monotonic_ns()}"
+    host_tmp = Path(tempfile.gettempdir(), marker)
+    commands = [f"touch {data_dir}/{marker}", f"echo x > {host_tmp} && cat {host_tmp}", f"touch /usr/{marker}",
+                f"touch /etc/{marker}", f"touch {sys.prefix}/{marker}", f"touch $HOME/{marker} && echo home ok"]
+    succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
+
+    assert succeeded is True, build["error"]
+    assert outputs[3] == "x\n"  # its own /tmp ...
+    assert not host_tmp.exists()  # ... is not the host's
+    for path in (data_dir / marker, Path("/usr", marker), Path("/etc", marker), Path(sys.prefix, marker)):
+        assert not path.exists()
+    assert "Read-only file system" in outputs[4] and outputs[7] == "home ok\n"
+
+
+def test_a_fork_bomb_is_bounded_and_ends_with_the_step(hostile):
+    bomb = "bomb() { bomb | bomb & }; bomb; exec sleep 30"
+    started = time.monotonic()
+    succeeded, build, outputs, docsplane = hostile(build_config(bomb), DOCSPLANE_BUILD_PROCESSES_MAX=64,
+                                                   DOCSPLANE_BUILD_STEP_TIMEOUT=3)
+
+    assert time.monotonic() - started < 20
+    assert succeeded is False
+    assert build["error"] == ("the command timed out after 3 seconds, having reached the build's limit of 64 processes "
+                              "(DOCSPLANE_BUILD_PROCESSES_MAX): bomb() { bomb | bomb & }; bomb; exec sleep 30")
+    assert "Cannot fork" in outputs[-1]
+    assert subprocess.run(["true"]).returncode == 0  # the host still forks
+    time.sleep(0.5)
+    survivors = [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"bomb()" in _read(p)]
+    assert survivors == []
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def test_output_and_disk_past_their_limits_end_the_build_clearly(hostile):
+    succeeded, build, outputs, _ = hostile(build_config("yes | head -c 5000000", "head -c 2000000 /dev/zero > big"),
+                                           DOCSPLANE_BUILD_OUTPUT_MAX=1000, DOCSPLANE_BUILD_DISK_MAX=1_000_000)
+
+    assert "bytes of output omitted; a command's output is capped at 1000 bytes" in outputs[2]
+    assert succeeded is False
+    assert build["error"] == ("the command reached the build's disk limit of 1000000 bytes per file "
+                              "(DOCSPLANE_BUILD_DISK_MAX): head -c 2000000 /dev/zero > big")
+
+
+def test_many_files_past_the_disk_limit_end_the_build_clearly(hostile):
+    fill = "for i in 1 2 3 4; do head -c 400000 /dev/urandom > f$i; done"
+    succeeded, build, _, _ = hostile(build_config(fill, "echo never"), DOCSPLANE_BUILD_DISK_MAX=1_000_000)
+
+    assert succeeded is False
+    assert build["error"].startswith("the build uses ")
+    assert build["error"].endswith("bytes of disk, more than its limit of 1000000 bytes (DOCSPLANE_BUILD_DISK_MAX)")
+
+
+def test_a_symbolic_link_to_the_secrets_key_does_not_leak(hostile):
+    show = 'ls -la "$READTHEDOCS_OUTPUT/html/_static"; cat "$READTHEDOCS_OUTPUT/html/_static/key.txt"; true'
+    files = {"docs/conf.py": "project = 'Hostile'\nhtml_static_path = ['_static']\n",
+             "docs/index.rst": "Hostile\n=======\n", "docs/_static/style.css": "p {}\n",
+             ".readthedocs.yaml": f"version: 2\nsphinx:\n  configuration: docs/conf.py\nbuild:\n  jobs:\n"
+                                  f"    post_build:\n      - {show!r}\n"}
+    links = {"docs/_static/key.txt": "{data_dir}/secrets.key"}
+    succeeded, build, outputs, docsplane = hostile(files, links)
+
+    assert_nothing_leaked(docsplane, outputs)
+    assert succeeded is True, build["error"]
+    assert "style.css" in outputs[-1] and "key.txt: No such file or directory" in outputs[-1]  # not even visible
+
+
+def test_a_configuration_file_linked_out_of_the_repository_is_refused(hostile):
+    succeeded, build, outputs, docsplane = hostile({"README": "x\n"}, {".readthedocs.yaml": "{data_dir}/secrets.key"})
+
+    assert succeeded is False
+    assert build["error"] == "invalid build configuration: .readthedocs.yaml is a symbolic link out of the repository"
+    assert_nothing_leaked(docsplane, outputs)
+
+
+def test_a_repository_inside_the_data_dir_is_refused(make_settings, open_docsplane):
+    docsplane = open_docsplane(make_settings("sqlite"))
+    slug = docsplane.projects.import_project(
+        "alice", project_settings("Inside", repository={"url": str(docsplane.settings.data_dir), "type": "git"})).value
+    number = docsplane.builds.trigger_build("alice", slug, None).value
+
+    assert BuildRunner(docsplane, docsplane.settings).run(number) is False
+    docsplane.catch_up()
+    assert docsplane.read_model.build(slug, number)["error"] == (
+        "the repository may not be a path inside the server's data directory or a build's directory")
+
+
+def test_without_the_sandbox_every_build_says_so_first(hostile):
+    succeeded, build, outputs, _ = hostile(build_config("echo hi"), DOCSPLANE_BUILD_SANDBOX="none")
+
+    assert succeeded is True, build["error"]
+    assert outputs[0].startswith("[docsplane: WARNING: this build is NOT sandboxed (DOCSPLANE_BUILD_SANDBOX=none)")
+    assert not any("NOT sandboxed" in output for output in outputs[1:])
+
+
+def test_safe_tree_files_drops_links_out_of_the_tree_and_special_files(tmp_path):
+    outside = tmp_path / "secrets.key"
+    outside.write_text("secret")
+    tree = tmp_path / "output"
+    (tree / "html" / "_static").mkdir(parents=True)
+    (tree / "html" / "index.html").write_text("<p>hi</p>")
+    (tree / "html" / "_static" / "key.txt").symlink_to(outside)
+    (tree / "html" / "_static" / "up").symlink_to(tmp_path)  # a directory out of the tree
+    (tree / "html" / "same.html").symlink_to(tree / "html" / "index.html")  # inside: kept, as its target
+    (tree / "html" / "loop").symlink_to("loop")
+    os.mkfifo(tree / "html" / "fifo")
+    dropped: list[str] = []
+
+    files = {str(relative): real for relative, real in safe_tree_files(tree, dropped)}
+
+    assert files == {"html/index.html": tree / "html" / "index.html", "html/same.html": tree / "html" / "index.html"}
+    assert sorted(dropped) == ["html/_static/key.txt", "html/_static/up", "html/fifo", "html/loop"]
