@@ -133,7 +133,8 @@ class Bubblewrap:
             arguments = _data(fds, "args", "".join(f"{option}\0" for option in options))
             yield {"args": [self.executable, "--args", str(arguments), "--", *self._drop(), "/bin/sh", "-c", LAUNCHER,
                             "sh", *argv],
-                   "cwd": "/", "env": {}, "pass_fds": tuple(fds)}
+                   # bwrap's own cwd is the home: build_leftovers finds it there (what runs inside shows /home/docs)
+                   "cwd": str(home) if home is not None else "/", "env": {}, "pass_fds": tuple(fds)}
         finally:
             for fd in fds:
                 os.close(fd)
@@ -142,8 +143,8 @@ class Bubblewrap:
                  readable: Iterable[str]) -> list[str]:
         options = ["--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]
         if self.host_uid is None:
-            options += ["--unshare-all", "--share-net", "--uid", str(INSIDE_UID), "--gid", str(INSIDE_UID),
-                        "--disable-userns"]
+            options += ["--unshare-all", "--unshare-user", "--share-net", "--uid", str(INSIDE_UID),
+                        "--gid", str(INSIDE_UID), "--disable-userns"]
         else:
             options += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # for setpriv, dropped by it

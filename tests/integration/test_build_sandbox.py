@@ -216,3 +216,68 @@ def test_safe_tree_files_drops_links_out_of_the_tree_and_special_files(tmp_path)
 
     assert files == {"html/index.html": tree / "html" / "index.html", "html/same.html": tree / "html" / "index.html"}
     assert sorted(dropped) == ["html/_static/key.txt", "html/_static/up", "html/fifo", "html/loop"]
+
+
+SANDBOXED_SLEEP = """
+import subprocess, sys, time
+from pathlib import Path
+from docsplane.settings import Settings
+from workers.sandbox import sandbox_for
+sandbox = sandbox_for(Settings.from_env())
+home = Path(sys.argv[2])
+sandbox.hand_over(home)
+with sandbox.command(["sleep", sys.argv[1]], "/home/docs", {"PATH": "/usr/bin:/bin"}, home) as popen:
+    subprocess.Popen(**popen, start_new_session=True)
+time.sleep(60)
+"""
+
+
+def sandboxed_sleeps(marker: str) -> list[Path]:
+    return [p.parent for p in Path("/proc").glob("[0-9]*/cmdline") if _read(p) == f"sleep\0{marker}\0".encode()]
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_killed_workers_sandbox_dies_with_it(make_settings, tmp_path):
+    marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"
+    env = {**os.environ, **make_settings("sqlite").as_environ()}
+    (tmp_path / "home").mkdir()
+    worker = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(tmp_path / "home")], env=env,
+                              cwd=Path(__file__).parents[2])
+    try:
+        wait_until(lambda: sandboxed_sleeps(marker), 15, "the sandboxed step")
+    finally:
+        worker.kill()
+        worker.wait()
+    wait_until(lambda: not sandboxed_sleeps(marker), 5, "the step to die with its worker")
+
+
+def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile, make_settings, tmp_path, monkeypatch):
+    """Should a sandbox outlive its worker, its bwrap still works in the build's home: found there."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead_worker = subprocess.Popen(["true"])
+    dead_worker.wait()
+    left = tmp_path / "docsplane-build-7-abc"
+    (left / "home").mkdir(parents=True)
+    (left / ".docsplane-owner").write_text(f"{dead_worker.pid} 1")
+    marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"
+    env = {**os.environ, **make_settings("sqlite").as_environ()}
+    orphan = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(left / "home")], env=env,
+                              cwd=Path(__file__).parents[2])
+    try:
+        wait_until(lambda: sandboxed_sleeps(marker), 15, "the orphaned step")
+
+        succeeded, build, _, _ = hostile(build_config("echo hi"))
+
+        assert succeeded is True, build["error"]
+        wait_until(lambda: not sandboxed_sleeps(marker), 5, "the orphaned step to be killed")
+        assert not left.exists()
+    finally:
+        orphan.kill()
+        orphan.wait()
