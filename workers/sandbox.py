@@ -223,9 +223,10 @@ def _exports(env: Mapping[str, str]) -> str:
     return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if name.isidentifier())
 
 
-def sandbox_for(settings):
+def sandbox_for(settings, warn: bool = True):
     """The sandbox the settings ask for, once it ran `true`. Without a working bwrap: on SQLite (the
-    embedded default) a loud NoSandbox; on PostgreSQL (production) SandboxRefused."""
+    embedded default) a NoSandbox, and a warning logged unless `warn` is false; on PostgreSQL
+    (production) SandboxRefused."""
     if settings.build_sandbox == "none":
         return NoSandbox("DOCSPLANE_BUILD_SANDBOX=none")
     host_uid = settings.build_uid if os.geteuid() == 0 else None
@@ -235,6 +236,9 @@ def sandbox_for(settings):
     if not settings.uses_sqlite_event_store:
         raise SandboxRefused(f"a build worker needs a working sandbox and {problem}: install bubblewrap "
                              f"(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
+    if warn:
+        log.warning("BUILDS ARE NOT SANDBOXED: %s; every build runs with this worker's privileges "
+                    "(install bubblewrap, Debian package bubblewrap)", problem)
     return NoSandbox(problem)
 
 
@@ -247,8 +251,6 @@ def _probed(executable: str | None, limits: Limits, host_uid: int | None):
         problem = _probe(sandbox)
         if problem is None:
             return sandbox, None
-    log.warning("BUILDS ARE NOT SANDBOXED: %s; every build runs with this worker's privileges "
-                "(install bubblewrap, Debian package bubblewrap)", problem)
     return None, problem
 
 
@@ -268,7 +270,7 @@ def _probe(sandbox: Bubblewrap) -> str | None:
 def describe(settings) -> dict:
     """The sandbox as `docsplane status` and GET /_health report it."""
     try:
-        sandbox = sandbox_for(settings)
+        sandbox = sandbox_for(settings, warn=False)
     except SandboxRefused as refusal:
         return {"mode": settings.build_sandbox, "active": False, "message": str(refusal)}
     if sandbox.enabled:

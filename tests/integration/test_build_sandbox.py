@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from docsplane.health import system_status
+from docsplane.status_table import render
 from git_support import build_config, commit, git_repository
 from integration_support import event_log, project_settings
 from workers.build_runner import BuildRunner
@@ -281,3 +283,48 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
     finally:
         orphan.kill()
         orphan.wait()
+
+
+@pytest.fixture
+def without_bwrap(tmp_path, monkeypatch) -> str:
+    """A PATH with git but no bwrap (the sandbox's probe is cached per bwrap found)."""
+    directory = tmp_path / "bin-without-bwrap"
+    directory.mkdir()
+    (directory / "git").symlink_to(shutil.which("git"))
+    monkeypatch.setenv("PATH", str(directory))
+    return str(directory)
+
+
+def test_without_bwrap_the_embedded_default_builds_and_says_so_loudly(hostile, without_bwrap, caplog):
+    succeeded, build, outputs, docsplane = hostile(build_config("echo hi"))
+
+    assert succeeded is True, build["error"]
+    assert outputs[0].startswith("[docsplane: WARNING: this build is NOT sandboxed (bwrap is not installed)")
+    assert "BUILDS ARE NOT SANDBOXED: bwrap is not installed" in caplog.text
+    report = system_status(docsplane)
+    assert report["sandbox"] == {"mode": "bwrap", "active": False,
+                                 "message": "builds are NOT sandboxed: bwrap is not installed"}
+    assert report["status"] == "degraded" and "builds are NOT sandboxed: bwrap is not installed" in report["problems"]
+    assert "build sandbox: OFF (DOCSPLANE_BUILD_SANDBOX=bwrap)" in render(report)
+
+
+def test_the_health_report_shows_the_sandbox_on(make_settings, open_docsplane):
+    report = system_status(open_docsplane(make_settings("sqlite")))
+
+    assert report["sandbox"] == {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox"}
+    assert report["problems"] == []
+
+
+def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings, amqp_url, without_bwrap):
+    settings = make_settings("postgres", DOCSPLANE_AMQP_URL=amqp_url)
+    script = Path(sys.executable).parent / "docsplane"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
+
+    result = subprocess.run([*command, "worker"], env={**os.environ, **settings.as_environ()}, capture_output=True,
+                            text=True, timeout=60, cwd=Path(__file__).parents[2])
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (  # (above it: the secrets key generated)
+        "error: a build worker needs a working sandbox and bwrap is not installed: install bubblewrap "
+        "(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
+    assert result.stdout == ""
