@@ -1,7 +1,9 @@
 FROM python:3.11-slim
-# git: the build worker clones the projects' repositories.
+# git: the build worker clones the projects' repositories; bubblewrap: every build step runs in its
+# sandbox (it needs user namespaces: run the worker's container with `--security-opt seccomp=unconfined`
+# or a profile allowing them, else the worker refuses to start on PostgreSQL).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git \
+ && apt-get install -y --no-install-recommends git bubblewrap \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
