@@ -165,7 +165,7 @@ class Bubblewrap:
                     "--perms", "0444", "--ro-bind-data", _data(fds, "group", f"root:x:0:\ndocs:x:{self.uid}:\n"),
                     "/etc/group", "--perms", "0444", "--ro-bind-data", _data(fds, "gitconfig", GITCONFIG), "/etc/gitconfig"]
         options += ["--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--size", str(self.limits.file_size),
-                    "--tmpfs", "/tmp"]
+                    "--tmpfs", "/tmp", "--symlink", "/tmp", "/var/tmp"]
         if home is not None:
             options += ["--bind", str(home), HOME]
         else:

@@ -35,12 +35,13 @@ def bwrap_required():
 
 
 @pytest.fixture
-def hostile(make_settings, open_docsplane, tmp_path, monkeypatch):
+def hostile(make_settings, open_docsplane, tmp_path, monkeypatch, caplog):
     """`hostile(files, links, **env)`: (succeeded, build, outputs, docsplane) of one build of a
     repository holding `files` and symbolic `links` (path -> target, "{data_dir}" filled in), with
     the worker's environment holding CANARY."""
     monkeypatch.setenv("DOCSPLANE_CANARY", CANARY)
     repos = iter(range(100))
+    logged.clear()
 
     def run(files: dict[str, str], links: dict[str, str] | None = None, **env):
         docsplane = open_docsplane(make_settings("sqlite", **env))
@@ -56,9 +57,13 @@ def hostile(make_settings, open_docsplane, tmp_path, monkeypatch):
         docsplane.catch_up()
         build = docsplane.read_model.build(slug, number)
         commands = docsplane.build_command_queries.list(number, limit=100, offset=0).results
+        logged.append(caplog.text)
         return succeeded, build, [c["output"] for c in commands], docsplane
 
     return run
+
+
+logged: list[str] = []  # the worker's log records of the last hostile build
 
 
 def secrets_of(docsplane) -> list[bytes]:
@@ -70,6 +75,7 @@ def assert_nothing_leaked(docsplane, outputs: list[str]) -> None:
     for secret in secrets_of(docsplane):
         assert not any(secret.decode() in output for output in outputs)
         assert [n.topic for n in event_log(docsplane) if secret in n.state] == []
+        assert not any(secret.decode() in text for text in logged)
     assert not any("SQLite format 3" in output for output in outputs)
 
 
@@ -328,3 +334,17 @@ def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings
         "error: a build worker needs a working sandbox and bwrap is not installed: install bubblewrap "
         "(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
     assert result.stdout == ""
+
+
+def test_the_network_stays_available(hostile):
+    """Builds `pip install`: the host's network is shared (so the README warns about local services)."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        check = (f'python -c "import socket, sys; socket.create_connection((sys.argv[1], {port}), 5); print(sys.argv[2])"'
+                 " 127.0.0.1 connected")
+        succeeded, build, outputs, _ = hostile(build_config(check))
+
+    assert succeeded is True, build["error"]
+    assert outputs[-1] == "connected\n"
