@@ -14,7 +14,9 @@ import shutil
 import signal
 from pathlib import Path
 
-PREFIX = "docsplane-build-"
+from workers.sandbox import BUILD_PREFIX
+
+PREFIX = BUILD_PREFIX
 OWNER = ".docsplane-owner"
 PROC = Path("/proc")
 

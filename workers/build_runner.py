@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from commands.loading import load_build, load_project, load_version
 from domain.build import STATES
@@ -30,7 +30,7 @@ from domain.errors import NotFound, ValidationFailed
 from workers import build_leftovers
 from workers.build_config import ConfigError, Step, plan_steps, read_config
 from workers.build_step import StepResult, mask, run_step
-from workers.sandbox import sandbox_for
+from workers.sandbox import readable_repository, sandbox_for
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,10 @@ class _BuildRun:
         }
 
     def _clone(self, url: str, identifier: str) -> None:
-        self.readable = self._local_repository(url)
+        try:
+            self.readable = readable_repository(url, self.settings.data_dir)
+        except ValueError as refusal:
+            raise BuildFailed(str(refusal)) from None
         try:
             self._step(Step("cloning", f"git clone --no-checkout -- {shlex.quote(url)} ."),
                        error="could not clone the repository")
@@ -195,22 +198,6 @@ class _BuildRun:
                    error=unknown if ref is None else f"could not check out '{identifier}'")
         if ref is None:  # git accepted it anyway (a file path, say): still no version of the repository
             raise BuildFailed(unknown)
-
-    def _local_repository(self, url: str) -> list[str]:
-        """A repository on this machine's filesystem, for the sandbox to show the clone (read-only);
-        never the data dir or a build's directory."""
-        if url.startswith("file://"):
-            path = unquote(urlsplit(url).path)
-        elif "://" in url or ":" in url.split("/", 1)[0]:
-            return []  # a remote: https://, ssh://, host:path
-        else:
-            path = url
-        path = os.path.realpath(path)
-        data = os.path.realpath(self.settings.data_dir)
-        builds = os.path.join(os.path.realpath(tempfile.gettempdir()), build_leftovers.PREFIX)
-        if path == data or path.startswith(data + os.sep) or path.startswith(builds):
-            raise BuildFailed("the repository may not be a path inside the server's data directory or a build's directory")
-        return [path] if os.path.isdir(path) else []
 
     def _resolve(self, identifier: str) -> str | None:
         """The ref to check out for a version's identifier: a branch (as the remote has it), a
@@ -249,7 +236,7 @@ class _BuildRun:
             raise BuildFailed(self._total_limit())
         limit = min(self.settings.build_step_timeout, remaining)
         result = run_step(step.command, str(self.inside / "checkout"), self.env, limit, self.settings.build_output_max,
-                          self.secrets, self.cancelled, self.sandbox, self.home, self.readable)
+                          self.secrets, self.cancelled, sandbox=self.sandbox, home=self.home, readable=self.readable)
         output, self.warning = (f"[{self.warning}]\n{result.output}" if self.warning else result.output), None
         self._write(self.commands.record_command, self.actor, self.number, command, output, result.exit_code,
                     result.started, result.finished)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workers.sandbox import NoSandbox
-
 MASK = "****"
 TIMED_OUT = 124  # the exit code a timed-out step records, as coreutils' timeout(1) reports it
 POLL = 0.05  # seconds between checks of the time limit and the cancel signal
@@ -34,14 +32,13 @@ class StepResult:
     cancelled: bool = False
 
 
-UNSANDBOXED = NoSandbox("no sandbox given")
-
-
 def run_step(command: str, cwd: str, env: dict[str, str], timeout: float, output_max: int,
-             secrets: Iterable[str] = (), cancelled: threading.Event | None = None, sandbox=UNSANDBOXED,
+             secrets: Iterable[str] = (), cancelled: threading.Event | None = None, *, sandbox,
              home: Path | None = None, readable: Iterable[str] = ()) -> StepResult:
-    """Run `command` with /bin/sh in `sandbox` (`cwd` is a path as the command sees it; `home` the
-    build's home on the host, `readable` host paths it may read). On timeout or cancel the whole
+    """Run `command` with /bin/sh in `sandbox` (workers/sandbox.py: `sandbox_for(settings)`; always
+    given, so no caller runs a repository's code unsandboxed by omission). `cwd` is a path as the
+    command sees it; `home` the build's home on the host (None: an empty one), `readable` host paths
+    it may read (`readable_repository`). On timeout or cancel the whole
     process group is killed; it is killed at the end in any case, so nothing a step started outlives
     it (in bwrap, the sandbox's PID namespace dies with it)."""
     output = CappedOutput(output_max, secrets)

@@ -31,14 +31,17 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
 HOME = "/home/docs"  # the build's home as its commands see it
+BUILD_PREFIX = "docsplane-build-"  # of the builds' temporary directories (workers/build_leftovers.py)
 INSIDE_UID = 1000  # the uid inside a user namespace
 ENV_FILE = "/run/docsplane/environment"
 LAUNCHER = f'. {ENV_FILE} && exec "$@"'
@@ -170,7 +173,7 @@ class Bubblewrap:
             options += ["--bind", str(home), HOME]
         else:
             options += ["--perms", "0777", "--tmpfs", HOME]
-        for directory in _ancestors(filter(_under_tmp, readable)):  # under the new /tmp, so after it
+        for directory in _ancestors(filter(_under_tmp, readable), below="/tmp"):  # in the new /tmp, so after it
             options += ["--perms", "0755", "--dir", directory]
         for path in readable:
             options += ["--ro-bind", path, path]
@@ -189,18 +192,38 @@ class Bubblewrap:
         return f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\ndocs:x:{self.uid}:{self.uid}:docs:{HOME}:/bin/sh\n"
 
 
+def readable_repository(url: str, data_dir: Path) -> list[str]:
+    """What a clone of `url` must read: a local repository's directory (a path or file:// URL), for
+    `command(readable=...)`; nothing for a remote. ValueError for the data dir or a build's directory."""
+    if url.startswith("file://"):
+        path = unquote(urlsplit(url).path)
+    elif "://" in url or ":" in url.split("/", 1)[0]:
+        return []  # https://, ssh://, host:path
+    else:
+        path = url
+    path = os.path.realpath(path)
+    data = os.path.realpath(data_dir)
+    builds = os.path.join(os.path.realpath(tempfile.gettempdir()), BUILD_PREFIX)
+    if path == data or path.startswith(data + os.sep) or path.startswith(builds):
+        raise ValueError("the repository may not be a path inside the server's data directory or a build's directory")
+    return [path] if os.path.isdir(path) else []
+
+
 def python_installation() -> list[str]:
     """The builder's Python (Sphinx and MkDocs live there), outside the system directories."""
     paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
     return sorted(p for p in paths if not any(p == s or p.startswith(s + "/") for s in SYSTEM))
 
 
-def _ancestors(paths: Iterable[str]) -> list[str]:
-    """The directories above `paths`, parents first, but for / and the directories bwrap mounts."""
+def _ancestors(paths: Iterable[str], below: str = "/") -> list[str]:
+    """The directories bwrap must make above `paths` (parents first, once each): those strictly below
+    `below`, but not in what is mounted whole (/proc, /dev, the system; /tmp unless below it)."""
+    mounted = ("/proc", "/dev", *SYSTEM, *(("/tmp",) if below == "/" else ()))
     found: list[str] = []
     for path in paths:
         for parent in map(str, reversed(Path(path).parents)):
-            if parent not in ("/", "/tmp", "/proc", "/dev", *SYSTEM) and parent not in found:
+            inside = parent != below and parent.startswith(below.rstrip("/") + "/")
+            if inside and not any(parent == m or parent.startswith(m + "/") for m in mounted) and parent not in found:
                 found.append(parent)
     return found
 

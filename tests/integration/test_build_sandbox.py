@@ -21,6 +21,7 @@ from git_support import build_config, commit, git_repository
 from integration_support import event_log, project_settings
 from workers.build_runner import BuildRunner
 from workers.safe_tree import safe_tree_files
+from workers.sandbox import readable_repository
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -348,3 +349,20 @@ def test_the_network_stays_available(hostile):
 
     assert succeeded is True, build["error"]
     assert outputs[-1] == "connected\n"
+
+
+def test_a_clone_reads_a_local_repository_but_never_the_data_dir(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    data_dir = tmp_path / "data"
+
+    assert readable_repository(str(repo), data_dir) == [str(repo)]
+    assert readable_repository(repo.as_uri(), data_dir) == [str(repo)]
+    assert readable_repository("https://example.com/x.git", data_dir) == []
+    assert readable_repository("git@example.com:x.git", data_dir) == []
+    for inside in (data_dir, data_dir / "x", Path(tempfile.gettempdir(), "docsplane-build-1-abc", "home")):
+        with pytest.raises(ValueError, match="may not be a path inside the server's data directory"):
+            readable_repository(str(inside), data_dir)
+    (tmp_path / "link").symlink_to(data_dir)
+    with pytest.raises(ValueError):
+        readable_repository(str(tmp_path / "link" / "x"), data_dir)
