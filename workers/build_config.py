@@ -55,6 +55,12 @@ def read_config(checkout: Path) -> dict:
     return _normalized(None, {}, checkout)
 
 
+def _is_file_inside(checkout: Path, relative: str) -> bool:
+    """A file of the checkout, through no symbolic link out of it (the worker reads the host's files)."""
+    path = (checkout / relative).resolve()
+    return checkout.resolve() in path.parents and path.is_file()
+
+
 def plan_steps(config: dict) -> list[Step]:
     """The steps after the clone, in order, for a normalized config."""
     jobs = config["build"]["jobs"]
@@ -110,7 +116,7 @@ def _normalized(source: str | None, raw, checkout: Path) -> dict:
     mkdocs = raw.get("mkdocs")
     if sphinx is not None and mkdocs is not None:
         raise ConfigError(f"{where}: use either `sphinx` or `mkdocs`, not both")
-    if sphinx is None and mkdocs is None and source is None and (checkout / "mkdocs.yml").is_file():
+    if sphinx is None and mkdocs is None and source is None and _is_file_inside(checkout, "mkdocs.yml"):
         mkdocs = {}
     config = {
         "version": raw.get("version", 2),
@@ -142,7 +148,7 @@ def _normalized(source: str | None, raw, checkout: Path) -> dict:
             "builder": builder,
             "fail_on_warning": check.boolean(sphinx.get("fail_on_warning", False), "sphinx.fail_on_warning"),
         }
-        if not config["build"]["commands"] and not (checkout / configuration).is_file():
+        if not config["build"]["commands"] and not _is_file_inside(checkout, configuration):
             raise ConfigError(f"no documentation found: {configuration} does not exist (add docs/conf.py for "
                               f"Sphinx, mkdocs.yml for MkDocs, or a {CONFIG_FILES[0]} naming them)")
     return config
