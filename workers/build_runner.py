@@ -45,6 +45,7 @@ GIT_ENV = {
 }
 
 
+SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"  # the sandbox has the system only
 # How shells and Python report a fork refused by the process limit.
 FORK_FAILED = ("Cannot fork", "fork: Resource temporarily unavailable", "fork: retry: Resource temporarily unavailable",
                "BlockingIOError: [Errno 11] Resource temporarily unavailable")
@@ -155,8 +156,7 @@ class _BuildRun:
     def _prepare(self, home: Path, version) -> None:
         """The build's directories and its minimal environment; `python` is the builder's own
         interpreter (which has Sphinx and MkDocs) until a build environment is created."""
-        self.home, self.checkout, inside = home, home / "checkout", self.sandbox.home(home)
-        self.inside = inside
+        self.home, self.checkout, self.inside = home, home / "checkout", self.sandbox.home(home)
         for directory in (home, self.checkout, home / "output", home / "bin"):
             directory.mkdir()
         for name in ("python", "python3"):
@@ -164,12 +164,12 @@ class _BuildRun:
             shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
             shim.chmod(0o755)
         self.sandbox.hand_over(home)
-        output = str(inside / "output")
-        system_path = os.environ.get("PATH", os.defpath) if not self.sandbox.enabled else "/usr/local/bin:/usr/bin:/bin"
+        output = str(self.inside / "output")
+        system_path = SANDBOX_PATH if self.sandbox.enabled else os.environ.get("PATH", os.defpath)
         self.env = {
             **self.env,  # the project's variables; the builder's own below win
-            "PATH": os.pathsep.join([str(inside / "bin"), system_path]),
-            "HOME": str(inside),
+            "PATH": os.pathsep.join([str(self.inside / "bin"), system_path]),
+            "HOME": str(self.inside),
             "LANG": "C.UTF-8",
             **GIT_ENV,
             "DOCSPLANE_PROJECT": self.project_slug,
@@ -242,22 +242,23 @@ class _BuildRun:
                     result.started, result.finished)
         if result.cancelled:
             raise BuildFailed(CANCELLED)
-        if result.timed_out:
-            if limit < self.settings.build_step_timeout:
-                raise BuildFailed(self._total_limit())
-            reason = self._limit_reached(result)
-            timed_out = f"the command timed out after {limit:g} seconds"
-            raise BuildFailed(f"{timed_out}, having reached {reason}: {_short(command)}" if reason
-                              else f"{timed_out}: {_short(command)}")
-        if result.exit_code != 0:
-            limit_reached = self._limit_reached(result)
-            reason = (f"the command reached {limit_reached}" if limit_reached
-                      else error or f"the command exited with code {result.exit_code}")
-            raise BuildFailed(f"{reason}: {_short(command)}")
+        if result.timed_out and limit < self.settings.build_step_timeout:
+            raise BuildFailed(self._total_limit())
+        if result.timed_out or result.exit_code != 0:
+            raise BuildFailed(f"{self._failure(result, limit, error)}: {_short(command)}")
         self._check_disk()
         if step.creates_venv:
             self._use_venv(self.home / "venv")
         return result
+
+    def _failure(self, result: StepResult, limit: float, error: str | None) -> str:
+        """Why a command failed: its time limit, a limit of the sandbox it ran into, or its exit code."""
+        reached = self._limit_reached(result)
+        if result.timed_out:
+            return f"the command timed out after {limit:g} seconds" + (f", having reached {reached}" if reached else "")
+        if reached:
+            return f"the command reached {reached}"
+        return error or f"the command exited with code {result.exit_code}"
 
     def _limit_reached(self, result: StepResult) -> str | None:
         """Which of the build's limits a failed command ran into, when that shows."""
