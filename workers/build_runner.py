@@ -45,6 +45,8 @@ GIT_ENV = {
 }
 
 
+# The first of "$@" that names a commit.
+FIRST_COMMIT = 'for ref; do git rev-parse --verify --quiet "$ref^{commit}" >/dev/null && echo "$ref" && exit 0; done; exit 1'
 SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"  # the sandbox has the system only
 # How shells and Python report a fork refused by the process limit.
 FORK_FAILED = ("Cannot fork", "fork: Resource temporarily unavailable", "fork: retry: Resource temporarily unavailable",
@@ -204,26 +206,27 @@ class _BuildRun:
         tag, or a commit; HEAD is the remote's default branch. None when it names nothing."""
         if identifier.startswith("-"):
             return None
-        for candidate in (f"origin/{identifier}", f"refs/tags/{identifier}", identifier):
-            if candidate.startswith("origin/") and identifier == "HEAD":
-                continue
-            try:
-                self._git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
-            except BuildFailed:
-                continue
-            return candidate
-        return None
+        candidates = [f"refs/tags/{identifier}", identifier]
+        if identifier != "HEAD":
+            candidates.insert(0, f"origin/{identifier}")
+        try:  # one sandboxed command for all the candidates
+            return self._query(["/bin/sh", "-c", FIRST_COMMIT, "sh", *candidates], "git rev-parse")
+        except BuildFailed:
+            return None
 
     def _git(self, *args: str) -> str:
         """A git query whose output the builder needs (not a step of the build's log)."""
+        return self._query(["git", *args], f"git {args[0]}")
+
+    def _query(self, argv: list[str], name: str) -> str:
         try:
-            with self.sandbox.command(["git", *args], str(self.inside / "checkout"), self.env, self.home) as popen:
+            with self.sandbox.command(argv, str(self.inside / "checkout"), self.env, self.home) as popen:
                 result = subprocess.run(**popen, capture_output=True, text=True, errors="replace", timeout=60,
                                         stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise BuildFailed(f"git {args[0]} did not answer within 60 seconds") from None
+            raise BuildFailed(f"{name} did not answer within 60 seconds") from None
         if result.returncode != 0:
-            raise BuildFailed(f"git {args[0]} failed: {result.stderr.strip()}")
+            raise BuildFailed(f"{name} failed: {result.stderr.strip()}")
         return result.stdout.strip()
 
     def _step(self, step: Step, error: str | None = None) -> StepResult:
