@@ -5,7 +5,8 @@ A figure of `python -m bench` (`--only sandbox`).
 Each build clones a local repository, checks it out, asks git for its commit and runs Sphinx: every
 one of those commands pays the sandbox's setup. Builds alternate between the two settings (after a
 warm-up build of each), so drift hits both alike; the figure is the median build time with the
-sandbox over the median without (target <= 1.10)."""
+sandbox over the median without (target <= 1.10). For scale, a second row: one command (`true`)
+in the sandbox vs. started directly, the fixed cost each command of a build pays."""
 
 from __future__ import annotations
 
@@ -77,10 +78,37 @@ def run(cfg: Config) -> list[Row]:
         for _ in range(4 if cfg.quick else 15):
             for builder in builders:
                 times[builder.sandbox].append(builder.build())
+        setup, direct = command_times(builders[0].runner.sandbox, cfg.workdir / "sandbox-home", 20 if cfg.quick else 100)
     finally:
         for builder in builders:
             builder.docsplane.close()
     sandboxed, bare = statistics.median(times["bwrap"]), statistics.median(times["none"])
-    return [Row("a small Sphinx build in the sandbox (bwrap)", f"{sandboxed * 1000:.0f} ms",
-                f"{bare * 1000:.0f} ms (DOCSPLANE_BUILD_SANDBOX=none)", f"{sandboxed / bare:.2f}x", f"<= {TARGET:.2f}x",
-                sandboxed / bare <= TARGET)]
+    return [
+        Row("a small Sphinx build in the sandbox (bwrap)", f"{sandboxed * 1000:.0f} ms",
+            f"{bare * 1000:.0f} ms (DOCSPLANE_BUILD_SANDBOX=none)", f"{sandboxed / bare:.2f}x", f"<= {TARGET:.2f}x",
+            sandboxed / bare <= TARGET, notes=[f"{len(times['bwrap'])} builds each, alternating, after a warm-up build"]),
+        Row("  one command (`true`) in the sandbox (for scale)", f"{setup * 1000:.1f} ms",
+            f"{direct * 1000:.1f} ms (/bin/sh -c true)", f"+{(setup - direct) * 1000:.1f} ms", "-", True),
+    ]
+
+
+def command_times(sandbox, home: Path, runs: int) -> tuple[float, float]:
+    """Median seconds of `true` through the sandbox, and of `/bin/sh -c true`."""
+    home.mkdir()
+    sandbox.hand_over(home)
+
+    def sandboxed():
+        with sandbox.command(["true"], "/home/docs", {"PATH": "/usr/bin:/bin"}, home) as popen:
+            subprocess.run(**popen, check=True)
+
+    samples: dict[object, list[float]] = {sandboxed: [], direct_true: []}
+    for _ in range(runs):
+        for run_once in samples:
+            started = time.perf_counter()
+            run_once()
+            samples[run_once].append(time.perf_counter() - started)
+    return statistics.median(samples[sandboxed]), statistics.median(samples[direct_true])
+
+
+def direct_true() -> None:
+    subprocess.run(["/bin/sh", "-c", "true"], check=True)

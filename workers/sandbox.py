@@ -24,6 +24,7 @@ commands with the worker's own privileges, and says so."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import os
@@ -32,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +56,7 @@ ETC = ("alternatives", "ca-certificates", "ca-certificates.conf", "debian_versio
 # A local repository bound for the clone belongs to another user: git must not refuse it.
 GITCONFIG = "[safe]\n\tdirectory = *\n"
 PROBE_TIMEOUT = 30.0
+HOST_TMP = tempfile.gettempdir()  # as the worker started (the sandbox's /etc is copied there)
 UNSANDBOXED = ("docsplane: WARNING: this build is NOT sandboxed ({reason}): its commands run with the "
                "build worker's own privileges and can read what the worker can")
 
@@ -113,6 +116,9 @@ class Bubblewrap:
         self.limits = limits
         self.host_uid = host_uid  # None: a user namespace maps INSIDE_UID to the worker's uid
         self.uid = INSIDE_UID if host_uid is None else host_uid
+        self.etc = EtcCopy({"passwd": f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
+                                      f"docs:x:{self.uid}:{self.uid}:docs:{HOME}:/bin/sh\n",
+                            "group": f"root:x:0:\ndocs:x:{self.uid}:\n", "gitconfig": GITCONFIG})
 
     def home(self, host_home: Path) -> Path:
         return Path(HOME)
@@ -157,16 +163,13 @@ class Bubblewrap:
                 options += ["--symlink", os.readlink(path), path]
             elif os.path.isdir(path):
                 options += ["--ro-bind", path, path]
-        etc = [f"/etc/{name}" for name in ETC if os.path.exists(f"/etc/{name}")]
         python, readable = python_installation(), list(readable)
         # bwrap makes missing mount points 0700 (root's): the unprivileged uid must pass through them
-        for directory in _ancestors(p for p in [*etc, *python, *readable, HOME, ENV_FILE] if not _under_tmp(p)):
+        for directory in _ancestors(p for p in [*python, *readable, HOME, ENV_FILE] if not _under_tmp(p)):
             options += ["--perms", "0755", "--dir", directory]
-        for path in [*etc, *python]:
+        options += ["--ro-bind", self.etc.current(), "/etc"]
+        for path in python:
             options += ["--ro-bind", path, path]
-        options += ["--perms", "0444", "--ro-bind-data", _data(fds, "passwd", self._passwd()), "/etc/passwd",
-                    "--perms", "0444", "--ro-bind-data", _data(fds, "group", f"root:x:0:\ndocs:x:{self.uid}:\n"),
-                    "/etc/group", "--perms", "0444", "--ro-bind-data", _data(fds, "gitconfig", GITCONFIG), "/etc/gitconfig"]
         options += ["--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--size", str(self.limits.file_size),
                     "--tmpfs", "/tmp", "--symlink", "/tmp", "/var/tmp"]
         if home is not None:
@@ -188,8 +191,48 @@ class Bubblewrap:
         return [*self.limits.prlimit(), "setpriv", f"--reuid={self.host_uid}", f"--regid={self.host_uid}",
                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
-    def _passwd(self) -> str:
-        return f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\ndocs:x:{self.uid}:{self.uid}:docs:{HOME}:/bin/sh\n"
+
+class EtcCopy:
+    """The sandbox's /etc: the entries of ETC copied into one directory (made again when one of them
+    changes), plus its own files, so that bwrap mounts /etc once, not once per file."""
+
+    def __init__(self, own: Mapping[str, str]):
+        self.own = dict(own)  # name -> text
+        self.lock = threading.Lock()
+        self.signature: tuple | None = None
+        self.path: str | None = None
+
+    def current(self) -> str:
+        signature = tuple(_stat(f"/etc/{name}") for name in ETC)
+        with self.lock:
+            if signature != self.signature:
+                self.path, self.signature = self._copy(), signature
+            return self.path
+
+    def _copy(self) -> str:
+        directory = tempfile.mkdtemp(prefix="docsplane-sandbox-etc-", dir=HOST_TMP)
+        atexit.register(shutil.rmtree, directory, True)
+        os.chmod(directory, 0o755)
+        for name in ETC:
+            source, target = f"/etc/{name}", os.path.join(directory, name)
+            if os.path.islink(source) and os.path.realpath(source).startswith(tuple(f"{s}/" for s in SYSTEM)):
+                os.symlink(os.readlink(source), target)  # into /usr, which the sandbox has
+            elif os.path.isdir(source):  # modes kept: what the build's uid could not read, it still cannot
+                shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("private"))
+            elif os.path.isfile(source):
+                shutil.copy2(source, target)  # through a link elsewhere (resolv.conf -> /run/...)
+        for name, text in self.own.items():
+            Path(directory, name).write_text(text)
+            os.chmod(os.path.join(directory, name), 0o644)
+        return directory
+
+
+def _stat(path: str) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 def readable_repository(url: str, data_dir: Path) -> list[str]:
