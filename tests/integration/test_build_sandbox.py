@@ -366,3 +366,17 @@ def test_a_clone_reads_a_local_repository_but_never_the_data_dir(tmp_path):
     (tmp_path / "link").symlink_to(data_dir)
     with pytest.raises(ValueError):
         readable_repository(str(tmp_path / "link" / "x"), data_dir)
+
+
+def test_memory_and_open_files_are_limited(hostile):
+    allocate = 'python -c "bytearray(600 * 1024 * 1024)"'
+    succeeded, build, outputs, _ = hostile(build_config(allocate), DOCSPLANE_BUILD_MEMORY_MAX=300 * 1024 * 1024)
+
+    assert succeeded is False
+    assert "MemoryError" in outputs[-1]
+
+    open_files = 'python -c "import os; [os.dup(1) for _ in range(200)]"'
+    succeeded, build, outputs, _ = hostile(build_config(open_files), DOCSPLANE_BUILD_OPEN_FILES_MAX=100)
+
+    assert succeeded is False
+    assert "Too many open files" in outputs[-1]
