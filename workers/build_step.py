@@ -32,15 +32,15 @@ class StepResult:
     cancelled: bool = False
 
 
-def run_step(command: str, cwd: str, env: dict[str, str], timeout: float, output_max: int,
+def run_step(command: str, cwd: str | None, env: dict[str, str], timeout: float, output_max: int,
              secrets: Iterable[str] = (), cancelled: threading.Event | None = None, *, sandbox,
              home: Path | None = None, readable: Iterable[str] = ()) -> StepResult:
     """Run `command` with /bin/sh in `sandbox` (workers/sandbox.py: `sandbox_for(settings)`; always
     given, so no caller runs a repository's code unsandboxed by omission). `cwd` is a path as the
-    command sees it; `home` the build's home on the host (None: an empty one), `readable` host paths
-    it may read (`readable_repository`). On timeout or cancel the whole
-    process group is killed; it is killed at the end in any case, so nothing a step started outlives
-    it (in bwrap, the sandbox's PID namespace dies with it)."""
+    command sees it (None: the home); `home` the build's home on the host (None: an empty one);
+    `readable` host paths it may read (`readable_repository`). On timeout or cancel the whole process
+    group is killed; it is killed at the end in any case, so nothing a step started outlives it (in
+    bwrap, the sandbox's PID namespace dies with it)."""
     output = CappedOutput(output_max, secrets)
     started = datetime.now(timezone.utc)
     deadline = time.monotonic() + max(timeout, 0)

@@ -3,6 +3,8 @@
     sandbox = sandbox_for(settings)      # "bwrap", or "none"; probed once per process
     with sandbox.command(["git", "status"], cwd=f"{HOME}/checkout", env=env, home=host_home) as popen:
         subprocess.run(**popen, capture_output=True)
+    run_step("git ls-remote -- " + shlex.quote(url), None, env, 60, output_max, sandbox=sandbox,
+             readable=readable_repository(url, settings.data_dir))    # no home: an empty one
 
 `Bubblewrap` runs every command in a bubblewrap (`bwrap`) sandbox: its own mount, PID, IPC and UTS
 namespaces, the host's network; read-only the system (/usr, a few files of /etc) and the builder's
@@ -100,9 +102,9 @@ class NoSandbox:
         """Make `path` (the build's home) writable by the build's commands."""
 
     @contextmanager
-    def command(self, argv: list[str], cwd: str, env: Mapping[str, str], home: Path | None = None,
+    def command(self, argv: list[str], cwd: str | None, env: Mapping[str, str], home: Path | None = None,
                 readable: Iterable[str] = ()) -> Iterator[dict]:
-        yield {"args": list(argv), "cwd": cwd, "env": dict(env)}
+        yield {"args": list(argv), "cwd": cwd or (str(home) if home is not None else None), "env": dict(env)}
 
 
 class Bubblewrap:
@@ -132,10 +134,11 @@ class Bubblewrap:
                 os.lchown(os.path.join(root, name), self.host_uid, self.host_uid)
 
     @contextmanager
-    def command(self, argv: list[str], cwd: str, env: Mapping[str, str], home: Path | None = None,
+    def command(self, argv: list[str], cwd: str | None, env: Mapping[str, str], home: Path | None = None,
                 readable: Iterable[str] = ()) -> Iterator[dict]:
-        """Popen's arguments for `argv` run in the sandbox, in `cwd` (a path inside), with exactly
-        `env`; `home` is bound read-write at HOME (else an empty tmpfs), `readable` read-only."""
+        """Popen's arguments for `argv` run in the sandbox, in `cwd` (a path inside; None: the home),
+        with exactly `env`; `home` is bound read-write at HOME (else an empty tmpfs), `readable`
+        read-only (`readable_repository`)."""
         fds: list[int] = []
         try:
             options = self._options(fds, cwd, env, home, readable)
@@ -148,7 +151,7 @@ class Bubblewrap:
             for fd in fds:
                 os.close(fd)
 
-    def _options(self, fds: list[int], cwd: str, env: Mapping[str, str], home: Path | None,
+    def _options(self, fds: list[int], cwd: str | None, env: Mapping[str, str], home: Path | None,
                  readable: Iterable[str]) -> list[str]:
         options = ["--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]
         if self.host_uid is None:
@@ -181,7 +184,7 @@ class Bubblewrap:
         for path in readable:
             options += ["--ro-bind", path, path]
         options += ["--perms", "0444", "--ro-bind-data", _data(fds, "environment", _exports(env)), ENV_FILE,
-                    "--chdir", cwd]
+                    "--chdir", cwd or HOME]
         return options
 
     def _drop(self) -> list[str]:

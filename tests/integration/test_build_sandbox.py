@@ -21,7 +21,8 @@ from git_support import build_config, commit, git_repository
 from integration_support import event_log, project_settings
 from workers.build_runner import BuildRunner
 from workers.safe_tree import safe_tree_files
-from workers.sandbox import readable_repository
+from workers.build_step import run_step
+from workers.sandbox import readable_repository, sandbox_for
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -380,3 +381,18 @@ def test_memory_and_open_files_are_limited(hostile):
 
     assert succeeded is False
     assert "Too many open files" in outputs[-1]
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "none"])
+def test_any_caller_runs_a_command_sandboxed_without_a_build(make_settings, tmp_path, mode):
+    """What version sync does: `git ls-remote` of a local repository, no build home."""
+    repo = git_repository(tmp_path / "repo", {"README": "x\n"})
+    settings = make_settings("sqlite", DOCSPLANE_BUILD_SANDBOX=mode)
+    sandbox = sandbox_for(settings)
+
+    result = run_step(f"git ls-remote -- {repo}; pwd", None, {"PATH": os.environ["PATH"]}, 30, 10_000,
+                      sandbox=sandbox, readable=readable_repository(str(repo), settings.data_dir))
+
+    assert result.exit_code == 0, result.output
+    assert "refs/heads/main" in result.output
+    assert result.output.splitlines()[-1] == ("/home/docs" if mode == "bwrap" else os.getcwd())
