@@ -104,7 +104,7 @@ class Settings:
             build_processes_max=int(env.get("DOCSPLANE_BUILD_PROCESSES_MAX", str(cls.build_processes_max))),
             build_open_files_max=int(env.get("DOCSPLANE_BUILD_OPEN_FILES_MAX", str(cls.build_open_files_max))),
             build_disk_max=int(env.get("DOCSPLANE_BUILD_DISK_MAX", str(cls.build_disk_max))),
-            build_uid=int(env.get("DOCSPLANE_BUILD_UID", str(cls.build_uid))),
+            build_uid=_unprivileged_uid(env.get("DOCSPLANE_BUILD_UID", str(cls.build_uid))),
             build_lease_seconds=float(env.get("DOCSPLANE_BUILD_LEASE_SECONDS", str(cls.build_lease_seconds))),
             run_worker=env.get("DOCSPLANE_RUN_WORKER", "true").lower() in ("1", "true", "yes"),
             amqp_url=env.get("DOCSPLANE_AMQP_URL") or None,
@@ -182,6 +182,13 @@ def parse_rate(text: str) -> Rate | None:
     if match is None or int(match[1]) < 1 or (match[2] is not None and int(match[2]) < 1):
         raise ValueError(f"invalid rate {text!r}: use N/second, N/minute, N/hour, N/day, N/<seconds>s or off")
     return Rate(int(match[1]), int(match[2]) if match[2] is not None else PERIODS[match[3]])
+
+
+def _unprivileged_uid(text: str) -> int:
+    uid = int(text)
+    if uid <= 0:
+        raise ValueError(f"DOCSPLANE_BUILD_UID: {uid} is not an unprivileged uid (root's processes escape the limits)")
+    return uid
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -13,6 +13,8 @@ def test_the_sandbox_is_bwrap_unless_none_is_chosen_explicitly():
     assert Settings.from_env({"DOCSPLANE_BUILD_SANDBOX": " None "}).build_sandbox == "none"
     with pytest.raises(ValueError, match="DOCSPLANE_BUILD_SANDBOX: 'docker' is not one of bwrap, none"):
         Settings.from_env({"DOCSPLANE_BUILD_SANDBOX": "docker"})
+    with pytest.raises(ValueError, match="DOCSPLANE_BUILD_UID: 0 is not an unprivileged uid"):
+        Settings.from_env({"DOCSPLANE_BUILD_UID": "0"})
 
 
 def test_the_limits_survive_a_round_trip_through_the_environment():
