@@ -10,6 +10,7 @@ import sys
 from commands.request_context import request_context
 from docsplane import audit_cli, logs
 from docsplane.bootstrap import build
+from docsplane.settings import ConfigurationError
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
@@ -110,7 +111,7 @@ def webhooks(args) -> int:
 
 def subscribe(args) -> int:
     from docsplane.settings import Settings
-    from workers.subscriber import subscribe as print_events
+    from workers.subscriber import SubscriptionFailed, subscribe as print_events
 
     settings = Settings.from_env()
     if not settings.amqp_url:
@@ -120,12 +121,16 @@ def subscribe(args) -> int:
     def ready() -> None:
         print(f"subscribed to {settings.events_exchange!r} with {args.binding_key!r} (Ctrl-C stops)", file=sys.stderr, flush=True)
 
-    print_events(settings.amqp_url, settings.events_exchange, args.binding_key, on_ready=ready)
+    try:
+        print_events(settings.amqp_url, settings.events_exchange, args.binding_key, on_ready=ready)
+    except SubscriptionFailed as error:
+        print(f"error: cannot subscribe: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
 def _needs_broker(command: str, why: str) -> int:
-    print(f"error: `docsplane {command}` needs DOCSPLANE_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672//): {why}",
+    print(f"error: `docsplane {command}` needs DOCSPLANE_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672/%2F): {why}",
           file=sys.stderr)
     return 2
 
@@ -236,6 +241,9 @@ def main(argv=None) -> int:
     try:
         with request_context():  # a command's writes share a request id (long-running loops set one per job)
             return args.run(args)
+    except ConfigurationError as error:  # a setting, or the secrets key, this process cannot run with
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except DomainError as error:
         print(f"error: {getattr(error, 'message', '') or error}", file=sys.stderr)
         return 1

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from docsplane.amqp_url import amqp_url
+
 # The eventsourcing library reads these itself; we pass them through unchanged.
 EVENT_STORE_VARIABLES = (
     "PERSISTENCE_MODULE", "SQLITE_DBNAME", "SQLITE_LOCK_TIMEOUT", "POSTGRES_DBNAME", "POSTGRES_HOST",
@@ -93,7 +95,7 @@ class Settings:
             build_output_max=int(env.get("DOCSPLANE_BUILD_OUTPUT_MAX", str(cls.build_output_max))),
             build_lease_seconds=float(env.get("DOCSPLANE_BUILD_LEASE_SECONDS", str(cls.build_lease_seconds))),
             run_worker=env.get("DOCSPLANE_RUN_WORKER", "true").lower() in ("1", "true", "yes"),
-            amqp_url=env.get("DOCSPLANE_AMQP_URL") or None,
+            amqp_url=_amqp_setting(env),
             events_exchange=env.get("DOCSPLANE_EVENTS_EXCHANGE", cls.events_exchange),
             build_queue=env.get("DOCSPLANE_BUILD_QUEUE", cls.build_queue),
             webhook_attempts=int(env.get("DOCSPLANE_WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
@@ -144,6 +146,18 @@ class Settings:
         return self.event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
 
 
+class ConfigurationError(ValueError):
+    """A setting that cannot be used: the process refuses to start, saying which and why in one line."""
+
+
+def _amqp_setting(env: Mapping[str, str]) -> str | None:
+    value = env.get("DOCSPLANE_AMQP_URL") or None
+    try:
+        return amqp_url(value) if value else None
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
+
+
 class Rate(NamedTuple):
     limit: int  # requests allowed ...
     period: int  # ... per this many seconds
@@ -169,5 +183,5 @@ def _rate_setting(env: Mapping[str, str], name: str, default: str) -> str:
     try:
         parse_rate(value)
     except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+        raise ConfigurationError(f"{name}: {error}") from None
     return value
