@@ -77,7 +77,8 @@ def probe_broker(url: str, timeout: float = PROBE_TIMEOUT) -> Dependency:
     from docsplane.amqp_url import amqp_url, explain, vhost
 
     parsed = urlparse(url)
-    target = f"AMQP {parsed.hostname or ''}:{parsed.port or 5672} vhost {vhost(url)!r}"
+    name = vhost(url)
+    target = f"AMQP {parsed.hostname or ''}:{parsed.port or 5672}" + ("" if name == "/" else f" vhost {name!r}")
 
     def connect():
         with Connection(amqp_url(url), connect_timeout=timeout) as connection:
