@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
+"""The `docsplane` command: serve, users, projector, replay, verify, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
 
 from __future__ import annotations
 
@@ -171,6 +171,41 @@ def replay(args) -> int:
     return 0
 
 
+def verify(args) -> int:
+    """Exit 0 when every read model equals a replay of the log, 1 when one differs."""
+    import tempfile
+
+    from docsplane.progress import ProgressBar
+    from projections.verify import Verify
+
+    docsplane = build()
+    selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]
+    docsplane.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    bars: list[ProgressBar] = []
+
+    def progress(name: str):
+        if bars:
+            bars[-1].close()
+        bars.append(ProgressBar(f"verify {name}"))
+        return bars[-1]
+
+    with tempfile.TemporaryDirectory(prefix=".verify-", dir=docsplane.settings.data_dir) as scratch:
+        outcomes = Verify(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, scratch).run(progress)
+    if bars:
+        bars[-1].close()
+    for outcome in outcomes:
+        verdict = ("equal to a replay" if not outcome.count
+                   else f"differs from a replay in {outcome.count} row{'s' if outcome.count > 1 else ''}")
+        print(f"{outcome.name}: {verdict} (at position {outcome.position:,}, {outcome.rows:,} rows)", flush=True)
+        for difference in outcome.differences:
+            print(f"  {difference.table} {difference.key}: live {difference.live} != rebuilt {difference.rebuilt}")
+    differing = [outcome.name for outcome in outcomes if outcome.count]
+    if differing:
+        print(f"verify: {', '.join(differing)} differ from the event log; `docsplane replay` rebuilds them", file=sys.stderr)
+        return 1
+    return 0
+
+
 def status(args) -> int:
     """Exit 0 when ok, 1 when degraded, 2 when a store or the broker cannot be reached."""
     import json
@@ -219,6 +254,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--projection", default=None, choices=list(PROJECTIONS), help="only this read model (default: all)")
     p.add_argument("--batch-size", type=int, default=5000, help="events per committed batch (default: 5000)")
     p.set_defaults(run=replay)
+    p = commands.add_parser("verify", help="compare every read model with a replay of the event log into scratch "
+                                           "tables (reads only); exit 0 equal, 1 different")
+    p.add_argument("--projection", default=None, choices=list(PROJECTIONS), help="only this read model (default: all)")
+    p.set_defaults(run=verify)
     commands.add_parser("dispatcher", help="turn triggered builds into jobs on the build queue").set_defaults(run=dispatcher)
     commands.add_parser("relay", help="publish every event to the RabbitMQ events exchange").set_defaults(run=relay)
     commands.add_parser("worker", help="run builds from the build queue, one at a time").set_defaults(run=worker)
