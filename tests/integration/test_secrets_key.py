@@ -113,3 +113,14 @@ def test_a_process_started_with_another_key_refuses_to_start_and_says_why(backen
         assert refused.stderr.startswith("error: the secrets key of DOCSPLANE_SECRETS_KEY (fingerprint ")
         assert "is not the key the event store's secrets were written with" in refused.stderr
         assert refused.stderr.count("\n") == 1 and env["DOCSPLANE_SECRETS_KEY"] not in refused.stderr
+
+
+def test_gunicorn_with_another_key_stops_saying_why(make_settings):
+    settings = make_settings("sqlite")
+    build(settings).close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "PERSISTENCE_", "SQLITE_"))}
+    env.update(settings.as_environ(), DOCSPLANE_SECRETS_KEY=Fernet.generate_key().decode())
+    gunicorn = [sys.executable, "-m", "gunicorn", "-b", "127.0.0.1:0", "docsplane.wsgi:app"]
+    refused = subprocess.run(gunicorn, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert "error: the secrets key of DOCSPLANE_SECRETS_KEY" in refused.stderr and "Traceback" not in refused.stderr
