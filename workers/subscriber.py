@@ -37,6 +37,8 @@ def subscribe(url: str, exchange: str, binding_key: str, on_ready: Callable[[], 
         channel.start_consuming()
     except KeyboardInterrupt:
         pass
+    except pika.exceptions.AMQPError as error:  # the broker went away, or closed the connection
+        raise SubscriptionFailed(f"the connection to RabbitMQ ended: {type(error).__name__} {error}".strip()) from error
     finally:
         if channel.connection.is_open:
             channel.connection.close()

@@ -15,7 +15,7 @@ import uuid
 
 import pika
 import pytest
-from amqp_support import EventConsumer, unique_name
+from amqp_support import BrokerProxy, EventConsumer, unique_name
 from kombu import Connection
 
 from docsplane.amqp_url import AmqpUrlError, amqp_url
@@ -128,3 +128,24 @@ def test_a_subscriber_refused_by_the_broker_says_why_in_one_line(amqp_url, tmp_p
     assert done.returncode == 2
     assert done.stderr.startswith("error: cannot subscribe:") and "rabbitmqctl add_vhost" in done.stderr
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_subscriber_whose_broker_goes_away_says_so_in_one_line(amqp_url, tmp_path):
+    proxy = BrokerProxy()
+    proxy.up()
+    env = {**os.environ, "DOCSPLANE_DATA_DIR": str(tmp_path), "DOCSPLANE_AMQP_URL": proxy.url(),
+           "DOCSPLANE_EVENTS_EXCHANGE": unique_name("events")}
+    subscriber = subprocess.Popen([*DOCSPLANE, "subscribe"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "subscribed to" in subscriber.stderr.readline()
+        proxy.down()
+        assert subscriber.wait(timeout=30) == 2
+        error = subscriber.stderr.read()
+        assert error.startswith("error: cannot subscribe: the connection to RabbitMQ ended") and "Traceback" not in error
+    finally:
+        proxy.down()
+        if subscriber.poll() is None:
+            subscriber.kill()
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        connection.channel().exchange_delete(env["DOCSPLANE_EVENTS_EXCHANGE"])
+        connection.close()
