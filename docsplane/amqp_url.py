@@ -41,7 +41,7 @@ def explain(error: BaseException, url: str) -> str:
     """A broker's refusal, with the fix: the driver's words alone ('NOT_ALLOWED', 'ACCESS_REFUSED') do not say it."""
     text = " ".join(str(error).split()) or type(error).__name__
     name = vhost(url)
-    if "NOT_ALLOWED" in text or "vhost" in text.lower() and "not found" in text.lower():
+    if "NOT_ALLOWED" in text or ("vhost" in text.lower() and "not found" in text.lower()):
         return (f"{text}: the vhost {name!r} does not exist or the user may not use it; create it "
                 f"(rabbitmqctl add_vhost {name!r}; rabbitmqctl set_permissions -p {name!r} USER '.*' '.*' '.*') "
                 f"or fix DOCSPLANE_AMQP_URL ({FORMS})")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from pathlib import Path
+import tomllib
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from production_recipe import RECIPE, ROOT, recipe_blocks
 
@@ -44,9 +45,12 @@ def test_the_recipes_environment_file_sets_what_compose_sets():
 
 
 def test_constraints_pin_every_runtime_dependency_and_no_test_tool():
+    """A dependency added to pyproject.toml without `scripts/freeze-constraints.py` fails here."""
     pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
-    for name in ("eventsourcing", "flask-smorest", "kombu", "pika", "gunicorn", "cryptography", "honcho"):
-        assert name in pins
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for text in project["dependencies"] + project["optional-dependencies"]["run"]:
+        name = re.sub(r"[-_.]+", "-", Requirement(text).name).lower()
+        assert name in pins, f"{name} is not pinned: run scripts/freeze-constraints.py"
     for test_tool in ("pytest", "selenium", "schemathesis", "hypothesis"):
         assert test_tool not in pins
 
