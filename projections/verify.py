@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from projections.replay_scratch import Scratch
 
 SHOWN = 10  # differing rows printed per table: enough to see the pattern, never a flood
+PAGE = 5000  # rows read at a time: a large table is never held whole, only a digest per row
 
 
 @dataclass
@@ -45,6 +46,19 @@ def normalized(row: dict, columns: list[str]) -> tuple:
 
 def digest(values: tuple) -> bytes:
     return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
+
+
+def pages(tx, table: str, key: list[str]):
+    """Every row of the table, a page at a time, by keyset (within the caller's transaction)."""
+    columns, marks = ", ".join(key), ", ".join("?" for _ in key)
+    after: tuple | None = None
+    while True:
+        where = f" WHERE ({columns}) > ({marks})" if after is not None else ""
+        rows = tx.execute(f"SELECT * FROM {table}{where} ORDER BY {columns} LIMIT {PAGE}", after or ()).fetchall()
+        yield from rows
+        if len(rows) < PAGE:
+            return
+        after = tuple(rows[-1][c] for c in key)
 
 
 class Verify:
@@ -86,9 +100,7 @@ class Verify:
                 tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             row = tx.execute("SELECT position FROM projection_positions WHERE name = ?", (projection.name,)).fetchone()
             for table, key in keys.items():
-                rows = tx.execute(f"SELECT * FROM {table}").fetchall()
-                columns = sorted(rows[0]) if rows else []
-                live[table] = {normalized(r, key): digest(normalized(r, columns)) for r in rows}
+                live[table] = {normalized(r, key): digest(normalized(r, sorted(r))) for r in pages(tx, table, key)}
         return (row["position"] if row else 0), live
 
     def _replay(self, projection, scratch: Scratch, target: int, progress) -> None:
@@ -107,29 +119,32 @@ class Verify:
                 progress(position, target)
 
     def _compare(self, projection, scratch: Scratch, keys, position: int, live) -> Outcome:
+        """Every rebuilt row against the live digests (popped as matched: what is left is live only)."""
         differences, count, rows = [], 0, 0
         for table, key in keys.items():
-            remaining = dict(live[table])
-            shown = 0
-            with scratch.transaction() as tx:
-                rebuilt_rows = tx.execute(f"SELECT * FROM {table}").fetchall()
-            for rebuilt in rebuilt_rows:
-                identity = normalized(rebuilt, key)
-                found = remaining.pop(identity, None)
-                rows += 1
-                if found == digest(normalized(rebuilt, sorted(rebuilt))):
-                    continue
+            remaining, shown = live[table], []
+
+            def differs(identity: tuple, rebuilt: dict | None) -> None:
+                nonlocal count
                 count += 1
-                if shown < SHOWN:
-                    shown += 1
-                    differences.append(Difference(table, dict(zip(key, identity)), self._live_row(table, key, identity), rebuilt))
+                if len(shown) < SHOWN:
+                    shown.append(Difference(table, dict(zip(key, identity)), self._live_row(table, key, identity), rebuilt))
+
+            for rebuilt in self._rebuilt(scratch, table, key):
+                rows += 1
+                identity = normalized(rebuilt, key)
+                if remaining.pop(identity, None) != digest(normalized(rebuilt, sorted(rebuilt))):
+                    differs(identity, rebuilt)
             rows += len(remaining)
             for identity in remaining:
-                count += 1
-                if shown < SHOWN:
-                    shown += 1
-                    differences.append(Difference(table, dict(zip(key, identity)), self._live_row(table, key, identity), None))
+                differs(identity, None)
+            differences += shown
         return Outcome(projection.name, position, rows, differences, count)
+
+    @staticmethod
+    def _rebuilt(scratch: Scratch, table: str, key: list[str]):
+        with scratch.transaction() as tx:
+            yield from pages(tx, table, key)
 
     def _live_row(self, table: str, key: list[str], identity: tuple) -> dict | None:
         where = " AND ".join(f"{column} = ?" for column in key)
