@@ -137,6 +137,7 @@ def test_the_production_recipe_runs_as_written(recipe_env, tmp_path):
     prepare_venv(Path(recipe_env["DOCSPLANE_HOME"]))
     shell = Shell(recipe_env, cwd=ROOT)
     started: list[subprocess.Popen] = []
+    log = open(tmp_path / "honcho.log", "w")  # read it when this test fails
     try:
         shell.run(where)
         shell.run(install)
@@ -150,7 +151,6 @@ def test_the_production_recipe_runs_as_written(recipe_env, tmp_path):
         settings = Settings.from_env(shell.env)
         assert settings.secrets_key and not settings.uses_sqlite_event_store
 
-        log = open(tmp_path / "honcho.log", "w")  # read it when this test fails
         honcho = shell.start(start, stdout=log, stderr=subprocess.STDOUT)
         started.append(honcho)
         wait_for(lambda: answering(port), 60, "the API under honcho")
@@ -178,7 +178,8 @@ def test_the_production_recipe_runs_as_written(recipe_env, tmp_path):
         # The projector killed mid-burst; honcho then stops the rest; started again, as systemd would.
         writer = build(settings)
         before = writer.app.recorder.max_notification_id()
-        burst = threading.Thread(target=lambda: [writer.users.create_user(f"burst{n}") for n in range(BURST)])
+        written: list[str] = []
+        burst = threading.Thread(target=lambda: [written.append(writer.users.create_user(f"burst{n}").value) for n in range(BURST)])
         burst.start()
         projector = wait_for(lambda: pids_running(f"{home}/venv/bin/docsplane projector"), 10, "the projector's pid")
         wait_for(lambda: writer.app.recorder.max_notification_id() > before + 30, 30, "the burst to begin")
@@ -187,6 +188,7 @@ def test_the_production_recipe_runs_as_written(recipe_env, tmp_path):
         assert burst.is_alive(), "the burst ended before the projector was killed"
         burst.join(timeout=60)
         writer.close()
+        assert len(written) == BURST  # the writes do not need the projector
         honcho.wait(timeout=30)  # it stopped the others
         honcho = shell.start(start, stdout=log, stderr=subprocess.STDOUT)
         started.append(honcho)
@@ -195,3 +197,4 @@ def test_the_production_recipe_runs_as_written(recipe_env, tmp_path):
     finally:
         for process in reversed(started):
             stop(process)
+        log.close()
