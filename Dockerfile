@@ -13,10 +13,12 @@ COPY projections projections
 COPY api api
 COPY workers workers
 COPY docsplane docsplane
-RUN pip install --no-cache-dir .
+COPY constraints.txt ./
+RUN pip install --no-cache-dir -c constraints.txt .
 # Builds run code from the projects' repositories: never as root.
 RUN useradd --create-home docsplane && mkdir /data && chown docsplane /data
 USER docsplane
-ENV PYTHONUNBUFFERED=1 DOCSPLANE_DATA_DIR=/data
+ENV PYTHONUNBUFFERED=1 DOCSPLANE_DATA_DIR=/data PORT=8000
 EXPOSE 8000
-CMD ["gunicorn", "-b", "0.0.0.0:8000", "-w", "2", "-k", "gthread", "--threads", "8", "docsplane.wsgi:app"]
+# The Procfile's api line; gunicorn binds 0.0.0.0:$PORT.
+CMD ["gunicorn", "-k", "gthread", "-w", "2", "--threads", "8", "docsplane.wsgi:app"]

@@ -13,7 +13,7 @@ import statistics
 import time
 from functools import reduce
 
-from bench.support import Config, Row, event_store_env, fresh_database, in_process
+from bench.support import SECRETS_KEY, Config, Row, event_store_env, fresh_database, in_process
 from commands.application import DocsplaneApplication
 from domain.project import Project
 
@@ -55,6 +55,7 @@ def run(cfg: Config) -> list[Row]:
     loads = 50 if cfg.quick else 300
     with fresh_database("snapshots") as dbname:
         docsplane = in_process({**event_store_env(dbname), "DOCSPLANE_DATA_DIR": str(cfg.workdir / "snapshots"),
+                                "DOCSPLANE_SECRETS_KEY": SECRETS_KEY,
                                 "DOCSPLANE_READ_DB_URL": f"postgresql://postgres@127.0.0.1:5432/{dbname}"})
         try:
             long_id = build_history(docsplane, "Long", events)

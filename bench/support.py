@@ -104,6 +104,10 @@ def fresh_database(label: str):
             print(f"warning: could not drop database {dbname}: {error}", file=sys.stderr)
 
 
+# One key for every process of the run (a valid Fernet key): with PostgreSQL it must be given.
+SECRETS_KEY = "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDA="
+
+
 def event_store_env(dbname: str, schema: str | None = None) -> dict[str, str]:
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -127,8 +131,7 @@ def service_env(dbname: str, workdir: Path) -> dict[str, str]:
         "DOCSPLANE_DATA_DIR": str(workdir / "data"),
         "DOCSPLANE_READ_DB_URL": f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{dbname}",
         "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": "off",  # the load is one token's, far past any sane limit
-        # One key for every process of the run (a valid Fernet key), so none races to generate it.
-        "DOCSPLANE_SECRETS_KEY": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDA=",
+        "DOCSPLANE_SECRETS_KEY": SECRETS_KEY,
         "PYTHONUNBUFFERED": "1",
         # This checkout's code, also in the `docsplane` script (the venv may hold another install).
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),

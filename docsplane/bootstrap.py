@@ -22,7 +22,7 @@ from commands.users import UserCommands
 from commands.versions import VersionCommands
 from commands.webhook_deliveries import WebhookDeliveryCommands
 from docsplane.event_store_outages import fail_fast
-from docsplane.secrets import secrets_key
+from docsplane.secrets import checked_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
 from projections.audit_queries import AuditQueries
@@ -136,8 +136,12 @@ def build(settings: Settings | None = None) -> Docsplane:
     settings = settings or Settings.from_env()
     if settings.uses_sqlite_event_store:
         Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
-    box = SecretBox(secrets_key(settings.secrets_key, settings.data_dir))  # a bad key fails here, at start
     app = open_application(settings)
+    try:
+        box = SecretBox(checked_key(settings, app))  # another key than the store's is refused here, at start
+    except BaseException:
+        app.close()
+        raise
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
     loop_status.create_table(store)  # not a read model: create_tables never drops it

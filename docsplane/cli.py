@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
+"""The `docsplane` command: serve, users, projector, replay, verify, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from commands.request_context import request_context
 from docsplane import audit_cli, logs
 from docsplane.bootstrap import build
+from docsplane.settings import ConfigurationError
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
@@ -121,7 +122,7 @@ def webhooks(args) -> int:
 
 def subscribe(args) -> int:
     from docsplane.settings import Settings
-    from workers.subscriber import subscribe as print_events
+    from workers.subscriber import SubscriptionFailed, subscribe as print_events
 
     settings = Settings.from_env()
     if not settings.amqp_url:
@@ -131,12 +132,16 @@ def subscribe(args) -> int:
     def ready() -> None:
         print(f"subscribed to {settings.events_exchange!r} with {args.binding_key!r} (Ctrl-C stops)", file=sys.stderr, flush=True)
 
-    print_events(settings.amqp_url, settings.events_exchange, args.binding_key, on_ready=ready)
+    try:
+        print_events(settings.amqp_url, settings.events_exchange, args.binding_key, on_ready=ready)
+    except SubscriptionFailed as error:
+        print(f"error: cannot subscribe: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
 def _needs_broker(command: str, why: str) -> int:
-    print(f"error: `docsplane {command}` needs DOCSPLANE_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672//): {why}",
+    print(f"error: `docsplane {command}` needs DOCSPLANE_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672/%2F): {why}",
           file=sys.stderr)
     return 2
 
@@ -174,6 +179,41 @@ def replay(args) -> int:
         bar.close()
         print(f"interrupted at {_committed(replay, bar.done):,}; run again to resume", file=sys.stderr)
         return 130
+    return 0
+
+
+def verify(args) -> int:
+    """Exit 0 when every read model equals a replay of the log, 1 when one differs."""
+    import tempfile
+
+    from docsplane.progress import ProgressBar
+    from projections.verify import Verify
+
+    docsplane = build()
+    selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]
+    docsplane.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    bars: list[ProgressBar] = []
+
+    def progress(name: str):
+        if bars:
+            bars[-1].close()
+        bars.append(ProgressBar(f"verify {name}"))
+        return bars[-1]
+
+    with tempfile.TemporaryDirectory(prefix=".verify-", dir=docsplane.settings.data_dir) as scratch:
+        outcomes = Verify(docsplane.app.recorder, docsplane.app.mapper, docsplane.store, selected, scratch).run(progress)
+    if bars:
+        bars[-1].close()
+    for outcome in outcomes:
+        verdict = ("equal to a replay" if not outcome.count
+                   else f"differs from a replay in {outcome.count} row{'s' if outcome.count > 1 else ''}")
+        print(f"{outcome.name}: {verdict} (at position {outcome.position:,}, {outcome.rows:,} rows)", flush=True)
+        for difference in outcome.differences:
+            print(f"  {difference.table} {difference.key}: live {difference.live} != rebuilt {difference.rebuilt}")
+    differing = [outcome.name for outcome in outcomes if outcome.count]
+    if differing:
+        print(f"verify: {', '.join(differing)} differ from the event log; `docsplane replay` rebuilds them", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -226,6 +266,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--projection", default=None, choices=list(PROJECTIONS), help="only this read model (default: all)")
     p.add_argument("--batch-size", type=int, default=5000, help="events per committed batch (default: 5000)")
     p.set_defaults(run=replay)
+    p = commands.add_parser("verify", help="compare every read model with a replay of the event log into scratch "
+                                           "tables (reads only); exit 0 equal, 1 different")
+    p.add_argument("--projection", default=None, choices=list(PROJECTIONS), help="only this read model (default: all)")
+    p.set_defaults(run=verify)
     commands.add_parser("dispatcher", help="turn triggered builds into jobs on the build queue").set_defaults(run=dispatcher)
     commands.add_parser("relay", help="publish every event to the RabbitMQ events exchange").set_defaults(run=relay)
     commands.add_parser("worker", help="run builds from the build queue, one at a time").set_defaults(run=worker)
@@ -248,6 +292,9 @@ def main(argv=None) -> int:
     try:
         with request_context():  # a command's writes share a request id (long-running loops set one per job)
             return args.run(args)
+    except ConfigurationError as error:  # a setting, or the secrets key, this process cannot run with
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except DomainError as error:
         print(f"error: {getattr(error, 'message', '') or error}", file=sys.stderr)
         return 1

@@ -72,14 +72,21 @@ def probe_read_store(url: str, timeout: float = PROBE_TIMEOUT) -> Dependency:
 
 
 def probe_broker(url: str, timeout: float = PROBE_TIMEOUT) -> Dependency:
+    """Connects as the relay and the workers do, to the same vhost (docsplane/amqp_url.py)."""
     from kombu import Connection
 
+    from docsplane.amqp_url import amqp_url, explain, vhost
+
     parsed = urlparse(url)
-    target = f"AMQP {parsed.hostname or ''}:{parsed.port or 5672}"
+    name = vhost(url)
+    target = f"AMQP {parsed.hostname or ''}:{parsed.port or 5672}" + ("" if name == "/" else f" vhost {name!r}")
 
     def connect():
-        with Connection(url, connect_timeout=timeout) as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        with Connection(amqp_url(url), connect_timeout=timeout) as connection:
+            try:
+                connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+            except Exception as error:
+                raise RuntimeError(explain(error, url)) from error
 
     return _probe("broker", target, connect)
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from docsplane.amqp_url import amqp_url
+
 # The eventsourcing library reads these itself; we pass them through unchanged.
 EVENT_STORE_VARIABLES = (
     "PERSISTENCE_MODULE", "SQLITE_DBNAME", "SQLITE_LOCK_TIMEOUT", "POSTGRES_DBNAME", "POSTGRES_HOST",
@@ -33,8 +35,10 @@ class Settings:
     # Requests per window, per token / per client address (parse_rate); "off" disables.
     rate_limit_authenticated: str = "5000/hour"
     rate_limit_anonymous: str = "60/minute"
-    # None: generated once into data_dir (docsplane/secrets.py). Kept out of repr(), hence of logs.
+    # None: read from secrets_key_file, or (embedded default only) generated once into data_dir
+    # (docsplane/secrets.py). Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
+    secrets_key_file: Path | None = None
     # Builds (workers/build_runner.py): seconds per step and per build, bytes of output kept per step.
     build_step_timeout: float = 900.0
     build_timeout: float = 1800.0
@@ -71,10 +75,15 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        data_dir = Path(env.get("DOCSPLANE_DATA_DIR", "data")).resolve()
         event_store = {k: env[k] for k in EVENT_STORE_VARIABLES if k in env}
         event_store.setdefault("PERSISTENCE_MODULE", "eventsourcing.sqlite")
-        if event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        embedded = event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+        data_dir = _path_setting(env, "DOCSPLANE_DATA_DIR", embedded) or Path("data").resolve()
+        key_file = _path_setting(env, "DOCSPLANE_SECRETS_KEY_FILE", embedded)
+        read_db_url = env.get("DOCSPLANE_READ_DB_URL", f"sqlite:///{data_dir / 'readmodels.sqlite3'}")
+        if not embedded and read_db_url.startswith("sqlite:///") and not Path(read_db_url[len("sqlite:///"):]).is_absolute():
+            raise ConfigurationError(f"DOCSPLANE_READ_DB_URL: {RELATIVE}")
+        if embedded:
             event_store.setdefault("SQLITE_DBNAME", str(data_dir / "events.sqlite3"))
             event_store.setdefault("SQLITE_LOCK_TIMEOUT", "30")
         else:
@@ -84,7 +93,7 @@ class Settings:
         return cls(
             data_dir=data_dir,
             event_store=event_store,
-            read_db_url=env.get("DOCSPLANE_READ_DB_URL", f"sqlite:///{data_dir / 'readmodels.sqlite3'}"),
+            read_db_url=read_db_url,
             write_wait_timeout=float(env.get("DOCSPLANE_WRITE_WAIT_TIMEOUT", "2.0")),
             id_block_size=int(env.get("DOCSPLANE_ID_BLOCK_SIZE", "10")),
             poll_interval=float(env.get("DOCSPLANE_POLL_INTERVAL", "0.05")),
@@ -96,6 +105,7 @@ class Settings:
             rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
             rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
             secrets_key=env.get("DOCSPLANE_SECRETS_KEY") or None,
+            secrets_key_file=key_file,
             build_step_timeout=float(env.get("DOCSPLANE_BUILD_STEP_TIMEOUT", str(cls.build_step_timeout))),
             build_timeout=float(env.get("DOCSPLANE_BUILD_TIMEOUT", str(cls.build_timeout))),
             build_output_max=int(env.get("DOCSPLANE_BUILD_OUTPUT_MAX", str(cls.build_output_max))),
@@ -107,7 +117,7 @@ class Settings:
             build_uid=_unprivileged_uid(env.get("DOCSPLANE_BUILD_UID", str(cls.build_uid))),
             build_lease_seconds=float(env.get("DOCSPLANE_BUILD_LEASE_SECONDS", str(cls.build_lease_seconds))),
             run_worker=env.get("DOCSPLANE_RUN_WORKER", "true").lower() in ("1", "true", "yes"),
-            amqp_url=env.get("DOCSPLANE_AMQP_URL") or None,
+            amqp_url=_amqp_setting(env),
             events_exchange=env.get("DOCSPLANE_EVENTS_EXCHANGE", cls.events_exchange),
             build_queue=env.get("DOCSPLANE_BUILD_QUEUE", cls.build_queue),
             webhook_attempts=int(env.get("DOCSPLANE_WEBHOOK_ATTEMPTS", str(cls.webhook_attempts))),
@@ -154,6 +164,7 @@ class Settings:
             "DOCSPLANE_PUBLIC_URL": self.public_url,
             "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
+            **({"DOCSPLANE_SECRETS_KEY_FILE": str(self.secrets_key_file)} if self.secrets_key_file else {}),
             **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),
             "DOCSPLANE_EVENTS_EXCHANGE": self.events_exchange,
             "DOCSPLANE_BUILD_QUEUE": self.build_queue,
@@ -162,6 +173,34 @@ class Settings:
     @property
     def uses_sqlite_event_store(self) -> bool:
         return self.event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+
+
+class ConfigurationError(ValueError):
+    """A setting that cannot be used: the process refuses to start, saying which and why in one line."""
+
+
+RELATIVE = ("with PostgreSQL give an absolute path: processes started in other directories would "
+            "read it as other files (another secrets key, another store)")
+
+
+def _path_setting(env: Mapping[str, str], name: str, embedded: bool) -> Path | None:
+    """A path setting, absolute. Embedded, a relative one is taken from the working directory (the
+    event store lives there too, so a process started elsewhere sees another, empty store); with
+    PostgreSQL, whose store every process shares, it is refused."""
+    value = env.get(name)
+    if not value:
+        return None
+    if not embedded and not Path(value).is_absolute():
+        raise ConfigurationError(f"{name}={value}: {RELATIVE}")
+    return Path(value).resolve()
+
+
+def _amqp_setting(env: Mapping[str, str]) -> str | None:
+    value = env.get("DOCSPLANE_AMQP_URL") or None
+    try:
+        return amqp_url(value) if value else None
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 class Rate(NamedTuple):
@@ -203,5 +242,5 @@ def _rate_setting(env: Mapping[str, str], name: str, default: str) -> str:
     try:
         parse_rate(value)
     except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+        raise ConfigurationError(f"{name}: {error}") from None
     return value

@@ -16,6 +16,7 @@ import uuid
 from urllib.parse import urlparse
 
 import pytest
+from cryptography.fernet import Fernet
 
 from docsplane.bootstrap import build
 from docsplane.settings import Settings
@@ -111,6 +112,7 @@ def make_settings(request, tmp_path):
                 "POSTGRES_SCHEMA": schema,
                 # The read-model tables go into the same fresh schema (libpq `options` parameter).
                 "DOCSPLANE_READ_DB_URL": f"{url}?options=-csearch_path%3D{schema}",
+                "DOCSPLANE_SECRETS_KEY": Fernet.generate_key().decode(),  # with PostgreSQL it must be given
             }
         else:
             raise ValueError(f"unknown backend {backend!r} (use 'sqlite' or 'postgres')")

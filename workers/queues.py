@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from kombu import Connection, Exchange, Queue
 
+from docsplane.amqp_url import amqp_url
+
 BUILD_QUEUE = "docsplane.builds"
 
 
@@ -26,7 +28,7 @@ def connection(settings) -> Connection:
     supervised loop (workers/loop.py) retries with back-off and logs."""
     if settings.amqp_url:
         options = {"confirm_publish": True, "max_retries": 0}
-        return Connection(settings.amqp_url, transport_options=options, connect_timeout=5)
+        return Connection(amqp_url(settings.amqp_url), transport_options=options, connect_timeout=5)
     return Connection("memory://")
 
 

@@ -15,6 +15,7 @@ import logging
 
 import pika
 
+from docsplane.amqp_url import amqp_url, explain
 from domain.idempotent_request import IdempotentRequest
 from workers.event_messages import EventMessages, routing_key, to_json
 from workers.log_follower import LogFollower, Logged
@@ -25,15 +26,24 @@ log = logging.getLogger("docsplane.relay")
 logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
+class BrokerRefused(Exception):
+    """The broker cannot be used as configured (no such vhost, wrong password...); the message names the fix."""
+
+
 def open_channel(url: str, exchange: str):
-    """A channel on a fresh connection, with the events exchange declared (durable topic)."""
-    parameters = pika.URLParameters(url)
+    """A channel on a fresh connection, with the events exchange declared (durable topic).
+    The broker's refusals come as BrokerRefused, saying what to fix (docsplane/amqp_url.py)."""
+    parameters = pika.URLParameters(amqp_url(url))  # the vhost read as kombu reads it
     parameters.connection_attempts = 1
     parameters.socket_timeout = 5
     parameters.blocked_connection_timeout = 30  # a broker short of memory or disk blocks publishers
-    connection = pika.BlockingConnection(parameters)
-    channel = connection.channel()
-    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    try:
+        connection = pika.BlockingConnection(parameters)
+        channel = connection.channel()
+        channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    except (pika.exceptions.ConnectionClosedByBroker, pika.exceptions.ChannelClosedByBroker,
+            pika.exceptions.ProbableAccessDeniedError, pika.exceptions.ProbableAuthenticationError) as error:
+        raise BrokerRefused(explain(error, url)) from error
     return channel
 
 

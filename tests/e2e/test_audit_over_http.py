@@ -130,7 +130,8 @@ def test_the_audit_command(live_server, alice, history):
     """The real CLI in a subprocess, on the same stores: both formats, the filters, bad arguments."""
     settings = live_server.docsplane.settings
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
-    env.update(settings.event_store, DOCSPLANE_DATA_DIR=str(settings.data_dir), DOCSPLANE_READ_DB_URL=settings.read_db_url)
+    env.update(settings.event_store, DOCSPLANE_DATA_DIR=str(settings.data_dir), DOCSPLANE_READ_DB_URL=settings.read_db_url,
+               **{k: v for k, v in settings.as_environ().items() if k == "DOCSPLANE_SECRETS_KEY"})
 
     def audit(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "docsplane.cli", "audit", *args], env=env, capture_output=True,
