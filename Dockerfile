@@ -10,6 +10,7 @@ COPY commands commands
 COPY projections projections
 COPY api api
 COPY workers workers
+COPY artifacts artifacts
 COPY docsplane docsplane
 RUN pip install --no-cache-dir .
 # Builds run code from the projects' repositories: never as root.
