@@ -12,11 +12,12 @@ COPY commands commands
 COPY projections projections
 COPY api api
 COPY workers workers
+COPY artifacts artifacts
 COPY docsplane docsplane
 COPY constraints.txt ./
 RUN pip install --no-cache-dir -c constraints.txt .
 # Builds run code from the projects' repositories: never as root.
-RUN useradd --create-home docsplane && mkdir /data && chown docsplane /data
+RUN useradd --create-home docsplane && mkdir /data /artifacts && chown docsplane /data /artifacts
 USER docsplane
 ENV PYTHONUNBUFFERED=1 DOCSPLANE_DATA_DIR=/data PORT=8000
 EXPOSE 8000
