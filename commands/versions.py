@@ -1,14 +1,19 @@
-"""Commands on versions: activate, deactivate, hide, change privacy; ask for a sync with the repository."""
+"""Commands on versions: activate (which builds the version, as RTD does), deactivate, hide, change
+privacy; ask for a sync with the repository, and apply one (commands/version_sync.py)."""
 
+from commands.builds import new_build
 from commands.concurrency import retry_on_conflict
 from commands.loading import load_project, load_version
 from commands.preconditions import require_version
 from commands.result import Written
+from commands.version_sync import apply_sync
+from domain.version_sync import RepositoryRefs
 
 
 class VersionCommands:
-    def __init__(self, app):
+    def __init__(self, app, ids):
         self.app = app
+        self.ids = ids
 
     @retry_on_conflict
     def update_version(
@@ -18,12 +23,14 @@ class VersionCommands:
         project.ensure_maintainer(actor)
         version = load_version(self.app, project, version_slug)
         require_version(version, expected_version)
-        if changes.get("active") is True:
+        touched = [version]
+        if changes.get("active") is True and not version.active:
             version.activate(actor)
+            touched.append(new_build(self.ids, project, version, actor))
         elif changes.get("active") is False:
             version.deactivate(actor, default_version=project.default_version)
         version.update(actor, {k: v for k, v in changes.items() if k in ("hidden", "privacy_level")})
-        return Written(version_slug, self.app.save(version))
+        return Written(version_slug, self.app.save(*touched))
 
     @retry_on_conflict
     def request_version_sync(self, actor: str, project_slug: str) -> Written:
@@ -31,3 +38,12 @@ class VersionCommands:
         project = load_project(self.app, project_slug)
         project.request_version_sync(actor)
         return Written(project_slug, self.app.save(project))
+
+    @retry_on_conflict
+    def sync_versions(self, actor: str, project_slug: str, refs: RepositoryRefs) -> Written:
+        """Make the project's versions match the repository's branches and tags (a build worker's
+        command); the value is a SyncReport of what changed."""
+        project = load_project(self.app, project_slug)
+        report, touched = apply_sync(self.app, self.ids, project, refs, actor)
+        recordings = self.app.save(*touched) if any(obj.pending_events for obj in touched) else []
+        return Written(report, recordings)

@@ -57,3 +57,7 @@ def webhook_delivery_id(build_aggregate_id: UUID, build_version: int, webhook_ag
 def idempotent_request_id(username: str, idempotency_key: str) -> UUID:
     """Keys are scoped per user: two users may send the same key."""
     return uuid5(NAMESPACE, f"idempotent-request:{username}:{idempotency_key}")
+
+
+def version_index_id(project_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"version-index:{project_id}")
