@@ -27,18 +27,14 @@ from domain.errors import NotFound, ValidationFailed
 from workers import build_leftovers
 from workers.build_config import ConfigError, Step, plan_steps, read_config
 from workers.build_step import StepResult, mask, run_step
+from workers.git_env import GIT_ENV
+from workers.version_sync import VersionSyncer
 
 log = logging.getLogger(__name__)
 
 ACTOR = "worker"  # the actor of the events a build writes, unless the runner is given one
 CANCELLED = "cancelled"
 PHASES = ("cloning", "installing", "building")
-# git never prompts (no terminal), and only these transports: no `ext::` commands from a URL.
-GIT_ENV = {
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
-    "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
-}
 
 
 class BuildFailed(Exception):
@@ -55,6 +51,7 @@ class BuildRunner:
         self.settings = settings
         self.actor = actor  # a build worker (workers/worker.py) passes its name: its lease's holder
         self.builder = socket.gethostname()
+        self.syncer = VersionSyncer(docsplane, actor)
 
     def run(self, build_number: int, cancelled: threading.Event | None = None) -> bool:
         """Run the build; True when it succeeded. A build finished already (a redelivered job) is
@@ -78,6 +75,7 @@ class _BuildRun:
         self.environment_variables = runner.docsplane.environment_variables
         self.settings = runner.settings
         self.builder = runner.builder
+        self.syncer = runner.syncer
         self.actor = runner.actor
         self.number = build.number
         self.project_slug = build.project_slug
@@ -109,6 +107,7 @@ class _BuildRun:
         return self._finish(True)
 
     def _build(self, home: Path) -> None:
+        self.syncer.sync(self.project_slug)  # first, so that the version's identifier is the repository's now
         version, repository_url = self._load()
         self._prepare(home, version)
         self._move("cloning")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from amqp_support import unique_name
+from amqp_support import delete_job_queues, unique_name
 from git_support import build_config, git_repository
 from integration_support import event_log, project_settings, topic_name
 
@@ -35,9 +35,7 @@ def broker_settings(make_settings, amqp_url):
     yield lambda **env: make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url, DOCSPLANE_BUILD_QUEUE=queue,
                                       DOCSPLANE_BUILD_LEASE_SECONDS=LEASE, **env)
     with connection(make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url)) as conn:
-        bound = build_queue(queue)(conn.default_channel)
-        bound.delete()
-        bound.exchange.delete()
+        delete_job_queues(conn, queue)
 
 
 @pytest.fixture
