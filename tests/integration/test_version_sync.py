@@ -208,3 +208,18 @@ def test_ls_remote_lines_that_are_not_refs_are_skipped():
               + "b" * 40 + "\trefs/tags/v1\n" + "c" * 40 + "\trefs/tags/v1^{}\n" + "d" * 40 + "\trefs/pull/1/head\n")
     refs = parse_ls_remote(output)
     assert (refs.head, refs.branches, refs.tags) == ("trunk", {"trunk": "a" * 40}, {"v1": "c" * 40})
+
+
+def test_a_version_deleted_by_a_sync_is_still_seen_as_it_was(docsplane, repo):
+    from datetime import datetime, timezone
+
+    synced = Synced(docsplane, repo)
+    synced.sync()
+    before = datetime.now(timezone.utc)
+    git(repo, "tag", "-d", "v1.0")
+    synced.sync()
+
+    assert "v1.0" not in synced.versions()
+    then = docsplane.point_in_time.version(synced.slug, "v1.0", before, "alice")
+    assert (then["type"], then["identifier"]) == ("tag", sha(repo, "main~1"))
+    assert docsplane.point_in_time.version(synced.slug, "v1.0", datetime.now(timezone.utc), "alice") is None
