@@ -64,7 +64,8 @@ def read_refs(url: str, timeout: float = LS_REMOTE_TIMEOUT) -> RepositoryRefs:
     secrets = [password] if password else []
     with tempfile.TemporaryDirectory(prefix="docsplane-sync-") as home:
         env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": home, "LANG": "C.UTF-8", **GIT_ENV}
-        result = run_step(f"git ls-remote --symref -- {shlex.quote(url)}", home, env, timeout, LS_REMOTE_OUTPUT_MAX, secrets)
+        result = run_step(f"git ls-remote --symref -- {shlex.quote(url)}", cwd=home, env=env, timeout=timeout,
+                          output_max=LS_REMOTE_OUTPUT_MAX, secrets=secrets)
     if result.exit_code != 0:
         lines = [line for line in result.output.splitlines() if line.strip()]
         raise RepositoryUnreadable(mask(" ".join(lines[-3:]) or f"git ls-remote exited with code {result.exit_code}", secrets))
