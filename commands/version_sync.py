@@ -31,7 +31,7 @@ class SyncReport:
 
 def apply_sync(app, ids, project: Project, refs: RepositoryRefs, actor: str) -> tuple[SyncReport, list]:
     """The report and every aggregate the sync changed (the project, its index, its versions)."""
-    index = _index(app, project)
+    index = version_index(app, project)
     versions = {slug: version for slug in index.slugs
                 if (version := get_or_none(app, version_id(project.id, slug))) is not None and not version.deleted}
     project.detect_default_branch(refs.head, actor)
@@ -52,7 +52,7 @@ def apply_sync(app, ids, project: Project, refs: RepositoryRefs, actor: str) -> 
     return report, list({id(obj): obj for obj in touched}.values())
 
 
-def _index(app, project: Project) -> VersionIndex:
+def version_index(app, project: Project) -> VersionIndex:
     """The project's index; a project imported before the sync existed starts one with its `latest`
     (and a `stable`, if one was made)."""
     index = get_or_none(app, version_index_id(project.id))

@@ -6,7 +6,7 @@ from commands.concurrency import retry_on_conflict
 from commands.loading import load_project, load_version
 from commands.preconditions import require_version
 from commands.result import Written
-from commands.version_sync import apply_sync
+from commands.version_sync import apply_sync, version_index
 from domain.version_sync import RepositoryRefs
 
 
@@ -47,3 +47,11 @@ class VersionCommands:
         report, touched = apply_sync(self.app, self.ids, project, refs, actor)
         recordings = self.app.save(*touched) if any(obj.pending_events for obj in touched) else []
         return Written(report, recordings)
+
+    @retry_on_conflict
+    def record_sync_failure(self, actor: str, project_slug: str, reason: str) -> Written:
+        """A build worker could not read the repository: `reason` (git's words, secrets masked) goes
+        into the project's history."""
+        index = version_index(self.app, load_project(self.app, project_slug))
+        index.record_failure(reason=reason, actor=actor)
+        return Written(project_slug, self.app.save(index))

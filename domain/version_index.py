@@ -1,6 +1,8 @@
 """VersionIndex: the slugs of a project's versions, so that a version sync can load every version it
 compares with the repository (the event store has no query by project). Saved with the versions a
-sync creates and deletes, so it never disagrees with them; a racing sync fails its save and retries."""
+sync creates and deletes, so it never disagrees with them; a racing sync fails its save and retries.
+A sync that could not read the repository is recorded here too (the project's audit history shows it),
+not on the project: that would change the project's ETag under its maintainers."""
 
 from uuid import UUID
 
@@ -26,3 +28,7 @@ class VersionIndex(Aggregate):
     @event("VersionsIndexed")
     def _change(self, added: list[str], removed: list[str], actor: str) -> None:
         self.slugs = sorted((set(self.slugs) | set(added)) - set(removed))
+
+    @event("VersionSyncFailed")
+    def record_failure(self, reason: str, actor: str) -> None:
+        pass

@@ -6,7 +6,8 @@ step is: workers/build_step.run_step) and handing them to the version sync comma
     syncer.sync_project(project_id)           # the same, for a sync job (which names the project's id)
 
 A sync never raises: an unreachable repository, a deleted project or an event store away is logged
-and the sync skipped (the next build or sync request tries again), so a job never loops."""
+and the sync skipped (the next build or sync request tries again), so a job never loops. A repository
+that cannot be read is also recorded (`VersionSyncFailed`, in the project's audit history)."""
 
 from __future__ import annotations
 
@@ -106,11 +107,13 @@ class VersionSyncer:
         try:
             refs = read_refs(url, self.timeout)
         except RepositoryUnreadable as error:
-            log.warning("version sync of %s: could not read the repository's branches and tags: %s", project_slug, error)
-            return None
+            return self._failed(project_slug, f"could not read the repository's branches and tags: {error}")
         if not refs.branches and not refs.tags:
-            log.warning("version sync of %s skipped: the repository has no branch or tag", project_slug)
-            return None
+            return self._failed(project_slug, "the repository has no branch or tag")
         report = self.versions.sync_versions(self.actor, project_slug, refs).value
         log.info("version sync of %s: %s", project_slug, report)
         return report
+
+    def _failed(self, project_slug: str, reason: str) -> None:
+        log.warning("version sync of %s: %s", project_slug, reason)
+        self.versions.record_sync_failure(self.actor, project_slug, reason)

@@ -94,3 +94,6 @@ def test_an_unreachable_repository_leaves_latest_alone(running_live, tmp_path):
     page = assert_json(live.get(f"{BASE}/versions/", alice), 200)
     assert [v["slug"] for v in page["results"]] == ["latest"]
     assert assert_json(live.get(f"{BASE}/", alice), 200)["default_branch"] is None
+    failures = poll(live, f"{BASE}/events/?type=VersionSyncFailed", alice, lambda page: page["count"] >= 3)
+    assert all("could not read the repository" in f["data"]["reason"] for f in failures["results"])
+    # the import's, the request's and the build's
