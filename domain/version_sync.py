@@ -89,13 +89,19 @@ def decide_sync(refs: RepositoryRefs, existing: list[ExistingVersion], default_b
     """The changes that make `existing` match `refs`; `default_branch` is the project's own setting."""
     decision = SyncDecision()
     by_slug = {v.slug: v for v in existing}
-    taken = set(by_slug) | set(MACHINE_SLUGS)
-    slug_of: dict[tuple[str, str], str] = {}  # (type, name) -> the slug of its version
     plain = {(v.type, v.verbose_name): v for v in existing if v.slug not in MACHINE_SLUGS}
+    slug_of = _match_refs(decision, refs, plain, taken=set(by_slug) | set(MACHINE_SLUGS))
+    _drop_gone(decision, refs, plain)
+    _follow(decision, by_slug.get(LATEST), refs, _latest_target(refs, default_branch, slug_of), LATEST)
+    _follow(decision, by_slug.get(STABLE), refs, _stable_target(slug_of), STABLE)
+    return decision
+
+
+def _match_refs(decision: SyncDecision, refs: RepositoryRefs, plain: dict, taken: set[str]) -> dict[tuple[str, str], str]:
+    """Create or update the version of each branch and tag; returns (type, name) -> its version's slug."""
+    slug_of = {}
     for type in REPOSITORY_TYPES:
-        for name in sorted(refs.names(type)):
-            if name in MACHINE_SLUGS:
-                continue
+        for name in sorted(set(refs.names(type)) - set(MACHINE_SLUGS)):
             identifier = refs.identifier(type, name)
             version = plain.get((type, name))
             if version is None:
@@ -107,12 +113,18 @@ def decide_sync(refs: RepositoryRefs, existing: list[ExistingVersion], default_b
                 if version.identifier != identifier:
                     decision.updates.append(Update(slug, {"identifier": identifier}))
             slug_of[(type, name)] = slug
+    return slug_of
+
+
+def _drop_gone(decision: SyncDecision, refs: RepositoryRefs, plain: dict) -> None:
+    """Versions whose branch or tag is gone: deleted when inactive, kept (reported) when active."""
     for (type, name), version in sorted(plain.items(), key=lambda item: item[1].slug):
-        if type in REPOSITORY_TYPES and name not in refs.names(type):
-            (decision.kept.append(version.slug) if version.active else decision.deletes.append(Delete(version.slug)))
-    _follow(decision, by_slug.get(LATEST), refs, _latest_target(refs, default_branch, slug_of), LATEST)
-    _follow(decision, by_slug.get(STABLE), refs, _stable_target(slug_of), STABLE)
-    return decision
+        if type not in REPOSITORY_TYPES or name in refs.names(type):
+            continue
+        if version.active:
+            decision.kept.append(version.slug)
+        else:
+            decision.deletes.append(Delete(version.slug))
 
 
 @dataclass(frozen=True)
