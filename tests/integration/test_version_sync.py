@@ -224,3 +224,25 @@ def test_a_version_deleted_by_a_sync_is_still_seen_as_it_was(docsplane, repo):
     then = docsplane.point_in_time.version(synced.slug, "v1.0", before, "alice")
     assert (then["type"], then["identifier"]) == ("tag", sha(repo, "main~1"))
     assert docsplane.point_in_time.version(synced.slug, "v1.0", datetime.now(timezone.utc), "alice") is None
+
+
+def test_a_build_syncs_first_so_a_moved_tag_builds_at_its_new_commit(docsplane, tmp_path):
+    from git_support import build_config
+    from workers.build_runner import BuildRunner
+
+    repo = git_repository(tmp_path / "repo", build_config("git rev-parse HEAD"))
+    git(repo, "tag", "v1.0")
+    synced = Synced(docsplane, repo)
+    synced.sync()
+    activated = docsplane.versions.update_version("alice", synced.slug, "v1.0", {"active": True})
+    [first] = [r.domain_event.number for r in activated.recordings if type(r.domain_event).__name__ == "BuildTriggered"]
+    again = docsplane.versions.update_version("alice", synced.slug, "v1.0", {"active": True})
+    assert [type(r.domain_event).__name__ for r in again.recordings] == []  # already active: no second build
+    moved = commit(repo, {"README": "moved\n"})
+    git(repo, "tag", "-f", "v1.0")
+
+    assert BuildRunner(docsplane, docsplane.settings).run(first) is True
+    docsplane.catch_up()
+
+    assert docsplane.read_model.build(synced.slug, first)["commit_hash"] == moved
+    assert synced.shape()["v1.0"] == ("tag", moved, True)
