@@ -43,4 +43,3 @@ def publish_job(conn: Connection, job: dict, queue: Queue | None = None) -> None
         producer.publish(
             job, exchange=queue.exchange, routing_key=queue.routing_key, declare=[queue], delivery_mode=2,
         )
-

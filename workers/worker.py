@@ -11,8 +11,9 @@ consumes build jobs (workers/queues.py) one at a time and runs each with the Bui
 - A worker killed mid-build stops renewing its lease; the reaper (workers/reaper.py) retries the
   build once or ends it. A failure of the worker itself (not of the build) gives the build up the
   same way at once.
-- A version sync job ({"sync": <project id>}, from the sync queue) runs the same way, without a lease: a sync is safe to
-  repeat, and one that fails is logged and dropped (the next build or sync request tries again)."""
+- A version sync job ({"sync": <project id>}, from the sync queue) runs the same way, without a
+  lease: a sync is safe to repeat, and one that fails is logged and dropped (the next build or sync
+  request tries again)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ class Job:
     requeue: bool = False
     sync: str | None = None  # the project id of a version sync job
     correlation_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"sync-{self.sync}" if self.sync else f"build-{self.number}"
 
 
 class BuildWorker(ConsumerMixin):
@@ -128,8 +133,7 @@ class BuildWorker(ConsumerMixin):
             self.should_stop = True
 
     def _start(self, job: Job) -> None:
-        name = f"sync-{job.sync}" if job.sync else f"build-{job.number}"
-        job.thread = threading.Thread(target=self.run_job, args=(job,), name=name, daemon=True)
+        job.thread = threading.Thread(target=self.run_job, args=(job,), name=job.label, daemon=True)
         self.running = job
         job.thread.start()
 
@@ -141,7 +145,7 @@ class BuildWorker(ConsumerMixin):
                 job.message.ack()
         except (MessageStateError, *self.connection_errors, *self.channel_errors) as error:
             # The channel it came on is gone: the broker delivers the job again, and the lease decides.
-            log.warning("%s: could not settle the job of build %s: %s", self.name, job.number, error)
+            log.warning("%s: could not settle the job %s: %s", self.name, job.label, error)
 
     def run_job(self, job: Job) -> None:
         """Everything the job writes shares a request id, and the correlation id of the request
