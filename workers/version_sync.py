@@ -28,7 +28,7 @@ from workers.git_env import GIT_ENV
 
 log = logging.getLogger("docsplane.version_sync")
 
-LS_REMOTE_TIMEOUT = 120.0  # seconds; at most the build step limit
+LS_REMOTE_TIMEOUT = 60.0  # seconds (at most the build step limit): a sync holds the worker meanwhile
 LS_REMOTE_OUTPUT_MAX = 32 * 1024 * 1024  # a line per ref: room for every tag of a large project
 REF_LINE = re.compile(r"^([0-9a-f]{40}(?:[0-9a-f]{24})?)\t(refs/(heads|tags)/(\S+))$")
 HEAD_LINE = re.compile(r"^ref: refs/heads/(\S+)\tHEAD$")
