@@ -31,10 +31,7 @@ class BuildCommands:
             raise ValidationFailed("Build", "version", "missing", f"the project has no version '{version_slug}'") from None
         if not version.active:
             raise ValidationFailed("Build", "version", "invalid", f"version '{version.slug}' is not active")
-        build = Build(
-            number=self.ids["build"].next(), project_id=project.id, project_slug=project.slug,
-            version_id=version.id, version_slug=version.slug, actor=actor,
-        )
+        build = new_build(self.ids, project, version, actor)
         return Written(build.number, self.app.save(build))
 
     @retry_on_conflict
@@ -77,3 +74,11 @@ class BuildCommands:
         command_id = self.ids["buildcommand"].next()
         build.record_command(command_id, command, output, exit_code, started or finished, finished, actor)
         return Written(command_id, self.app.save(build))
+
+
+def new_build(ids, project, version, actor: str) -> Build:
+    """A triggered build of an active version (saved by the caller)."""
+    return Build(
+        number=ids["build"].next(), project_id=project.id, project_slug=project.slug,
+        version_id=version.id, version_slug=version.slug, actor=actor,
+    )

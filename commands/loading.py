@@ -44,7 +44,7 @@ def load_project(app, slug: str) -> Project:
 
 def load_version(app, project: Project, slug: str) -> Version:
     version = get_or_none(app, version_id(project.id, slug))
-    if version is None:
+    if version is None or version.deleted:
         raise NotFound(f"version '{slug}' of project '{project.slug}'")
     return version
 

@@ -36,7 +36,7 @@ class ProjectCommands:
         latest = Version.create(
             project_id=project.id, project_slug=project.slug, number=self.ids["version"].next(),
             slug=LATEST, verbose_name=LATEST, identifier=latest_identifier(project.default_branch),
-            type="branch", active=True, alias_of=None, actor=actor,
+            type="branch", active=True, alias_of=None, machine=True, actor=actor,
         )
         # The slug of a deleted project is released, not forgotten: its index takes the new claim.
         if index is None:
@@ -64,8 +64,9 @@ class ProjectCommands:
         touched += join_original(self.app, actor, project, target, language_changed="language" in effective)
         if "default_branch" in effective:
             latest = load_version(self.app, project, LATEST)
-            latest.update(actor, {"identifier": latest_identifier(project.default_branch)})
-            touched.append(latest)
+            if latest.machine:  # a branch or tag named `latest` is not moved by the default branch
+                latest.update(actor, {"identifier": latest_identifier(project.default_branch)})
+                touched.append(latest)
         return Written(slug, self.app.save(*touched))
 
     @retry_on_conflict

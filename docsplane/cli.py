@@ -109,7 +109,7 @@ def worker(args) -> int:
     background.start(reaper_loop(docsplane))
     background.start(artifacts_loop(docsplane))  # the store is where the workers are
     signal.signal(signal.SIGTERM, lambda *_: consumer.stop())  # ends once the running build has
-    print(f"{consumer.name}: running builds from queue {docsplane.settings.build_queue!r}", flush=True)
+    print(f"{consumer.name}: running builds and version syncs from queue {docsplane.settings.build_queue!r} (and its .syncs)", flush=True)
     try:
         consumer.run_until_stopped()
     except KeyboardInterrupt:

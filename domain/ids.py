@@ -61,3 +61,7 @@ def idempotent_request_id(username: str, idempotency_key: str) -> UUID:
 
 def secrets_key_id() -> UUID:
     return uuid5(NAMESPACE, "secrets_key")
+
+
+def version_index_id(project_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"version-index:{project_id}")

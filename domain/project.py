@@ -43,6 +43,7 @@ class Project(Aggregate):
         self.programming_language = programming_language
         self.homepage = homepage
         self.default_branch = default_branch
+        self.default_branch_detected = False  # True: the repository's HEAD branch, found by a version sync
         self.default_version = LATEST
         self.analytics_code = None
         self.privacy_level = privacy_level
@@ -104,6 +105,24 @@ class Project(Aggregate):
     def _update(self, changes: dict, actor: str) -> None:
         for field, value in changes.items():
             setattr(self, field, value)
+        if "default_branch" in changes:
+            self.default_branch_detected = False  # the maintainers' choice, from now on
+
+    @property
+    def chosen_default_branch(self) -> str | None:
+        """The default branch the maintainers set; None when `latest` follows the repository's HEAD."""
+        return None if self.default_branch_detected else self.default_branch
+
+    def detect_default_branch(self, head: str | None, actor: str) -> None:
+        """A version sync found the repository's HEAD branch: it answers `default_branch` while the
+        maintainers have not set one."""
+        if head and self.chosen_default_branch is None and head != self.default_branch:
+            self._detect_default_branch(branch=head, actor=actor)
+
+    @event("DefaultBranchDetected")
+    def _detect_default_branch(self, branch: str, actor: str) -> None:
+        self.default_branch = branch
+        self.default_branch_detected = True
 
     # -- maintainers ---------------------------------------------------------------------------
     def add_maintainer(self, username: str, actor: str) -> None:
@@ -297,4 +316,4 @@ def _project_v1_v2(state: dict) -> None:
 
 
 versioned(Project.ProjectImported, _imported_v1_v2)
-versioned(Project, _project_v1_v2)
+versioned(Project, _project_v1_v2, lambda state: state.setdefault("default_branch_detected", False))

@@ -7,15 +7,16 @@ a throw-away in-memory SQLite store, which the usual queries then read. The answ
 the shape of the live one, and the projections stay the one definition of it.
 
 Which aggregates to read comes from the ids: the slug's index (deterministic id) says which project
-held the slug then; the live read model lists the project's versions and builds (neither is ever
-deleted while the project lives); a deleted project still has its `latest` version."""
+held the slug then; the live read model lists the project's versions and builds, and the project's
+version index (domain/version_index.py) the versions a sync has deleted since; a deleted project
+still has its `latest` version."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
-from domain.ids import slug_index_id, version_id
+from domain.ids import slug_index_id, version_id, version_index_id
 from domain.project import LATEST
 from projections.builds import BuildsProjection
 from projections.projects import ProjectsProjection
@@ -72,7 +73,10 @@ class PointInTime:
         cutoff = _stored_time(moment)
         rows = self.store.fetchall("SELECT aggregate_id FROM versions WHERE project_id = ?", (str(project_id),))
         rows += self.store.fetchall(CANDIDATE_BUILDS, (str(project_id), cutoff, str(project_id), True, cutoff))
-        return {project_id, version_id(project_id, LATEST)} | {UUID(row["aggregate_id"]) for row in rows}
+        indexed = {slug for event in self._events_until(version_index_id(project_id), moment)
+                   for slug in [*getattr(event, "slugs", ()), *getattr(event, "added", ())]}
+        return ({project_id, version_id(project_id, LATEST)} | {UUID(row["aggregate_id"]) for row in rows}
+                | {version_id(project_id, slug) for slug in indexed})
 
     def _events_until(self, aggregate_id, moment: datetime) -> list:
         events = []

@@ -142,6 +142,10 @@ class ProjectsProjection(Projection):
     def translations_changed(self, tx, e):
         self._set(tx, e, {})  # the translations list is read from the translations' rows
 
+    @handles(Project.DefaultBranchDetected)
+    def default_branch_detected(self, tx, e):
+        self._set(tx, e, {"default_branch": e.branch})
+
     @handles(Project.VersionSyncRequested)
     def version_sync_requested(self, tx, e):
         tx.execute("UPDATE projects SET aggregate_version = ? WHERE aggregate_id = ?", (e.originator_version, str(e.originator_id)))

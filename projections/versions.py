@@ -44,8 +44,9 @@ class VersionsProjection(Projection):
         )""",
     )
 
-    @handles(Version.VersionCreated)
+    @handles(Version.VersionCreated, Version.VersionRecreated)
     def created(self, tx, e):
+        """A new version, or one whose branch or tag came back after it was deleted."""
         tx.execute(
             "INSERT INTO versions (aggregate_id, id, project_id, project_slug, slug, verbose_name,"
             " identifier, type, active, built, hidden, privacy_level, alias_of, created, modified, aggregate_version)"
@@ -68,7 +69,13 @@ class VersionsProjection(Projection):
 
     @handles(Version.VersionUpdated)
     def updated(self, tx, e):
-        self._set(tx, e, {k: v for k, v in e.changes.items() if k in ("hidden", "privacy_level", "identifier", "alias_of")})
+        columns = ("hidden", "privacy_level", "identifier", "alias_of", "type", "verbose_name")
+        self._set(tx, e, {k: v for k, v in e.changes.items() if k in columns})
+
+    @handles(Version.VersionDeleted)
+    def deleted(self, tx, e):
+        tx.execute("DELETE FROM version_builds WHERE version_aggregate_id = ?", (str(e.originator_id),))
+        tx.execute("DELETE FROM versions WHERE aggregate_id = ?", (str(e.originator_id),))
 
     @handles(Version.VersionPublished)
     def published(self, tx, e):

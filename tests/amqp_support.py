@@ -16,6 +16,15 @@ def unique_name(kind: str) -> str:
     return f"test.{kind}.{uuid.uuid4().hex}"
 
 
+def delete_job_queues(conn, build_queue_name: str) -> None:
+    """Remove a test's build queue and its sync queue, with their exchanges (a kombu connection)."""
+    from workers.queues import build_queue, sync_queue
+
+    for queue in (build_queue(build_queue_name), sync_queue(build_queue_name)):
+        queue.bind(conn).delete()
+        queue.exchange.bind(conn).delete()
+
+
 class EventConsumer:
     """An exclusive queue bound to `exchange` (declared as the relay declares it)."""
 

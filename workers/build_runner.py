@@ -31,24 +31,19 @@ from workers import build_leftovers
 from workers.build_config import ConfigError, Step, plan_steps, read_config
 from workers.build_publish import formats_promised, formats_present
 from workers.build_step import StepResult, mask, run_step
-from workers.sandbox import readable_repository, sandbox_for
+from workers.sandbox import SANDBOX_PATH, readable_repository, sandbox_for
+from workers.git_env import GIT_ENV
+from workers.version_sync import VersionSyncer
 
 log = logging.getLogger(__name__)
 
 ACTOR = "worker"  # the actor of the events a build writes, unless the runner is given one
 CANCELLED = "cancelled"
 PHASES = ("cloning", "installing", "building")
-# git never prompts (no terminal), and only these transports: no `ext::` commands from a URL.
-GIT_ENV = {
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
-    "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
-}
 
 
 # The first of "$@" that names a commit.
 FIRST_COMMIT = 'for ref; do git rev-parse --verify --quiet "$ref^{commit}" >/dev/null && echo "$ref" && exit 0; done; exit 1'
-SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"  # the sandbox has the system only
 # How shells and Python report a fork refused by the process limit.
 FORK_FAILED = ("Cannot fork", "fork: Resource temporarily unavailable", "fork: retry: Resource temporarily unavailable",
                "BlockingIOError: [Errno 11] Resource temporarily unavailable")
@@ -69,6 +64,7 @@ class BuildRunner:
         self.actor = actor  # a build worker (workers/worker.py) passes its name: its lease's holder
         self.builder = socket.gethostname()
         self.sandbox = sandbox or sandbox_for(settings)  # SandboxRefused on PostgreSQL without bwrap
+        self.syncer = VersionSyncer(docsplane, actor, self.sandbox)
 
     def run(self, build_number: int, cancelled: threading.Event | None = None) -> bool:
         """Run the build; True when it succeeded. A build finished already (a redelivered job) is
@@ -94,6 +90,7 @@ class _BuildRun:
         self.settings = runner.settings
         self.sandbox = runner.sandbox
         self.builder = runner.builder
+        self.syncer = runner.syncer
         self.actor = runner.actor
         self.number = build.number
         self.project_slug = build.project_slug
@@ -127,6 +124,7 @@ class _BuildRun:
         return self._finish(True)
 
     def _build(self, home: Path) -> None:
+        self.syncer.sync(self.project_slug)  # first, so that the version's identifier is the repository's now
         version, repository_url = self._load()
         self._prepare(home, version)
         self._move("cloning")

@@ -1,21 +1,26 @@
 """The build dispatcher: each BuildTriggered in the event log, and each BuildRetried (a build whose
-worker stopped responding runs again), becomes one job on the build queue (workers/queues.py).
+worker stopped responding runs again), becomes one job on the build queue (workers/queues.py); each
+ProjectImported and VersionSyncRequested becomes a version sync job, on the sync queue beside it.
 Its position advances only after the batch's jobs were published (confirmed by RabbitMQ), so no
 build waiting to run is ever left without a job; a job may come twice."""
 
 from __future__ import annotations
 
 from domain.build import Build
+from domain.project import Project
 from workers.log_follower import LogFollower, Logged
-from workers.queues import build_queue, connection, publish_job
+from workers.queues import build_queue, connection, publish_job, sync_queue
+
+SYNC_EVENTS = (Project.ProjectImported, Project.VersionSyncRequested)
 
 
 class Dispatcher:
     def __init__(self, app, store, settings, batch_size: int = 100, name: str = "dispatcher"):
         self.settings = settings
         self.queue = build_queue(settings.build_queue)
+        self.sync_queue = sync_queue(settings.build_queue)
         self.follower = LogFollower(
-            name, app, store, self.publish, topics=[Build.BuildTriggered, Build.BuildRetried], batch_size=batch_size,
+            name, app, store, self.publish, topics=[Build.BuildTriggered, Build.BuildRetried, *SYNC_EVENTS], batch_size=batch_size,
         )
         self._connection = None
 
@@ -27,7 +32,8 @@ class Dispatcher:
             if self._connection is None:
                 self._connection = connection(self.settings)
             for logged in batch:
-                publish_job(self._connection, job(logged.event), self.queue)
+                syncs = isinstance(logged.event, SYNC_EVENTS)
+                publish_job(self._connection, job(logged.event), self.sync_queue if syncs else self.queue)
         except Exception:
             self.close()  # a broken connection is never reused: the next attempt opens a new one
             raise
@@ -38,5 +44,7 @@ class Dispatcher:
             conn.release()
 
 
-def job(event: Build.BuildTriggered | Build.BuildRetried) -> dict:
+def job(event) -> dict:
+    if isinstance(event, SYNC_EVENTS):
+        return {"sync": str(event.originator_id), "correlation_id": getattr(event, "correlation_id", None)}
     return {"build": event.number, "project": event.project_slug, "version": event.version_slug}

@@ -5,6 +5,8 @@ The memory transport lives inside one process, so in the embedded mode the dispa
 worker must share a process (`docsplane serve` runs both as threads).
 
 A job is JSON: {"build": <build number>, "project": <project slug>, "version": <version slug>}.
+Version sync jobs, {"sync": <project id>, "correlation_id": ...}, have a queue of their own beside
+it (`sync_queue`), so a build queue holds builds only.
 Jobs are delivered at least once (the dispatcher re-publishes a batch whose position it could not
 save), so a consumer skips a job whose build is no longer `triggered`."""
 
@@ -20,6 +22,11 @@ BUILD_QUEUE = "docsplane.builds"
 def build_queue(name: str = BUILD_QUEUE) -> Queue:
     """A durable queue bound to a direct exchange of the same name (routing key = the name)."""
     return Queue(name, Exchange(name, type="direct", durable=True), routing_key=name, durable=True)
+
+
+def sync_queue(build_queue_name: str = BUILD_QUEUE) -> Queue:
+    """The version sync jobs of the workers that take builds from `build_queue_name`."""
+    return build_queue(f"{build_queue_name}.syncs")
 
 
 def connection(settings) -> Connection:

@@ -63,6 +63,8 @@ UNSANDBOXED = ("docsplane: WARNING: this build is NOT sandboxed ({reason}): its 
                "build worker's own privileges and can read what the worker can")
 
 
+SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"  # the sandbox has the system only
+
 class SandboxRefused(Exception):
     """A production worker (PostgreSQL) without a working sandbox, and `none` not chosen."""
 

@@ -10,7 +10,10 @@ consumes build jobs (workers/queues.py) one at a time and runs each with the Bui
   alive (heartbeats) and acknowledges on the channel the job came on.
 - A worker killed mid-build stops renewing its lease; the reaper (workers/reaper.py) retries the
   build once or ends it. A failure of the worker itself (not of the build) gives the build up the
-  same way at once."""
+  same way at once.
+- A version sync job ({"sync": <project id>}, from the sync queue) runs the same way, without a
+  lease: a sync is safe to repeat, and one that fails is logged and dropped (the next build or sync
+  request tries again)."""
 
 from __future__ import annotations
 
@@ -25,13 +28,13 @@ from dataclasses import dataclass
 from kombu.exceptions import MessageStateError
 from kombu.mixins import ConsumerMixin
 
-from commands.request_context import on_behalf_of
+from commands.request_context import on_behalf_of, request_context
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.ids import build_id
 from workers.build_runner import BuildRunner
 from workers.lease_keeper import LeaseKeeper
 from workers.loop_status import Heartbeat
-from workers.queues import build_queue
+from workers.queues import build_queue, sync_queue
 
 log = logging.getLogger("docsplane.worker")
 
@@ -48,10 +51,16 @@ def worker_name() -> str:
 
 @dataclass
 class Job:
-    number: int
+    number: int | None  # the build's; None for a version sync
     message: object  # kombu Message
     thread: threading.Thread | None = None
     requeue: bool = False
+    sync: str | None = None  # the project id of a version sync job
+    correlation_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"sync-{self.sync}" if self.sync else f"build-{self.number}"
 
 
 class BuildWorker(ConsumerMixin):
@@ -59,8 +68,10 @@ class BuildWorker(ConsumerMixin):
         self.docsplane = docsplane
         self.connection = connection
         self.queue = queue or build_queue(docsplane.settings.build_queue)
+        self.sync_queue = sync_queue(self.queue.name)
         self.name = name or worker_name()
         self.runner = BuildRunner(docsplane, docsplane.settings, actor=self.name)
+        self.syncer = self.runner.syncer
         self.running: Job | None = None
         self.waiting: list[Job] = []  # received, not started yet (more than one only after a reconnect)
         self.stopping = False
@@ -84,9 +95,13 @@ class BuildWorker(ConsumerMixin):
         self.stopping = True
 
     def get_consumers(self, Consumer, channel):
-        return [Consumer(queues=[self.queue], callbacks=[self.on_job], accept=["json"], prefetch_count=1)]
+        return [Consumer(queues=[queue], callbacks=[self.on_job], accept=["json"], prefetch_count=1)
+                for queue in (self.queue, self.sync_queue)]
 
     def on_job(self, body, message) -> None:
+        if isinstance(body, dict) and isinstance(body.get("sync"), str):
+            self.waiting.append(Job(None, message, sync=body["sync"], correlation_id=body.get("correlation_id")))
+            return
         number = body.get("build") if isinstance(body, dict) else None
         if not isinstance(number, int) or isinstance(number, bool):
             log.error("%s: not a build job, dropped: %r", self.name, body)
@@ -118,7 +133,7 @@ class BuildWorker(ConsumerMixin):
             self.should_stop = True
 
     def _start(self, job: Job) -> None:
-        job.thread = threading.Thread(target=self.run_job, args=(job,), name=f"build-{job.number}", daemon=True)
+        job.thread = threading.Thread(target=self.run_job, args=(job,), name=job.label, daemon=True)
         self.running = job
         job.thread.start()
 
@@ -130,11 +145,15 @@ class BuildWorker(ConsumerMixin):
                 job.message.ack()
         except (MessageStateError, *self.connection_errors, *self.channel_errors) as error:
             # The channel it came on is gone: the broker delivers the job again, and the lease decides.
-            log.warning("%s: could not settle the job of build %s: %s", self.name, job.number, error)
+            log.warning("%s: could not settle the job %s: %s", self.name, job.label, error)
 
     def run_job(self, job: Job) -> None:
         """Everything the job writes shares a request id, and the correlation id of the request
-        that triggered the build."""
+        that triggered the build (of the sync's request, for a sync)."""
+        if job.sync:
+            with request_context(correlation_id=job.correlation_id):
+                self.syncer.sync_project(job.sync)
+            return
         with on_behalf_of(self.docsplane.app, build_id(job.number)):
             self._run_job(job)
 

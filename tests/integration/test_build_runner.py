@@ -75,7 +75,7 @@ def summary(commands: list[dict]) -> list[tuple[str, int]]:
 
 def test_sphinx_build_of_a_fixture_repository(docsplane, tmp_path, builds_tmp):
     repo = git_repository(tmp_path / "repo", SPHINX_DOCS)
-    fixture = Fixture(docsplane, repo, default_branch=None)  # `latest` is the remote's HEAD
+    fixture = Fixture(docsplane, repo, default_branch=None)  # `latest` is the remote's HEAD: `main`, once synced
 
     succeeded, build, commands = fixture.build()
 
@@ -83,7 +83,7 @@ def test_sphinx_build_of_a_fixture_repository(docsplane, tmp_path, builds_tmp):
     assert (build["state"], build["success"], build["error"]) == ("finished", True, None)
     assert build["commit_hash"] == git(repo, "rev-parse", "HEAD")
     assert build["config"]["sphinx"] == {"configuration": "docs/conf.py", "builder": "html", "fail_on_warning": False}
-    assert summary(commands) == [("git clone --no-checkout", 0), ("git checkout --force HEAD", 0),
+    assert summary(commands) == [("git clone --no-checkout", 0), ("git checkout --force origin/main", 0),
                                  ("python -m sphinx", 0)]
     assert commands[2]["command"] == 'python -m sphinx -T -d _build/doctrees -b html docs "$DOCSPLANE_OUTPUT/html"'
     assert "build succeeded" in commands[2]["output"]
@@ -229,7 +229,8 @@ def test_branches_and_tags_build_at_their_commit_from_a_file_url(sqlite_docsplan
     fixture.add_version("v1.0", "v1.0", "tag")
     fixture.add_version("feature", "feature", "branch")
 
-    for version, expected, ref in (("v1.0", tagged, "refs/tags/v1.0"), ("feature", feature, "origin/feature"),
+    # The sync at the start of the first build finds these versions: a tag's identifier becomes its commit.
+    for version, expected, ref in (("v1.0", tagged, tagged), ("feature", feature, "origin/feature"),
                                    ("latest", tagged, "origin/main")):
         succeeded, build, commands = fixture.build(version)
         assert succeeded is True, build["error"]

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from amqp_support import unique_name
-from git_support import build_config, git_repository
+from amqp_support import delete_job_queues, unique_name
+from git_support import build_config, git, git_repository
 from integration_support import event_log, project_settings, topic_name
 
 from domain.build import WORKER_LOST
@@ -36,9 +36,7 @@ def broker_settings(make_settings, amqp_url):
     yield lambda **env: make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url, DOCSPLANE_BUILD_QUEUE=queue,
                                       DOCSPLANE_BUILD_LEASE_SECONDS=LEASE, **{"DOCSPLANE_BUILD_SANDBOX": "none", **env})
     with connection(make_settings("sqlite", DOCSPLANE_AMQP_URL=amqp_url)) as conn:
-        bound = build_queue(queue)(conn.default_channel)
-        bound.delete()
-        bound.exchange.delete()
+        delete_job_queues(conn, queue)
 
 
 @pytest.fixture
@@ -108,6 +106,29 @@ def test_a_worker_runs_a_job_from_rabbitmq_to_a_finished_build(broker_settings, 
     progress = [docsplane.app.mapper.to_domain_event(n) for n in event_log(docsplane)
                 if topic_name(n.topic) in ("BuildStateChanged", "BuildCommandRecorded", "BuildFinished")]
     assert progress and {e.actor for e in progress} == {worker.name}
+
+
+def test_an_import_is_synced_by_a_worker_through_rabbitmq(broker_settings, open_docsplane, background, tmp_path):
+    docsplane = open_docsplane(broker_settings())
+    repo = git_repository(tmp_path / "repo", build_config("echo hi"))
+    git(repo, "tag", "v1.0")
+    running = background(docsplane)
+    worker = running.start_worker()
+
+    slug = project_of(docsplane, repo)
+
+    def synced():
+        project = docsplane.read_model.project(slug, "alice")  # None until projected
+        if project is None:
+            return None
+        page = docsplane.read_model.versions(project, "alice", {}, limit=10, offset=0)
+        return {v["slug"]: v for v in page.results} if page.count == 4 else None
+
+    versions = wait_for(synced, what="the sync of the import")
+    assert sorted(versions) == ["latest", "main", "stable", "v1.0"] and versions["stable"]["alias_of"] == "v1.0"
+    created = [docsplane.app.mapper.to_domain_event(n) for n in events_of(docsplane, "VersionCreated")]
+    assert {e.slug: e.actor for e in created}["v1.0"] == worker.name
+    wait_for(lambda: worker.running is None and not worker.waiting, 10, "the sync job acknowledged")
 
 
 def test_two_workers_handed_one_build_run_it_once(broker_settings, open_docsplane, background, tmp_path):

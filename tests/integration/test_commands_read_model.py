@@ -261,7 +261,8 @@ def test_version_listing_filters(docsplane):
     assert slugs({"active": False}) == ["v1.0", "v2.0"]
 
     written = docsplane.versions.update_version("alice", "sample-docs", "v1.0", {"active": True})
-    assert [topic_name(r.notification.topic) for r in written.recordings] == ["VersionActivated"]
+    # Activating builds the version, as Read the Docs does, in the same save.
+    assert [topic_name(r.notification.topic) for r in written.recordings] == ["VersionActivated", "BuildTriggered"]
     docsplane.catch_up()
     assert slugs({"active": True}) == ["latest", "v1.0"]
     assert [v["slug"] for v in rm.active_versions(project, "alice")] == ["latest", "v1.0"]

@@ -1,17 +1,19 @@
-"""The build dispatcher: triggered (and retried) builds become jobs on the build queue, on kombu's
-in-memory transport (embedded) and on the real RabbitMQ."""
+"""The build dispatcher: triggered (and retried) builds become jobs on the build queue, imports and
+sync requests version sync jobs on the sync queue, on kombu's in-memory transport (embedded) and on
+the real RabbitMQ."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
-from amqp_support import unique_name
+from amqp_support import delete_job_queues, unique_name
 from integration_support import populate
 
 from commands.build_leases import BuildLeaseCommands
+from commands.loading import load_project
 from workers.dispatcher import Dispatcher
-from workers.queues import build_queue, connection
+from workers.queues import build_queue, connection, sync_queue
 
 
 @pytest.fixture(params=["memory", "amqp"])
@@ -21,15 +23,14 @@ def settings(request, docsplane):
     settings = dataclasses.replace(docsplane.settings, amqp_url=broker, build_queue=unique_name("builds"))
     yield settings
     with connection(settings) as conn:
-        build_queue(settings.build_queue).bind(conn).delete()
-        build_queue(settings.build_queue).exchange.bind(conn).delete()
+        delete_job_queues(conn, settings.build_queue)
 
 
-def take_jobs(settings, count: int, timeout: float = 5.0) -> list[dict]:
-    """Consume exactly `count` jobs, and check that no more are waiting."""
+def take_jobs(settings, count: int, timeout: float = 5.0, queue=None) -> list[dict]:
+    """Consume exactly `count` jobs (of the build queue, unless another is named), and check that no more are waiting."""
     jobs = []
     with connection(settings) as conn:
-        queue = build_queue(settings.build_queue)
+        queue = queue or build_queue(settings.build_queue)
         with conn.Consumer(queue, callbacks=[lambda body, message: (jobs.append(body), message.ack())], prefetch_count=1):
             while len(jobs) < count:
                 conn.drain_events(timeout=timeout)
@@ -51,6 +52,21 @@ def test_each_triggered_build_becomes_one_job(docsplane, settings):
     b4 = docsplane.builds.trigger_build("alice", "beta-docs", "latest").value
     dispatcher.follower.catch_up()
     assert take_jobs(settings, 1) == [{"build": b4, "project": "beta-docs", "version": "latest"}]  # no repeats
+    dispatcher.close()
+
+
+def test_imports_and_sync_requests_become_sync_jobs(docsplane, settings):
+    populate(docsplane)
+    docsplane.versions.request_version_sync("alice", "beta-docs")
+    dispatcher = Dispatcher(docsplane.app, docsplane.store, settings)
+
+    dispatcher.follower.catch_up()
+
+    alpha, beta, gamma = (str(load_project(docsplane.app, slug).id) for slug in ("alpha-docs", "beta-docs", "gamma-docs"))
+    jobs = take_jobs(settings, 4, queue=sync_queue(settings.build_queue))
+    assert [job["sync"] for job in jobs] == [alpha, beta, gamma, beta]
+    assert all(job["correlation_id"] for job in jobs)  # the importing or requesting request's
+    assert len(take_jobs(settings, 3)) == 3  # the builds, on their own queue
     dispatcher.close()
 
 
@@ -83,5 +99,4 @@ def test_with_the_broker_unreachable_no_job_is_lost(docsplane, amqp_url):
 
     assert take_jobs(settings, 3)[0] == {"build": number, "project": "alpha-docs", "version": "latest"}
     with connection(settings) as conn:
-        build_queue(settings.build_queue).bind(conn).delete()
-        build_queue(settings.build_queue).exchange.bind(conn).delete()
+        delete_job_queues(conn, settings.build_queue)
