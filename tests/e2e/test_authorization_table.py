@@ -180,6 +180,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", f"{P}/redirects/"): Case(write(201), body={"type": "prefix", "from_url": "/old/"}),
     ("GET", f"{P}/redirects/<{ID}:redirect_id>/"): Case(MAINTAINERS_READ),
     ("PUT", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(200), body={"type": "exact", "from_url": "/x", "to_url": "/y"}),
+    ("PATCH", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(200), body={"enabled": False}),
     ("DELETE", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(204)),
     # Environment variables.
     ("GET", f"{P}/environmentvariables/"): Case(MAINTAINERS_READ),

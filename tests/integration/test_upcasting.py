@@ -7,10 +7,10 @@ import json
 from uuid import uuid4
 
 from eventsourcing.persistence import StoredEvent
-from integration_support import topic_name
+from integration_support import project_settings, topic_name
 
 from commands.users import hash_token
-from domain.ids import slug_index_id, user_id
+from domain.ids import redirect_id, slug_index_id, user_id
 from domain.project import Project
 from domain.user import User, legacy_token_number
 
@@ -81,3 +81,36 @@ def test_release_1_snapshots_load(docsplane):
         "multiple_versioning_with_translations", False, {})
     user = app.repository.get(alice)
     assert isinstance(user, User) and user.token_numbers == [legacy_token_number(token_hash)]
+
+
+def test_release_1_redirects_load_with_read_the_docs_names_and_fields(docsplane):
+    """Release 1 knew `sphinx_html`/`sphinx_htmldir`, replaced a whole redirect, and had no status,
+    flags or position: the records read as Read the Docs' current redirects and project in order."""
+    docsplane.projects.import_project("alice", project_settings("Old Docs"))
+    project_id = docsplane.app.repository.get(slug_index_id("old-docs")).project_id
+    first, second = redirect_id(project_id, 901), redirect_id(project_id, 902)
+    topic = "domain.redirect:Redirect"
+
+    def created(originator_id, number, type):
+        return _record(docsplane.app, originator_id, 1, f"{topic}.RedirectCreated", {
+            "originator_topic": topic, "project_id": {"_type_": "uuid_hex", "_data_": project_id.hex},
+            "project_slug": "old-docs", "number": number, "type": type, "from_url": "", "to_url": "", "actor": "alice"})
+
+    docsplane.app.recorder.insert_events([
+        created(first, 901, "sphinx_html"),
+        created(second, 902, "sphinx_html"),
+        _record(docsplane.app, second, 2, f"{topic}.RedirectUpdated",
+                {"type": "sphinx_htmldir", "from_url": "", "to_url": "", "actor": "alice"}),
+    ])
+    redirect = docsplane.app.repository.get(first)
+    assert redirect.settings() == {"type": "clean_url_to_html", "from_url": "", "to_url": "", "http_status": 302,
+                                   "description": "", "enabled": True, "force": False, "position": 0}
+    assert docsplane.app.repository.get(second).type == "html_to_clean_url"
+
+    docsplane.catch_up()
+    rows = docsplane.store.fetchall("SELECT id, type, position, http_status FROM redirects ORDER BY position")
+    assert rows == [{"id": 902, "type": "html_to_clean_url", "position": 0, "http_status": 302},  # newest first, as RTD migrated
+                    {"id": 901, "type": "clean_url_to_html", "position": 1, "http_status": 302}]
+
+    written = docsplane.redirects.change_redirect("alice", "old-docs", 901, {"http_status": 301})
+    assert [topic_name(r.notification.topic) for r in written.recordings] == ["RedirectUpdated"]
