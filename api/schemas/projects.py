@@ -161,3 +161,11 @@ class ProjectUpdateSchema(Schema):
     versioning_scheme = fields.String()
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
     translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug; null: none"})
+
+
+class ProjectPutSchema(ProjectUpdateSchema):
+    """PUT, as Read the Docs' (Django REST framework's non-partial update): `name` and `repository` are
+    required, the fields left out keep their values."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    repository = fields.Nested(RepositorySchema, required=True)

@@ -193,7 +193,7 @@ def test_builds_trigger_list_and_detail(live_server, alice, project):
     base = "/api/v3/projects/test-project"
     response = live_server.post(f"{base}/versions/latest/builds/", alice)
     triggered = assert_json(response, 201)
-    assert set(triggered) == {"build", "project", "version"}
+    assert set(triggered) == {"build", "project", "version", "triggered"} and triggered["triggered"] is True
     first = triggered["build"]
     assert BUILD_FIELDS <= set(first), BUILD_FIELDS - set(first)
     assert isinstance(first["id"], int)

@@ -140,6 +140,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller} {w.n}")),
     ("GET", f"{P}/"): Case(ANONYMOUS_READ),
     ("PATCH", f"{P}/"): Case(write(204), body={"name": "Renamed"}),
+    ("PUT", f"{P}/"): Case(write(204), body={"name": "Renamed", "repository": {"url": "https://github.com/example/renamed"}}),
     ("DELETE", f"{P}/"): Case(write(204)),
     ("POST", f"{P}/sync-versions/"): Case(write(202)),
     # Versions and builds.
