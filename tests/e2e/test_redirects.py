@@ -37,7 +37,7 @@ def test_create_answers_the_seed_redirect_and_is_readable_at_once(live_server, a
     assert (created["http_status"], created["enabled"], created["force"], created["description"], created["position"]) == (
         302, True, False, "", 0)
     assert created["_links"] == {"_self": self_url, "project": f"{live_server.url}/api/v3/projects/test-project/"}
-    assert created["created"] == created["modified"] and created["created"].endswith("+00:00")
+    assert created["created"] == created["modified"] and created["created"].endswith("Z")
 
     assert assert_json(live_server.get(self_url, alice), 200) == created
     listing = assert_json(live_server.get(BASE, alice), 200)

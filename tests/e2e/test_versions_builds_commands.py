@@ -130,7 +130,7 @@ def test_build_commands_list_and_detail_in_the_seed_001_shape(pip, alice):
     assert detail["id"] == config.value and detail["build"] == number
     assert (detail["command"], detail["output"], detail["exit_code"]) == ("cat docs/config.py", "...", 0)
     assert (detail["created"], detail["finished"], detail["duration"]) == (
-        "2018-06-19T15:16:03+00:00", "2018-06-19T15:17:02+00:00", 59,
+        "2018-06-19T15:16:03Z", "2018-06-19T15:17:02Z", 59,
     )
     assert detail["_links"] == {
         "_self": f"{pip.url}{url}{config.value}/",
