@@ -59,6 +59,9 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     # docsplane/health.py: a projector or follower further behind the log's head than this is "degraded".
     health_max_lag: int = 1000
+    # Projects may name a local path or file:// repository (the build workers would read this machine's
+    # files): from_env turns it on for the embedded SQLite default, off when PostgreSQL is configured.
+    allow_local_repositories: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +106,9 @@ class Settings:
             webhook_allow_private=env.get("DOCSPLANE_WEBHOOK_ALLOW_PRIVATE", "false").lower() in ("1", "true", "yes"),
             public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
             health_max_lag=int(env.get("DOCSPLANE_HEALTH_MAX_LAG", str(cls.health_max_lag))),
+            allow_local_repositories=env.get(
+                "DOCSPLANE_ALLOW_LOCAL_REPOSITORIES", "true" if event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite" else "false",
+            ).lower() in ("1", "true", "yes"),
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -133,6 +139,7 @@ class Settings:
             "DOCSPLANE_WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
             "DOCSPLANE_PUBLIC_URL": self.public_url,
             "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
+            "DOCSPLANE_ALLOW_LOCAL_REPOSITORIES": "true" if self.allow_local_repositories else "false",
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
             **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),
             "DOCSPLANE_EVENTS_EXCHANGE": self.events_exchange,

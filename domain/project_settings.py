@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from domain.errors import ValidationFailed
 from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
@@ -17,6 +18,11 @@ VERSIONING_SCHEMES = (MULTIPLE_WITH_TRANSLATIONS, MULTIPLE_WITHOUT_TRANSLATIONS,
 # Earlier releases' misspellings: accepted from clients written for them, stored (and upcast) as Read the Docs spells them.
 RENAMED_SCHEMES = {"multiple_versioning_with_translations": MULTIPLE_WITH_TRANSLATIONS,
                    "multiple_versioning_without_translations": MULTIPLE_WITHOUT_TRANSLATIONS}
+# Repository URLs as Read the Docs' RepositoryURLValidator takes them (with private repositories on):
+# these schemes with a host, or scp-like `user@host:path`; a local path or file:// only where allowed.
+REMOTE_SCHEMES = ("https", "http", "git", "ssh", "ssh+git")
+_SCP_LIKE = re.compile(r"^\w+@[\w.-]+:[^\s]+$")
+REMOTE, LOCAL = "remote", "local"
 CONFIG_FILE = ".readthedocs.yaml"
 _CONFIG_PATH_FORBIDDEN = set("[]{}()`'\"\\%&<>|,")
 
@@ -39,6 +45,11 @@ def validate_settings(settings: dict) -> None:
         url = settings["repository"].get("url")
         if not isinstance(url, str) or not url.strip():
             raise ValidationFailed("Project", "repository.url", "missing_field", "the repository URL is required")
+        if repository_kind(url) is None:
+            raise ValidationFailed(
+                "Project", "repository.url", "invalid",
+                f"a repository URL is {', '.join(s + '://' for s in REMOTE_SCHEMES)} with a host, or user@host:path",
+            )
         require_choice("Project", "repository.type", settings["repository"].get("type"), REPOSITORY_TYPES)
     if "language" in settings:
         require_choice("Project", "language", settings["language"], LANGUAGES)
@@ -52,6 +63,24 @@ def validate_settings(settings: dict) -> None:
         require_choice("Project", "external_builds_privacy_level", settings["external_builds_privacy_level"], PRIVACY_LEVELS)
     if settings.get("readthedocs_yaml_path") is not None:
         require_config_path(settings["readthedocs_yaml_path"])
+
+
+def repository_kind(url: str) -> str | None:
+    """REMOTE, LOCAL (an absolute path or file:// URL: whether it is allowed is the deployment's choice), or None."""
+    if "&&" in url or "|" in url:  # Read the Docs refuses these first
+        return None
+    if url.startswith("/"):
+        return LOCAL
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return LOCAL if parts.path.startswith("/") else None
+    if scheme in REMOTE_SCHEMES:
+        return REMOTE if parts.hostname else None
+    return REMOTE if _SCP_LIKE.match(url) else None
 
 
 def require_config_path(path) -> None:
