@@ -30,7 +30,7 @@ CHALLENGE = {"WWW-Authenticate": 'Token realm="api"'}
 def authenticate() -> None:
     """before_request: sets g.user, or answers 401 (403 when the token's scope excludes the route)."""
     endpoint = request.endpoint
-    if endpoint is None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api-docs."):
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(("api-docs.", "api-docs-assets.")):
         return  # unknown URLs answer 404, not 401
     header = request.headers.get("Authorization", "").strip()
     scheme, _, token = header.partition(" ")

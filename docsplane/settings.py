@@ -33,6 +33,8 @@ class Settings:
     # Requests per window, per token / per client address (parse_rate); "off" disables.
     rate_limit_authenticated: str = "5000/hour"
     rate_limit_anonymous: str = "60/minute"
+    # Where the counters live (the `limits` library's storage URIs): memory:// per process, or redis://host:port/db.
+    rate_limit_storage: str = "memory://"
     # None: generated once into data_dir (docsplane/secrets.py). Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
     # Builds (workers/build_runner.py): seconds per step and per build, bytes of output kept per step.
@@ -90,6 +92,7 @@ class Settings:
             docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
             rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
             rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
+            rate_limit_storage=env.get("DOCSPLANE_RATE_LIMIT_STORAGE", cls.rate_limit_storage),
             secrets_key=env.get("DOCSPLANE_SECRETS_KEY") or None,
             build_step_timeout=float(env.get("DOCSPLANE_BUILD_STEP_TIMEOUT", str(cls.build_step_timeout))),
             build_timeout=float(env.get("DOCSPLANE_BUILD_TIMEOUT", str(cls.build_timeout))),
@@ -127,6 +130,7 @@ class Settings:
             "DOCSPLANE_DOCS_URL": self.docs_url,
             "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": self.rate_limit_authenticated,
             "DOCSPLANE_RATE_LIMIT_ANONYMOUS": self.rate_limit_anonymous,
+            "DOCSPLANE_RATE_LIMIT_STORAGE": self.rate_limit_storage,
             "DOCSPLANE_BUILD_STEP_TIMEOUT": str(self.build_step_timeout),
             "DOCSPLANE_BUILD_TIMEOUT": str(self.build_timeout),
             "DOCSPLANE_BUILD_OUTPUT_MAX": str(self.build_output_max),

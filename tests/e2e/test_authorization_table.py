@@ -110,6 +110,7 @@ def _build_command(live, w: World) -> int:
 
 PARAMS: dict[str, Callable[[object, World], object]] = {
     "version_slug": lambda live, w: "latest",
+    "filename": lambda live, w: "swagger-ui-bundle.js",  # an asset of the interactive documentation
     "build_id": lambda live, w: _created(live, f"/api/v3/projects/{w.slug}/builds/", w.alice, {})["build"]["id"],
     "command_id": _build_command,
     "redirect_id": lambda live, w: _created(
@@ -134,6 +135,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", "/api/v3/"): Case(DOCUMENT),
     ("GET", "/api/v3/openapi.json"): Case(DOCUMENT),
     ("GET", "/api/v3/docs/"): Case(DOCUMENT),
+    ("GET", "/api/v3/docs/assets/<path:filename>"): Case(DOCUMENT),
     ("GET", "/api/v3/_health"): Case(DOCUMENT),  # for load balancers: no token
     # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
     ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
