@@ -5,7 +5,7 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, rendered, request_ids, scopes, sparse_fields, text
+from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, rendered, request_ids, scopes, sparse_fields, swagger_ui, text
 from api.json_provider import OrjsonProvider
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
@@ -23,7 +23,7 @@ def create_app(docsplane) -> Flask:
         OPENAPI_URL_PREFIX="/api/v3",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs/",  # interactive documentation, public
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=swagger_ui.ASSETS_URL,  # served from a package: the page works offline
         MAX_CONTENT_LENGTH=docsplane.settings.max_body_bytes,
     )
     app.url_map.strict_slashes = False  # /projects/pip and /projects/pip/ are the same resource
@@ -38,6 +38,7 @@ def create_app(docsplane) -> Flask:
         subprojects.blp, translations.blp, maintainers.blp, audit.blp, health.blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(swagger_ui.blp)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
     request_ids.install(app)  # first of all: every answer echoes X-Request-Id, every event stored carries it
     ratelimit.install(app, docsplane.settings)  # first: every answer counts and carries X-RateLimit-*

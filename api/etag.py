@@ -94,6 +94,8 @@ def add_etag(response):
     """after_request: the ETag of a successful read, and 304 when If-None-Match names it."""
     if request.method not in READS or response.status_code != 200 or response.is_streamed:
         return response
+    if response.direct_passthrough:  # a file (Swagger UI's assets): send_file tagged it already
+        return response
     response.set_etag(g.get("resource_etag") or _digest(response.get_data()))
     if request.if_none_match.contains_weak(response.get_etag()[0]):
         response.status_code = 304

@@ -154,7 +154,7 @@ def _security(method: str, endpoint: str | None) -> list[dict]:
     if endpoint in auth.PUBLIC_ENDPOINTS:
         return []
     schemes = [{"Token": []}] + ([{"TokenCookie": []}] if method in ("get", "head") else [])
-    if endpoint in auth.OPTIONAL_AUTH_ENDPOINTS:
+    if endpoint in auth.OPTIONAL_AUTH_ENDPOINTS or auth.anonymous_read(method, endpoint):
         schemes.insert(0, {})  # anonymous callers too
     return schemes
 

@@ -8,7 +8,7 @@ from commands.translations import KEEP, join_original, leave_original
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import slug_index_id
 from domain.project import LATEST, Project
-from domain.project_settings import import_settings
+from domain.project_settings import LOCAL, import_settings, repository_kind
 from domain.rules import slugify
 from domain.slug_index import SlugIndex
 from domain.version import Version
@@ -20,9 +20,17 @@ def latest_identifier(default_branch: str | None) -> str:
 
 
 class ProjectCommands:
-    def __init__(self, app, ids):
+    def __init__(self, app, ids, allow_local_repositories: bool = True):
         self.app = app
         self.ids = ids
+        self.allow_local_repositories = allow_local_repositories  # DOCSPLANE_ALLOW_LOCAL_REPOSITORIES
+
+    def _require_repository_allowed(self, settings: dict) -> None:
+        """A local path or file:// URL would let any user make the build workers read the server's files."""
+        url = (settings.get("repository") or {}).get("url")
+        if isinstance(url, str) and repository_kind(url) == LOCAL and not self.allow_local_repositories:
+            raise ValidationFailed("Project", "repository.url", "invalid",
+                                   "local repositories are not allowed here (DOCSPLANE_ALLOW_LOCAL_REPOSITORIES)")
 
     @retry_on_conflict
     def import_project(self, actor: str, settings: dict) -> Written:
@@ -32,6 +40,7 @@ class ProjectCommands:
         if index is not None and index.claimed:
             raise ValidationFailed("Project", "name", "already_exists", f"a project with slug '{slug}' already exists")
         settings = import_settings(settings)  # before an id is reserved: a rejected import writes no event
+        self._require_repository_allowed(settings)
         project = Project.import_(number=self.ids["project"].next(), actor=actor, **settings)
         latest = Version.create(
             project_id=project.id, project_slug=project.slug, number=self.ids["version"].next(),
@@ -56,6 +65,7 @@ class ProjectCommands:
         project.ensure_maintainer(actor)
         require_version(project, expected_version)
         changes = dict(changes)
+        self._require_repository_allowed(changes)
         target = changes.pop("translation_of", KEEP)
         if changes.get("default_version", project.default_version) != project.default_version:
             self._require_version(project, changes["default_version"])

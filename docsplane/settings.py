@@ -35,6 +35,8 @@ class Settings:
     # Requests per window, per token / per client address (parse_rate); "off" disables.
     rate_limit_authenticated: str = "5000/hour"
     rate_limit_anonymous: str = "60/minute"
+    # Where the counters live (the `limits` library's storage URIs): memory:// per process, or redis://host:port/db.
+    rate_limit_storage: str = "memory://"
     # None: read from secrets_key_file, or (embedded default only) generated once into data_dir
     # (docsplane/secrets.py). Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
@@ -73,6 +75,9 @@ class Settings:
     health_max_lag: int = 1000
     # Where builds' output is kept (artifacts/filesystem.py); None: <data dir>/artifacts.
     artifacts_dir: Path | None = None
+    # Projects may name a local path or file:// repository (the build workers would read this machine's
+    # files): from_env turns it on for the embedded SQLite default, off when PostgreSQL is configured.
+    allow_local_repositories: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +111,7 @@ class Settings:
             docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
             rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
             rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
+            rate_limit_storage=env.get("DOCSPLANE_RATE_LIMIT_STORAGE", cls.rate_limit_storage),
             secrets_key=env.get("DOCSPLANE_SECRETS_KEY") or None,
             secrets_key_file=key_file,
             build_step_timeout=float(env.get("DOCSPLANE_BUILD_STEP_TIMEOUT", str(cls.build_step_timeout))),
@@ -130,6 +136,9 @@ class Settings:
             public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
             health_max_lag=int(env.get("DOCSPLANE_HEALTH_MAX_LAG", str(cls.health_max_lag))),
             artifacts_dir=Path(env["DOCSPLANE_ARTIFACTS_DIR"]).resolve() if env.get("DOCSPLANE_ARTIFACTS_DIR") else None,
+            allow_local_repositories=env.get(
+                "DOCSPLANE_ALLOW_LOCAL_REPOSITORIES", "true" if event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite" else "false",
+            ).lower() in ("1", "true", "yes"),
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -148,6 +157,7 @@ class Settings:
             "DOCSPLANE_DOCS_URL": self.docs_url,
             "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": self.rate_limit_authenticated,
             "DOCSPLANE_RATE_LIMIT_ANONYMOUS": self.rate_limit_anonymous,
+            "DOCSPLANE_RATE_LIMIT_STORAGE": self.rate_limit_storage,
             "DOCSPLANE_BUILD_STEP_TIMEOUT": str(self.build_step_timeout),
             "DOCSPLANE_BUILD_TIMEOUT": str(self.build_timeout),
             "DOCSPLANE_BUILD_OUTPUT_MAX": str(self.build_output_max),
@@ -167,6 +177,7 @@ class Settings:
             "DOCSPLANE_PUBLIC_URL": self.public_url,
             "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
             **({"DOCSPLANE_ARTIFACTS_DIR": str(self.artifacts_dir)} if self.artifacts_dir else {}),
+            "DOCSPLANE_ALLOW_LOCAL_REPOSITORIES": "true" if self.allow_local_repositories else "false",
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
             **({"DOCSPLANE_SECRETS_KEY_FILE": str(self.secrets_key_file)} if self.secrets_key_file else {}),
             **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),

@@ -17,8 +17,10 @@ from domain.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,
     SINGLE_VERSION,
     UPDATABLE,
+    RENAMED_SCHEMES,
     align_versioning,
     import_settings,
+    renamed_scheme,
     require_alias,
     validate_settings,
 )
@@ -34,6 +36,7 @@ class Project(Aggregate):
         self, *, number: int, slug: str, name: str, repository: dict, language: str,
         programming_language: str, homepage: str | None, default_branch: str | None,
         privacy_level: str, tags: list, single_version: bool, versioning_scheme: str, maintainers: list, actor: str,
+        readthedocs_yaml_path: str | None, external_builds_privacy_level: str,
     ):
         self.number = number
         self.slug = slug
@@ -50,6 +53,8 @@ class Project(Aggregate):
         self.tags = tags
         self.single_version = single_version
         self.versioning_scheme = versioning_scheme
+        self.readthedocs_yaml_path = readthedocs_yaml_path
+        self.external_builds_privacy_level = external_builds_privacy_level
         self.maintainers = maintainers
         self.deleted = False
         self.superproject: dict | None = None  # {"id", "slug", "alias"} of the parent
@@ -85,6 +90,7 @@ class Project(Aggregate):
         unknown = set(changes) - set(UPDATABLE)
         if unknown:
             raise ValidationFailed("Project", sorted(unknown)[0], "invalid", "this field cannot be changed")
+        changes = renamed_scheme(changes)
         validate_settings(changes)
         aligned = align_versioning(changes, self.versioning_scheme)
         effective = {k: v for k, v in aligned.items() if getattr(self, k) != v}
@@ -315,5 +321,28 @@ def _project_v1_v2(state: dict) -> None:
     state.setdefault("translations", {})
 
 
-versioned(Project.ProjectImported, _imported_v1_v2)
-versioned(Project, _project_v1_v2, lambda state: state.setdefault("default_branch_detected", False))
+def _renamed_scheme(state: dict) -> None:
+    """Releases 1-2 spelled the multiple-version schemes `multiple_versioning_*`; Read the Docs `multiple_versions_*`."""
+    if "versioning_scheme" in state:
+        state["versioning_scheme"] = RENAMED_SCHEMES.get(state["versioning_scheme"], state["versioning_scheme"])
+
+
+def _imported_v2_v3(state: dict) -> None:
+    """Release 2: the old scheme spelling; no configuration file path or pull-request builds' privacy."""
+    _renamed_scheme(state)
+    state.setdefault("readthedocs_yaml_path", None)
+    state.setdefault("external_builds_privacy_level", "public")
+
+
+def _updated_v1_v2(state: dict) -> None:
+    _renamed_scheme(state["changes"])
+
+
+versioned(Project.ProjectImported, _imported_v1_v2, _imported_v2_v3)
+versioned(Project.ProjectUpdated, _updated_v1_v2)
+def _project_v2_v3(state: dict) -> None:
+    _imported_v2_v3(state)
+    state.setdefault("default_branch_detected", False)  # release 2 had no version sync
+
+
+versioned(Project, _project_v1_v2, _project_v2_v3)

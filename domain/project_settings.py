@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from domain.errors import ValidationFailed
 from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
@@ -10,16 +11,29 @@ from domain.rules import PRIVACY_LEVELS, require_choice, slugify
 
 REPOSITORY_TYPES = ("git",)
 # Read the Docs' versioning schemes: how a project's URLs name its versions and languages.
-MULTIPLE_WITH_TRANSLATIONS = "multiple_versioning_with_translations"
-MULTIPLE_WITHOUT_TRANSLATIONS = "multiple_versioning_without_translations"
+MULTIPLE_WITH_TRANSLATIONS = "multiple_versions_with_translations"
+MULTIPLE_WITHOUT_TRANSLATIONS = "multiple_versions_without_translations"
 SINGLE_VERSION = "single_version_without_translations"
 VERSIONING_SCHEMES = (MULTIPLE_WITH_TRANSLATIONS, MULTIPLE_WITHOUT_TRANSLATIONS, SINGLE_VERSION)
+# Earlier releases' misspellings: accepted from clients written for them, stored (and upcast) as Read the Docs spells them.
+RENAMED_SCHEMES = {"multiple_versioning_with_translations": MULTIPLE_WITH_TRANSLATIONS,
+                   "multiple_versioning_without_translations": MULTIPLE_WITHOUT_TRANSLATIONS}
+# Repository URLs as Read the Docs' RepositoryURLValidator takes them (with private repositories on):
+# these schemes with a host, or scp-like `user@host:path`; a local path or file:// only where allowed.
+REMOTE_SCHEMES = ("https", "http", "git", "ssh", "ssh+git")
+_SCP_LIKE = re.compile(r"^\w+@[\w.-]+:[^\s]+$")
+REMOTE, LOCAL = "remote", "local"
+CONFIG_FILE = ".readthedocs.yaml"
+_CONFIG_PATH_FORBIDDEN = set("[]{}()`'\"\\%&<>|,")
 
 # Fields a PATCH may change; everything else is fixed at import or changed by its own command.
 UPDATABLE = (
     "name", "repository", "language", "programming_language", "homepage", "default_version",
     "default_branch", "analytics_code", "single_version", "versioning_scheme", "privacy_level", "tags",
+    "readthedocs_yaml_path", "external_builds_privacy_level",
 )
+# Settings a client may leave out at import, as Read the Docs defaults them.
+IMPORT_DEFAULTS = {"readthedocs_yaml_path": None, "external_builds_privacy_level": "public"}
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -31,6 +45,11 @@ def validate_settings(settings: dict) -> None:
         url = settings["repository"].get("url")
         if not isinstance(url, str) or not url.strip():
             raise ValidationFailed("Project", "repository.url", "missing_field", "the repository URL is required")
+        if repository_kind(url) is None:
+            raise ValidationFailed(
+                "Project", "repository.url", "invalid",
+                f"a repository URL is {', '.join(s + '://' for s in REMOTE_SCHEMES)} with a host, or user@host:path",
+            )
         require_choice("Project", "repository.type", settings["repository"].get("type"), REPOSITORY_TYPES)
     if "language" in settings:
         require_choice("Project", "language", settings["language"], LANGUAGES)
@@ -40,10 +59,52 @@ def validate_settings(settings: dict) -> None:
         require_choice("Project", "privacy_level", settings["privacy_level"], PRIVACY_LEVELS)
     if "versioning_scheme" in settings:
         require_choice("Project", "versioning_scheme", settings["versioning_scheme"], VERSIONING_SCHEMES)
+    if "external_builds_privacy_level" in settings:
+        require_choice("Project", "external_builds_privacy_level", settings["external_builds_privacy_level"], PRIVACY_LEVELS)
+    if settings.get("readthedocs_yaml_path") is not None:
+        require_config_path(settings["readthedocs_yaml_path"])
+
+
+def repository_kind(url: str) -> str | None:
+    """REMOTE, LOCAL (an absolute path or file:// URL: whether it is allowed is the deployment's choice), or None."""
+    if "&&" in url or "|" in url:  # Read the Docs refuses these first
+        return None
+    if url.startswith("/"):
+        return LOCAL
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return LOCAL if parts.path.startswith("/") else None
+    if scheme in REMOTE_SCHEMES:
+        return REMOTE if parts.hostname else None
+    return REMOTE if _SCP_LIKE.match(url) else None
+
+
+def require_config_path(path) -> None:
+    """Read the Docs' `validate_build_config_file`: a relative path in the repository to a `.readthedocs.yaml`."""
+    def refuse(message: str):
+        raise ValidationFailed("Project", "readthedocs_yaml_path", "invalid", message)
+
+    if not isinstance(path, str) or path.startswith("/") or path.endswith("/"):
+        refuse("a relative path to a file, not beginning or ending with '/'")
+    if ".." in path or _CONFIG_PATH_FORBIDDEN & set(path):
+        refuse("no '..' and none of the characters []{}()`'\"\\%&<>|,")
+    if path != CONFIG_FILE and not path.endswith("/" + CONFIG_FILE):
+        refuse(f"the only allowed filename is {CONFIG_FILE}")
+
+
+def renamed_scheme(settings: dict) -> dict:
+    """The versioning scheme as Read the Docs spells it, whichever spelling the client used."""
+    scheme = settings.get("versioning_scheme")
+    return {**settings, "versioning_scheme": RENAMED_SCHEMES[scheme]} if scheme in RENAMED_SCHEMES else settings
 
 
 def import_settings(settings: dict) -> dict:
     """A new project's settings, validated, with the versioning fields aligned and defaulted."""
+    settings = {**IMPORT_DEFAULTS, **renamed_scheme(settings)}
     validate_settings(settings)
     settings = align_versioning(settings, MULTIPLE_WITH_TRANSLATIONS)
     settings.setdefault("single_version", False)

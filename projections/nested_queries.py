@@ -7,6 +7,7 @@ from projections.queries import Page
 class NestedQueries:
     table = ""
     columns = ""
+    order = "id"  # the order they were created in
 
     def __init__(self, store):
         self.store = store
@@ -15,11 +16,10 @@ class NestedQueries:
         return row
 
     def list(self, project_id: str, limit: int, offset: int) -> Page:
-        """Oldest first: the order they were created in."""
         where = f"FROM {self.table} WHERE project_id = ?"
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {where}", (project_id,)).fetchone()["n"]
-            rows = tx.execute(f"SELECT {self.columns} {where} ORDER BY id LIMIT ? OFFSET ?", (project_id, limit, offset)).fetchall()
+            rows = tx.execute(f"SELECT {self.columns} {where} ORDER BY {self.order} LIMIT ? OFFSET ?", (project_id, limit, offset)).fetchall()
         return Page(count, [self.decode(row) for row in rows])
 
     def get(self, project_id: str, number: int) -> dict | None:

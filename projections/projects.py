@@ -12,6 +12,7 @@ COLUMNS = {
     "name": "name", "language": "language", "programming_language": "programming_language",
     "homepage": "homepage", "default_version": "default_version", "default_branch": "default_branch",
     "single_version": "single_version", "versioning_scheme": "versioning_scheme", "privacy_level": "privacy_level",
+    "readthedocs_yaml_path": "readthedocs_yaml_path", "external_builds_privacy_level": "external_builds_privacy_level",
 }
 
 
@@ -35,6 +36,8 @@ class ProjectsProjection(Projection):
             default_branch TEXT,
             single_version BOOLEAN NOT NULL,
             versioning_scheme TEXT NOT NULL,
+            readthedocs_yaml_path TEXT,
+            external_builds_privacy_level TEXT NOT NULL,
             tags TEXT NOT NULL,
             users TEXT NOT NULL,
             subproject_of TEXT,
@@ -69,12 +72,13 @@ class ProjectsProjection(Projection):
         tx.execute(
             "INSERT INTO projects (aggregate_id, aggregate_version, id, slug, name, language, programming_language,"
             " privacy_level, repository_url, repository_type, homepage, default_version, default_branch,"
-            " single_version, versioning_scheme, tags, users, created, modified)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " single_version, versioning_scheme, readthedocs_yaml_path, external_builds_privacy_level, tags, users,"
+            " created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(e.originator_id), e.originator_version, e.number, e.slug, e.name, e.language,
                 e.programming_language, e.privacy_level, e.repository["url"], e.repository.get("type", "git"),
-                e.homepage, "latest", e.default_branch, e.single_version, e.versioning_scheme, as_json(e.tags),
+                e.homepage, "latest", e.default_branch, e.single_version, e.versioning_scheme, e.readthedocs_yaml_path,
+                e.external_builds_privacy_level, as_json(sorted(e.tags)),
                 as_json(e.maintainers), timestamp(e), timestamp(e),
             ),
         )
@@ -87,7 +91,7 @@ class ProjectsProjection(Projection):
     def updated(self, tx, e):
         values = {COLUMNS[k]: v for k, v in e.changes.items() if k in COLUMNS}
         if "tags" in e.changes:
-            values["tags"] = as_json(e.changes["tags"])
+            values["tags"] = as_json(sorted(e.changes["tags"]))  # Read the Docs lists tags sorted
         if "repository" in e.changes:
             values["repository_url"] = e.changes["repository"]["url"]
             values["repository_type"] = e.changes["repository"].get("type", "git")

@@ -82,6 +82,24 @@ def amqp_url():
     return AMQP_URL
 
 
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The Redis server for shared rate limits (keys of each test are its own: a fresh token's)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # redis.exceptions.ConnectionError and friends
+        message = f"Redis not reachable on 127.0.0.1:6379: {type(error).__name__} {error}".strip()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: the Redis tests must run in CI, not be skipped)", pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
+
+
 @pytest.fixture
 def make_settings(request, tmp_path):
     counter = iter(range(1_000_000))
@@ -119,6 +137,9 @@ def make_settings(request, tmp_path):
         # The tests' webhook receivers listen on loopback, which production refuses (SSRF guard);
         # tests/integration/test_webhook_ssrf.py turns the guard back on.
         env["DOCSPLANE_WEBHOOK_ALLOW_PRIVATE"] = "true"
+        # The tests build from local git repositories, which production PostgreSQL deployments refuse;
+        # tests/e2e/test_repository_urls.py turns the refusal back on.
+        env["DOCSPLANE_ALLOW_LOCAL_REPOSITORIES"] = "true"
         env.update({key: str(value) for key, value in overrides.items()})
         return Settings.from_env(env)
 

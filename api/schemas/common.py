@@ -6,13 +6,15 @@ from marshmallow import Schema, ValidationError, fields
 
 
 class Timestamp(fields.String):
-    """A stored ISO-8601 UTC time, answered to the second as in the seeds."""
+    """A stored ISO-8601 UTC time, answered to the second with `Z`, as Read the Docs' fixtures print it."""
 
     def __init__(self, **kwargs):
         super().__init__(metadata={"format": "date-time"}, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else datetime.fromisoformat(value).isoformat(timespec="seconds")
+        if value is None:
+            return None
+        return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class CodeNameSchema(Schema):

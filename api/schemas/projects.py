@@ -64,6 +64,8 @@ class ProjectSchema(Schema):
     privacy_level = fields.String()
     single_version = fields.Boolean()
     versioning_scheme = fields.String()
+    readthedocs_yaml_path = fields.String(allow_none=True, metadata={"description": "the configuration file's path in the repository; null: the root's"})
+    external_builds_privacy_level = fields.String(metadata={"description": "privacy of pull-request builds"})
     subproject_of = fields.String(allow_none=True, metadata={"description": "the parent project's slug"})
     translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug"})
     urls = fields.Nested(ProjectUrlsSchema)
@@ -71,6 +73,7 @@ class ProjectSchema(Schema):
     users = fields.List(fields.Nested(UserSchema))
     active_versions = fields.Dict(keys=fields.String(), values=fields.Nested(ActiveVersionSchema))
     permissions = fields.Nested(PermissionsSchema, metadata={"description": "only with expand=permissions"})
+    organization = fields.Raw(allow_none=True, metadata={"description": "only with expand=organization: always null (docsplane has no organizations)"})
     links = fields.Nested(ProjectLinksSchema, data_key="_links")
 
     @pre_dump
@@ -95,6 +98,7 @@ class ProjectSchema(Schema):
             "users": [{"username": username} for username in project["users"]],
             "active_versions": {version["slug"]: version for version in project.get("active_versions", [])},
             **({"permissions": {"admin": current_user() in project["users"]}} if expanded("permissions") else {}),
+            **({"organization": None} if expanded("organization") else {}),
             "links": {
                 "_self": url,
                 **{name: f"{url}{name}/" for name in
@@ -110,7 +114,9 @@ ProjectPageSchema = page_schema(ProjectSchema)
 
 class ProjectExpandArgs(ExpandArgs):
     # `active_versions` is shown without asking (seed 002's example); expand reaches deeper.
-    expand = Expand("active_versions", "active_versions.last_build", "active_versions.last_build.config", "permissions")
+    # `organization` and `teams` as readthedocs.org's community site answers them: no organization, no teams field.
+    expand = Expand("active_versions", "active_versions.last_build", "active_versions.last_build.config", "permissions",
+                    "organization", "teams")
 
 
 class ProjectDetailArgs(ProjectExpandArgs):
@@ -142,6 +148,8 @@ class ProjectCreateSchema(Schema):
     # Either spelling of single-version; the other follows (default: multiple versions, with translations).
     single_version = fields.Boolean()
     versioning_scheme = fields.String()
+    readthedocs_yaml_path = fields.String(allow_none=True, validate=validate.Length(max=1024))
+    external_builds_privacy_level = fields.String()
 
 
 class ProjectUpdateSchema(Schema):
@@ -160,4 +168,14 @@ class ProjectUpdateSchema(Schema):
     single_version = fields.Boolean()
     versioning_scheme = fields.String()
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+    readthedocs_yaml_path = fields.String(allow_none=True, validate=validate.Length(max=1024))
+    external_builds_privacy_level = fields.String()
     translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug; null: none"})
+
+
+class ProjectPutSchema(ProjectUpdateSchema):
+    """PUT, as Read the Docs' (Django REST framework's non-partial update): `name` and `repository` are
+    required, the fields left out keep their values."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    repository = fields.Nested(RepositorySchema, required=True)

@@ -12,9 +12,14 @@ from domain.version import VERSION_TYPES
 STABLE = "stable"
 
 
+class VersionDashboardSchema(Schema):
+    edit = fields.String(metadata={"description": "the version's settings page on the dashboard"})
+
+
 class VersionUrlsSchema(Schema):
     documentation = fields.String()
     vcs = fields.String()
+    dashboard = fields.Nested(VersionDashboardSchema)
 
 
 class VersionLinksSchema(Schema):
@@ -68,6 +73,7 @@ class VersionSchema(Schema):
             "urls": {
                 "documentation": docs_url(project, version.get("language", "en"), version["slug"]),
                 "vcs": vcs_url(version.get("repository_url") or "", version["identifier"]),  # NULL while the projects read model lags
+                "dashboard": {"edit": f"{root}/dashboard/{project}/version/{version['slug']}/edit/"},  # Read the Docs' path
             },
             "links": {
                 "_self": url,

@@ -22,6 +22,7 @@ blp = Blueprint("builds", __name__, url_prefix="/api/v3/projects/<project_slug>"
 
 class BuildTriggeredSchema(Schema):
     build = fields.Nested(BuildSchema)
+    triggered = fields.Boolean(metadata={"description": "always true: a build was made (as Read the Docs answers)"})
     project = fields.Nested(ProjectSchema)
     version = fields.Nested(VersionSchema)
 
@@ -42,7 +43,7 @@ def trigger(project_slug: str, version_slug: str | None, version_in_body: bool =
     if not visible(written):
         return accepted(location)
     answer = services().read_model.triggered_build(project_slug, written.value, current_user(), token_projects()) or abort(404)
-    return answer, 201, {"Location": location}
+    return {**answer, "triggered": True}, 201, {"Location": location}
 
 
 @blp.route("/builds/")

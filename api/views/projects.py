@@ -9,7 +9,7 @@ from api.etag import if_match, tagged
 from api.links import absolute, project_path
 from api.pagination import envelope, limit_of
 from api.rendered import rendered
-from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectSchema, ProjectUpdateSchema
+from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectPutSchema, ProjectSchema, ProjectUpdateSchema
 from api.scopes import token_projects
 from api.writes import accepted, visible
 
@@ -37,6 +37,14 @@ def require_visible_now(slug: str) -> None:
 def visible_project_row(slug: str) -> dict:
     """The project without its versions: what the routes nested under it need."""
     return services().read_model.project(slug, current_user(), token_projects()) or abort(404)
+
+
+def updated(project_slug: str, changes: dict):
+    expected = if_match(lambda: visible_project(project_slug))
+    written = services().projects.update_project(current_user(), project_slug, changes, expected_version=expected)
+    if not visible(written):
+        return accepted(absolute(project_path(project_slug)))
+    return None
 
 
 @blp.route("/")
@@ -73,11 +81,13 @@ class ProjectDetail(MethodView):
     @blp.response(204)
     def patch(self, body, project_slug):
         """Update a project's settings (maintainers only); with If-Match, only if it still has that ETag."""
-        expected = if_match(lambda: visible_project(project_slug))
-        written = services().projects.update_project(current_user(), project_slug, body, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(project_path(project_slug)))
-        return None
+        return updated(project_slug, body)
+
+    @blp.arguments(ProjectPutSchema)
+    @blp.response(204)
+    def put(self, body, project_slug):
+        """Update a project's settings as PATCH does, `name` and `repository` required (as Read the Docs)."""
+        return updated(project_slug, body)
 
     @blp.response(204)
     def delete(self, project_slug):

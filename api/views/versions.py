@@ -3,6 +3,7 @@ path both `versions/` and `version/`."""
 
 from flask import abort
 from flask.views import MethodView
+from marshmallow import Schema, fields
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
@@ -59,11 +60,16 @@ class VersionDetail(MethodView):
         return None
 
 
+class SyncTriggeredSchema(Schema):
+    triggered = fields.Boolean()
+
+
 @blp.route("/sync-versions/")
 class SyncVersions(MethodView):
-    @blp.response(202)
+    @blp.response(202, SyncTriggeredSchema)
     def post(self, project_slug):
         """Ask for the project's branches and tags to be read again (maintainers only); a build
-        worker creates, updates and removes versions, so the answer is 202 with the list to poll."""
+        worker creates, updates and removes versions, so the answer is 202 `{"triggered": true}`
+        (as Read the Docs), its Location the list to poll."""
         services().versions.request_version_sync(current_user(), project_slug)
-        return accepted(absolute(project_path(project_slug) + "versions/"))
+        return {"triggered": True}, 202, {"Location": absolute(project_path(project_slug) + "versions/")}

@@ -6,6 +6,8 @@
       the API (workers/background.py: dispatcher, build worker...), and serves the API on a free
       port. Everything started is shut down after the test.
 - `live_server`  the same, for the parametrized `backend`, with the projector running.
+- `browser`  a headless Chromium driven by selenium; skipped without chromium and chromedriver,
+      failed instead under CI=true (.ci/run installs them).
 - `own_database` a PostgreSQL database of the test's own, `(name, reachable)`: `reachable(False)`
       refuses new connections and ends every open one (as a server going down), `reachable(True)`
       lets them in again; the shared server keeps running for everybody else.
@@ -17,6 +19,8 @@ A `LiveServer` has `.url` (http://127.0.0.1:PORT), `.docsplane` (the container),
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 import uuid
@@ -189,3 +193,33 @@ def _admin(sql: str, *args):
             return cursor.fetchone() if cursor.description else None
     finally:
         admin.close()
+
+
+WAIT_SECONDS = 15
+
+
+@pytest.fixture
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    chromedriver = shutil.which("chromedriver")
+    missing = [name for name, path in (("chromium", chromium), ("chromedriver", chromedriver)) if path is None]
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing.append("selenium (the Python package)")
+    if missing:
+        message = f"headless Chromium test needs {', '.join(missing)}: apt-get install chromium chromium-driver"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: this test must run in CI, not be skipped)", pytrace=False)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
+    driver.set_page_load_timeout(WAIT_SECONDS)
+    try:
+        yield driver
+    finally:
+        driver.quit()

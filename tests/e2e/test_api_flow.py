@@ -62,7 +62,7 @@ def test_import_answers_the_seed_project_detail_and_is_readable_at_once(live_ser
         assert created["_links"][name] == f"{self_url}{name}/"
     assert created["_links"]["sync_versions"] == f"{self_url}sync-versions/"
     for stamp in ("created", "modified"):
-        assert created[stamp].endswith("+00:00") and "T" in created[stamp]
+        assert created[stamp].endswith("Z") and "T" in created[stamp]
 
     # Read-your-writes: the very next requests already see it, as the 201 showed it.
     assert assert_json(live_server.get(response.headers["Location"], alice), 200) == created
@@ -193,7 +193,7 @@ def test_builds_trigger_list_and_detail(live_server, alice, project):
     base = "/api/v3/projects/test-project"
     response = live_server.post(f"{base}/versions/latest/builds/", alice)
     triggered = assert_json(response, 201)
-    assert set(triggered) == {"build", "project", "version"}
+    assert set(triggered) == {"build", "project", "version", "triggered"} and triggered["triggered"] is True
     first = triggered["build"]
     assert BUILD_FIELDS <= set(first), BUILD_FIELDS - set(first)
     assert isinstance(first["id"], int)

@@ -43,7 +43,10 @@ def statuses(anonymous=401, other=403, read=403, elsewhere=403, revoked=401, mai
 
 DOCUMENT = statuses(anonymous=200, other=200, read=200, elsewhere=200, revoked=200)  # no token read at all
 PUBLIC = statuses(anonymous=200, other=200, read=200, elsewhere=200)  # no token needed, but one given is checked
-PUBLIC_PROJECT_READ = statuses(other=200, read=200)  # anybody may read a public project's versions and builds
+PUBLIC_PROJECT_READ = statuses(other=200, read=200)  # any user may read a public project's maintainers
+# Read the Docs' ReadOnlyPermission: anybody, even without a token, reads a public project, its versions, builds,
+# subprojects and translations (a token given is still checked)
+ANONYMOUS_READ = statuses(anonymous=200, other=200, read=200)
 MAINTAINERS_READ = statuses(read=200)  # redirects, environment variables, notifications: maintainers only
 
 
@@ -107,6 +110,7 @@ def _build_command(live, w: World) -> int:
 
 PARAMS: dict[str, Callable[[object, World], object]] = {
     "version_slug": lambda live, w: "latest",
+    "filename": lambda live, w: "swagger-ui-bundle.js",  # an asset of the interactive documentation
     "build_id": lambda live, w: _created(live, f"/api/v3/projects/{w.slug}/builds/", w.alice, {})["build"]["id"],
     "command_id": _build_command,
     "redirect_id": lambda live, w: _created(
@@ -131,55 +135,58 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", "/api/v3/"): Case(DOCUMENT),
     ("GET", "/api/v3/openapi.json"): Case(DOCUMENT),
     ("GET", "/api/v3/docs/"): Case(DOCUMENT),
+    ("GET", "/api/v3/docs/assets/<path:filename>"): Case(DOCUMENT),
     ("GET", "/api/v3/_health"): Case(DOCUMENT),  # for load balancers: no token
     # Projects: anybody lists their own (a limited token: its own only); importing needs an unlimited write token.
     ("GET", "/api/v3/projects/"): Case(statuses(other=200, read=200, elsewhere=200)),
     ("POST", "/api/v3/projects/"): Case(statuses(other=201, maintainer=201), body=lambda caller, w: project_body(f"Imported {caller} {w.n}")),
-    ("GET", f"{P}/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/"): Case(ANONYMOUS_READ),
     ("PATCH", f"{P}/"): Case(write(204), body={"name": "Renamed"}),
+    ("PUT", f"{P}/"): Case(write(204), body={"name": "Renamed", "repository": {"url": "https://github.com/example/renamed"}}),
     ("DELETE", f"{P}/"): Case(write(204)),
     ("POST", f"{P}/sync-versions/"): Case(write(202)),
     # Versions and builds.
-    ("GET", f"{P}/versions/"): Case(PUBLIC_PROJECT_READ),
-    ("GET", f"{P}/versions/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/versions/"): Case(ANONYMOUS_READ),
+    ("GET", f"{P}/versions/<version_slug>/"): Case(ANONYMOUS_READ),
     ("PATCH", f"{P}/versions/<version_slug>/"): Case(write(204), body={"hidden": True}),
-    ("GET", f"{P}/version/<version_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/version/<version_slug>/"): Case(ANONYMOUS_READ),
     ("PATCH", f"{P}/version/<version_slug>/"): Case(write(204), body={"hidden": True}),
     # The flyout menu needs no token; one that is not valid for the project is ignored, not refused
     # (a revoked one is no token of anybody's: 401, as everywhere a token is read).
     ("GET", f"{P}/versions/<version_slug>/flyout/"): Case(PUBLIC),
-    ("GET", f"{P}/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/builds/"): Case(ANONYMOUS_READ),
     ("POST", f"{P}/builds/"): Case(write(201), body={}),
-    ("GET", f"{P}/builds/latest/"): Case(PUBLIC_PROJECT_READ, arrange=lambda live, w: PARAMS["build_id"](live, w)),
-    ("GET", f"{P}/builds/<{ID}:build_id>/"): Case(PUBLIC_PROJECT_READ),
-    ("GET", f"{P}/builds/<{ID}:build_id>/commands/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/builds/latest/"): Case(ANONYMOUS_READ, arrange=lambda live, w: PARAMS["build_id"](live, w)),
+    ("GET", f"{P}/builds/<{ID}:build_id>/"): Case(ANONYMOUS_READ),
+    ("GET", f"{P}/builds/<{ID}:build_id>/commands/"): Case(ANONYMOUS_READ),
     # No worker runs here: the build has not started, so cancelling ends it at once.
     ("POST", f"{P}/builds/<{ID}:build_id>/cancel/"): Case(write(204)),
-    ("GET", f"{P}/builds/<{ID}:build_id>/commands/<{ID}:command_id>/"): Case(PUBLIC_PROJECT_READ),
-    ("GET", f"{P}/versions/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/builds/<{ID}:build_id>/commands/<{ID}:command_id>/"): Case(ANONYMOUS_READ),
+    ("GET", f"{P}/versions/<version_slug>/builds/"): Case(ANONYMOUS_READ),
     ("POST", f"{P}/versions/<version_slug>/builds/"): Case(write(201), body={}),
-    ("GET", f"{P}/version/<version_slug>/builds/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/version/<version_slug>/builds/"): Case(ANONYMOUS_READ),
     ("POST", f"{P}/version/<version_slug>/builds/"): Case(write(201), body={}),
     # Maintainers, subprojects, translations: public like the project; changed by its maintainers.
     ("GET", f"{P}/maintainers/"): Case(PUBLIC_PROJECT_READ),
     ("POST", f"{P}/maintainers/"): Case(write(201), body={"username": "carol"}),
     ("GET", f"{P}/maintainers/<username>/"): Case(PUBLIC_PROJECT_READ),
     ("DELETE", f"{P}/maintainers/<username>/"): Case(write(204)),
-    ("GET", f"{P}/subprojects/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/subprojects/"): Case(ANONYMOUS_READ),
     ("POST", f"{P}/subprojects/"): Case(
         write(201), body=lambda caller, w: {"child": w.made["Child"], "alias": "kid"}, arrange=lambda live, w: _project(live, w, "Child"),
     ),
-    ("GET", f"{P}/subprojects/<alias_slug>/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/subprojects/<alias_slug>/"): Case(ANONYMOUS_READ),
     ("DELETE", f"{P}/subprojects/<alias_slug>/"): Case(write(204)),
     ("GET", f"{P}/superproject/"): Case(
-        PUBLIC_PROJECT_READ, arrange=lambda live, w: _subproject(live, w, _project(live, w, "Parent"), w.slug),
+        ANONYMOUS_READ, arrange=lambda live, w: _subproject(live, w, _project(live, w, "Parent"), w.slug),
     ),
-    ("GET", f"{P}/translations/"): Case(PUBLIC_PROJECT_READ),
+    ("GET", f"{P}/translations/"): Case(ANONYMOUS_READ),
     # Redirects.
     ("GET", f"{P}/redirects/"): Case(MAINTAINERS_READ),
     ("POST", f"{P}/redirects/"): Case(write(201), body={"type": "prefix", "from_url": "/old/"}),
     ("GET", f"{P}/redirects/<{ID}:redirect_id>/"): Case(MAINTAINERS_READ),
     ("PUT", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(200), body={"type": "exact", "from_url": "/x", "to_url": "/y"}),
+    ("PATCH", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(200), body={"enabled": False}),
     ("DELETE", f"{P}/redirects/<{ID}:redirect_id>/"): Case(write(204)),
     # Environment variables.
     ("GET", f"{P}/environmentvariables/"): Case(MAINTAINERS_READ),

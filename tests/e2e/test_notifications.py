@@ -37,7 +37,7 @@ def test_webhook_lifecycle(live_server, alice):
     assert (created["type"], created["project"], created["url"]) == ("webhook", "docs", HOOK["url"])
     assert created["events"] == ["build:triggered", "build:failed"]  # the documented order
     assert created["_links"] == {"_self": self_url, "project": f"{live.url}/api/v3/projects/docs/"}
-    assert created["created"].endswith("+00:00") and created["created"] == created["modified"]
+    assert created["created"].endswith("Z") and created["created"] == created["modified"]
 
     detail = assert_json(live.get(self_url, alice), 200)
     assert detail == {k: v for k, v in created.items() if k != "secret"}

@@ -243,13 +243,13 @@ def test_versioning_fields_on_import_and_patch(live_server, alice):
     assert (created["versioning_scheme"], created["single_version"]) == ("single_version_without_translations", True)
     assert (created["privacy_level"], created["homepage"]) == ("public", "http://template.readthedocs.io/")
     default = imported(live_server, alice, "Other")
-    assert (default["versioning_scheme"], default["single_version"]) == ("multiple_versioning_with_translations", False)
+    assert (default["versioning_scheme"], default["single_version"]) == ("multiple_versions_with_translations", False)
 
     assert live_server.patch("/api/v3/projects/pip/", alice, json={"single_version": False}).status_code == 204
     after = assert_json(live_server.get("/api/v3/projects/pip/", alice), 200)
-    assert (after["versioning_scheme"], after["single_version"]) == ("multiple_versioning_with_translations", False)
-    assert live_server.patch("/api/v3/projects/pip/", alice, json={"versioning_scheme": "multiple_versioning_without_translations"}).status_code == 204
-    assert assert_json(live_server.get("/api/v3/projects/pip/", alice), 200)["versioning_scheme"] == "multiple_versioning_without_translations"
+    assert (after["versioning_scheme"], after["single_version"]) == ("multiple_versions_with_translations", False)
+    assert live_server.patch("/api/v3/projects/pip/", alice, json={"versioning_scheme": "multiple_versions_without_translations"}).status_code == 204
+    assert assert_json(live_server.get("/api/v3/projects/pip/", alice), 200)["versioning_scheme"] == "multiple_versions_without_translations"
 
     for body, field in (({"versioning_scheme": "sometimes"}, "versioning_scheme"),
                         ({"versioning_scheme": "single_version_without_translations", "single_version": False}, "single_version")):

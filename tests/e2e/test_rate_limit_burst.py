@@ -2,8 +2,8 @@
 more client threads than waitress' 16 request threads. Exactly the budget gets through, never one more;
 every other answer is a JSON 429 with Retry-After and the X-RateLimit-* headers.
 
-Limits are counted in each API process's memory (api/ratelimit.py): this is one process, as the
-README says a client gets the limit once per process."""
+This is one API process counting in its memory (Flask-Limiter's memory://, api/ratelimit.py);
+tests/e2e/test_rate_limit_shared.py holds the same with two gunicorn workers sharing Redis."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def test_a_burst_gets_exactly_the_budget_through(start_live_server, reliability,
     refused = [a for a in answers if a.status_code == 429]
     assert len(passed) == BUDGET, sorted(a.status_code for a in answers)
     assert {a.status_code for a in passed} == ({200} if token else {401})  # anonymous: counted, then refused a token
-    assert sorted(int(a.headers["X-RateLimit-Remaining"]) for a in passed) == list(range(BUDGET))  # each count once
+    # Remaining is read just after the count (Flask-Limiter): answers counted together may show the same figure.
+    remaining = [int(a.headers["X-RateLimit-Remaining"]) for a in passed]
+    assert set(remaining) <= set(range(BUDGET)) and min(remaining) == 0
     for answer in refused:
         assert answer.headers["Content-Type"].startswith("application/json")
         assert "rate limit exceeded" in answer.json()["message"]

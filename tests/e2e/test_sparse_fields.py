@@ -98,7 +98,7 @@ def test_a_write_with_an_unknown_name_changes_nothing(live, alice, project):
 
 
 def test_authentication_comes_first(live, alice, project):
-    assert_error(live.get(f"{PROJECT}?fields=nope"), 401)
+    assert_error(live.get(f"{PROJECTS}?fields=nope"), 401)
 
 
 def test_every_get_route_selects_and_checks_its_fields(live, alice, project):

@@ -69,7 +69,7 @@ def test_a_build_event_is_delivered_signed_retried_and_its_attempts_listed(live,
     assert newest["delivery"] == sent[0].headers["X-Docsplane-Delivery"]
     assert (newest["event"], newest["build"], newest["error"], newest["next_attempt"]) == ("build:triggered", build["id"], None, None)
     assert oldest["error"] == "HTTP 500 Internal Server Error" and oldest["next_attempt"] is not None
-    assert isinstance(newest["duration"], float) and newest["created"].endswith("+00:00")
+    assert isinstance(newest["duration"], float) and newest["created"].endswith("Z")
     assert newest["_links"] == {
         "webhook": f"{live.url}{WEBHOOKS}{created['id']}/",
         "build": f"{live.url}/api/v3/projects/docs/builds/{build['id']}/",

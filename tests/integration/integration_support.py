@@ -81,7 +81,7 @@ def populate(container, users=("alice",)) -> dict:
     c.notifications.create_email_hook("alice", "alpha-docs", "dev@example.com")
     c.redirects.create_redirect("alice", "alpha-docs", "page", "/a.html", "/b.html")
     redirect = c.redirects.create_redirect("alice", "gamma-docs", "prefix", "/old/").value
-    c.redirects.replace_redirect("alice", "gamma-docs", redirect, "exact", "/old/", "/new/")
+    c.redirects.change_redirect("alice", "gamma-docs", redirect, {"type": "exact", "to_url": "/new/"})
     variable = c.environment_variables.create_environment_variable("alice", "alpha-docs", "TOKEN", "s3cret").value
     c.environment_variables.create_environment_variable("alice", "gamma-docs", "KEY", "k", public=True)
     c.environment_variables.delete_environment_variable("alice", "alpha-docs", variable)

@@ -353,7 +353,7 @@ def test_versioning_scheme_in_the_read_model(docsplane):
     docsplane.projects.update_project("alice", "docs", {"versioning_scheme": "multiple_versioning_without_translations"})
     docsplane.catch_up()
     docs = row(docsplane, "docs")
-    assert (docs["single_version"], docs["versioning_scheme"]) == (False, "multiple_versioning_without_translations")
+    assert (docs["single_version"], docs["versioning_scheme"]) == (False, "multiple_versions_without_translations")
 
 
 def test_list_filters_by_name_slug_and_creation_time(docsplane):

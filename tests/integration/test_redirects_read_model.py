@@ -29,48 +29,80 @@ def test_create_projects_one_row(docsplane, project):
 
     row = docsplane.redirect_queries.get(project["aggregate_id"], written.value)
     assert row["id"] == written.value and isinstance(row["id"], int)
-    assert (row["project_slug"], row["type"], row["from_url"], row["to_url"]) == ("pip", "page", "/docs/", "/documentation/")
+    assert (row["project_slug"], row["type"], row["from_url"], row["to_url"]) == ("pip", "page", "/docs", "/documentation/")
+    assert (row["http_status"], row["description"], row["enabled"], row["force"], row["position"]) == (302, "", True, False, 0)
     assert row["aggregate_version"] == 1
     assert row["created"] == row["modified"]
 
 
-def test_list_is_in_creation_order_and_paginates(docsplane, project):
+def positions(docsplane, project) -> list[tuple[int, int]]:
+    """(id, position) of every redirect, in the list's order."""
+    return [(r["id"], r["position"]) for r in docsplane.redirect_queries.list(project["aggregate_id"], 100, 0).results]
+
+
+def test_new_redirects_go_first_by_default_and_the_list_paginates_by_position(docsplane, project):
     numbers = [created(docsplane, "prefix", f"/old-{i}/", "") for i in range(5)]
     page = docsplane.redirect_queries.list(project["aggregate_id"], limit=2, offset=1)
     assert page.count == 5
-    assert [r["id"] for r in page.results] == numbers[1:3]
-    assert [r["from_url"] for r in page.results] == ["/old-1/", "/old-2/"]
+    assert [(r["id"], r["position"]) for r in page.results] == [(numbers[3], 1), (numbers[2], 2)]
+    assert [r["from_url"] for r in page.results] == ["/old-3", "/old-2"]
 
 
-def test_sphinx_types_store_blank_urls(docsplane, project):
-    number = created(docsplane, "sphinx_htmldir", "", "")
+def test_inserting_at_a_position_shifts_the_others_down(docsplane, project):
+    a, b = created(docsplane), created(docsplane)  # b at 0, a at 1
+    c = docsplane.redirects.create_redirect("alice", "pip", "page", "/c/", "/d/", position=1).value
+    d = docsplane.redirects.create_redirect("alice", "pip", "page", "/e/", "/f/", position=99).value  # past the end: last
+    docsplane.catch_up()
+    assert positions(docsplane, project) == [(b, 0), (c, 1), (a, 2), (d, 3)]
+
+
+def test_moving_and_deleting_keep_positions_contiguous(docsplane, project):
+    r0, r1, r2, r3 = reversed([created(docsplane) for _ in range(4)])  # newest first
+    assert positions(docsplane, project) == [(r0, 0), (r1, 1), (r2, 2), (r3, 3)]
+    docsplane.redirects.change_redirect("alice", "pip", r0, {"position": 2})  # down: those between move up
+    docsplane.catch_up()
+    assert positions(docsplane, project) == [(r1, 0), (r2, 1), (r0, 2), (r3, 3)]
+    docsplane.redirects.change_redirect("alice", "pip", r3, {"position": 0})  # up: those between move down
+    docsplane.catch_up()
+    assert positions(docsplane, project) == [(r3, 0), (r1, 1), (r2, 2), (r0, 3)]
+    docsplane.redirects.change_redirect("alice", "pip", r1, {"position": 50})  # past the end: last
+    docsplane.redirects.delete_redirect("alice", "pip", r2)
+    docsplane.catch_up()
+    assert positions(docsplane, project) == [(r3, 0), (r0, 1), (r1, 2)]
+
+
+def test_clean_url_types_store_blank_urls(docsplane, project):
+    number = created(docsplane, "sphinx_htmldir", "/a/", "/b/")
     row = docsplane.redirect_queries.get(project["aggregate_id"], number)
-    assert (row["type"], row["from_url"], row["to_url"]) == ("sphinx_htmldir", "", "")
+    assert (row["type"], row["from_url"], row["to_url"]) == ("html_to_clean_url", "", "")
 
 
-def test_replace_updates_the_row_and_its_version(docsplane, project):
+def test_change_updates_the_row_and_its_version(docsplane, project):
     number = created(docsplane)
-    written = docsplane.redirects.replace_redirect("alice", "pip", number, "exact", "/a.html", "/b.html", expected_version=1)
+    written = docsplane.redirects.change_redirect(
+        "alice", "pip", number, {"type": "exact", "from_url": "/a.html", "to_url": "/b.html", "http_status": 301,
+                                 "enabled": False, "force": True, "description": "moved"}, expected_version=1)
     assert [topic_name(r.notification.topic) for r in written.recordings] == ["RedirectUpdated"]
     docsplane.catch_up()
     row = docsplane.redirect_queries.get(project["aggregate_id"], number)
     assert (row["type"], row["from_url"], row["to_url"], row["aggregate_version"]) == ("exact", "/a.html", "/b.html", 2)
+    assert (row["http_status"], row["enabled"], row["force"], row["description"]) == (301, False, True, "moved")
     assert row["modified"] > row["created"]
 
 
-def test_replace_with_the_same_content_records_nothing(docsplane, project):
+def test_change_to_the_same_content_records_nothing(docsplane, project):
     number = created(docsplane)
     before = head(docsplane)
-    written = docsplane.redirects.replace_redirect("alice", "pip", number, "page", "/docs/", "/documentation/")
+    written = docsplane.redirects.change_redirect("alice", "pip", number, {"type": "page", "from_url": "/docs/", "to_url": "/documentation/"})
     assert written.recordings == [] and head(docsplane) == before
 
 
-def test_replace_with_a_stale_version_is_refused(docsplane, project):
+def test_change_with_a_stale_version_is_refused(docsplane, project):
     number = created(docsplane)
-    docsplane.redirects.replace_redirect("alice", "pip", number, "prefix", "/x/")
+    docsplane.redirects.change_redirect("alice", "pip", number, {"type": "prefix", "from_url": "/x/"})
     before = head(docsplane)
     with pytest.raises(PreconditionFailed):
-        docsplane.redirects.replace_redirect("alice", "pip", number, "prefix", "/y/", expected_version=1)
+        docsplane.redirects.change_redirect("alice", "pip", number, {"type": "prefix", "from_url": "/y/"}, expected_version=1)
     with pytest.raises(PreconditionFailed):
         docsplane.redirects.delete_redirect("alice", "pip", number, expected_version=1)
     assert head(docsplane) == before
@@ -99,7 +131,7 @@ def test_delete_removes_the_row_and_the_redirect_is_gone(docsplane, project):
     with pytest.raises(NotFound):
         docsplane.redirects.delete_redirect("alice", "pip", gone)
     with pytest.raises(NotFound):
-        docsplane.redirects.replace_redirect("alice", "pip", gone, "prefix", "/old/")
+        docsplane.redirects.change_redirect("alice", "pip", gone, {"type": "prefix", "from_url": "/old/"})
 
 
 def test_a_redirect_is_found_only_under_its_own_project(docsplane, project):
@@ -115,7 +147,7 @@ def test_only_maintainers_write(docsplane, project):
     with pytest.raises(PermissionDenied):
         docsplane.redirects.create_redirect("mallory", "pip", "prefix", "/a/")
     with pytest.raises(PermissionDenied):
-        docsplane.redirects.replace_redirect("mallory", "pip", number, "prefix", "/a/")
+        docsplane.redirects.change_redirect("mallory", "pip", number, {"type": "prefix", "from_url": "/a/"})
     with pytest.raises(PermissionDenied):
         docsplane.redirects.delete_redirect("mallory", "pip", number)
     with pytest.raises(NotFound):  # a private project does not exist for others
@@ -139,7 +171,7 @@ def test_rebuild_reproduces_the_read_model(docsplane, project):
     a = created(docsplane)
     b = created(docsplane, "prefix", "/old/", "")
     created(docsplane, "sphinx_html", "", "")
-    docsplane.redirects.replace_redirect("alice", "pip", a, "exact", "/x", "/y")
+    docsplane.redirects.change_redirect("alice", "pip", a, {"type": "exact", "from_url": "/x", "to_url": "/y"})
     docsplane.redirects.delete_redirect("alice", "pip", b)
     docsplane.catch_up()
     incremental = dump_tables(docsplane)

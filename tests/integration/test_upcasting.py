@@ -7,10 +7,10 @@ import json
 from uuid import uuid4
 
 from eventsourcing.persistence import StoredEvent
-from integration_support import topic_name
+from integration_support import project_settings, topic_name
 
 from commands.users import hash_token
-from domain.ids import slug_index_id, user_id
+from domain.ids import redirect_id, slug_index_id, user_id
 from domain.project import Project
 from domain.user import User, legacy_token_number
 
@@ -78,6 +78,76 @@ def test_release_1_snapshots_load(docsplane):
     project = app.repository.get(project_id)
     assert isinstance(project, Project) and project.version == 3
     assert (project.versioning_scheme, project.deleted, project.translations) == (
-        "multiple_versioning_with_translations", False, {})
+        "multiple_versions_with_translations", False, {})
     user = app.repository.get(alice)
     assert isinstance(user, User) and user.token_numbers == [legacy_token_number(token_hash)]
+
+
+def test_release_1_redirects_load_with_read_the_docs_names_and_fields(docsplane):
+    """Release 1 knew `sphinx_html`/`sphinx_htmldir`, replaced a whole redirect, and had no status,
+    flags or position: the records read as Read the Docs' current redirects and project in order."""
+    docsplane.projects.import_project("alice", project_settings("Old Docs"))
+    project_id = docsplane.app.repository.get(slug_index_id("old-docs")).project_id
+    first, second = redirect_id(project_id, 901), redirect_id(project_id, 902)
+    topic = "domain.redirect:Redirect"
+
+    def created(originator_id, number, type):
+        return _record(docsplane.app, originator_id, 1, f"{topic}.RedirectCreated", {
+            "originator_topic": topic, "project_id": {"_type_": "uuid_hex", "_data_": project_id.hex},
+            "project_slug": "old-docs", "number": number, "type": type, "from_url": "", "to_url": "", "actor": "alice"})
+
+    docsplane.app.recorder.insert_events([
+        created(first, 901, "sphinx_html"),
+        created(second, 902, "sphinx_html"),
+        _record(docsplane.app, second, 2, f"{topic}.RedirectUpdated",
+                {"type": "sphinx_htmldir", "from_url": "", "to_url": "", "actor": "alice"}),
+    ])
+    redirect = docsplane.app.repository.get(first)
+    assert redirect.settings() == {"type": "clean_url_to_html", "from_url": "", "to_url": "", "http_status": 302,
+                                   "description": "", "enabled": True, "force": False, "position": 0}
+    assert docsplane.app.repository.get(second).type == "html_to_clean_url"
+
+    docsplane.catch_up()
+    rows = docsplane.store.fetchall("SELECT id, type, position, http_status FROM redirects ORDER BY position")
+    assert rows == [{"id": 902, "type": "html_to_clean_url", "position": 0, "http_status": 302},  # newest first, as RTD migrated
+                    {"id": 901, "type": "clean_url_to_html", "position": 1, "http_status": 302}]
+
+    written = docsplane.redirects.change_redirect("alice", "old-docs", 901, {"http_status": 301})
+    assert [topic_name(r.notification.topic) for r in written.recordings] == ["RedirectUpdated"]
+
+
+def test_release_2_versioning_schemes_load_as_read_the_docs_spells_them(docsplane):
+    """Release 2 wrote `multiple_versioning_*` (imported and updated) and had no configuration file path
+    or pull-request builds' privacy: the records read with Read the Docs' values and defaults."""
+    app = docsplane.app
+    project_id = uuid4()
+    topic = "domain.project:Project"
+    app.recorder.insert_events([
+        _record(app, slug_index_id("scheme-docs"), 1, "domain.slug_index:SlugIndex.SlugClaimed",
+                {"originator_topic": "domain.slug_index:SlugIndex", "slug": "scheme-docs",
+                 "project_id": {"_type_": "uuid_hex", "_data_": project_id.hex}}),
+        _record(app, project_id, 1, f"{topic}.ProjectImported", {
+            "originator_topic": topic, "number": 1, "slug": "scheme-docs", "name": "Scheme Docs",
+            "repository": {"url": "https://example.com/old.git", "type": "git"}, "language": "en",
+            "programming_language": "py", "homepage": None, "default_branch": None, "privacy_level": "public",
+            "tags": ["b", "a"], "single_version": False, "versioning_scheme": "multiple_versioning_with_translations",
+            "maintainers": ["alice"], "actor": "alice", "class_version": 2,
+        }),
+        _record(app, project_id, 2, f"{topic}.ProjectUpdated",
+                {"changes": {"versioning_scheme": "multiple_versioning_without_translations"}, "actor": "alice"}),
+    ])
+    project = app.repository.get(project_id)
+    assert (project.versioning_scheme, project.readthedocs_yaml_path, project.external_builds_privacy_level) == (
+        "multiple_versions_without_translations", None, "public")
+
+    docsplane.catch_up()
+    row = docsplane.store.fetchone(
+        "SELECT versioning_scheme, readthedocs_yaml_path, external_builds_privacy_level, tags FROM projects WHERE slug = ?",
+        ("scheme-docs",))
+    assert row == {"versioning_scheme": "multiple_versions_without_translations", "readthedocs_yaml_path": None,
+                   "external_builds_privacy_level": "public", "tags": '["a", "b"]'}
+
+    # Read the Docs' value is taken; the old spelling from an old client too, stored renamed.
+    written = docsplane.projects.update_project("alice", "scheme-docs", {"versioning_scheme": "multiple_versioning_with_translations"})
+    assert [r.notification.topic for r in written.recordings] == [f"{topic}.ProjectUpdated"]
+    assert app.repository.get(project_id).versioning_scheme == "multiple_versions_with_translations"

@@ -1,9 +1,7 @@
-"""The pure parts of the HTTP conventions: rate settings, the limiter's windows, Accept
+"""The pure parts of the HTTP conventions: rate settings (Flask-Limiter counts, api/ratelimit.py), Accept
 negotiation, ETags, and the read-model rows every ETag relies on."""
 
 from __future__ import annotations
-
-import threading
 
 import pytest
 from werkzeug.datastructures import MIMEAccept
@@ -11,7 +9,6 @@ from werkzeug.http import parse_accept_header
 
 from api.conventions import NotAcceptable, media_type_for
 from api.etag import tag_of
-from api.ratelimit import Limiter
 from docsplane.settings import Rate, Settings, parse_rate
 from domain.build import Build
 from domain.project import Project
@@ -42,59 +39,6 @@ def test_rate_settings_default_and_round_trip():
     custom = Settings.from_env({"DOCSPLANE_RATE_LIMIT_AUTHENTICATED": "off", "DOCSPLANE_RATE_LIMIT_ANONYMOUS": "5/10s"})
     again = Settings.from_env(custom.as_environ())
     assert (again.rate_limit_authenticated, again.rate_limit_anonymous) == ("off", "5/10s")
-
-
-# -- limiter -----------------------------------------------------------------------------------
-class Clock:
-    def __init__(self, now: float = 1000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_a_window_allows_the_limit_then_refuses_until_it_ends():
-    clock = Clock()
-    limiter = Limiter(clock)
-    rate = Rate(3, 60)
-    assert [limiter.hit("k", rate).remaining for _ in range(3)] == [2, 1, 0]
-    clock.now += 10.5
-    refused = limiter.hit("k", rate)
-    assert not refused.allowed and refused.remaining == 0 and refused.retry_after == 50 and refused.reset == 1060
-    assert refused.headers() == {"X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1060"}
-    assert limiter.hit("other", rate).remaining == 2  # keys do not share budgets
-    clock.now = 1060
-    fresh = limiter.hit("k", rate)
-    assert fresh.allowed and fresh.remaining == 2 and fresh.reset == 1120
-
-
-def test_the_least_recently_used_keys_are_forgotten_past_the_bound():
-    limiter = Limiter(Clock(), max_keys=2)
-    rate = Rate(1, 60)
-    limiter.hit("a", rate)
-    limiter.hit("b", rate)
-    assert not limiter.hit("a", rate).allowed  # "a" is now the most recently used
-    limiter.hit("c", rate)  # a third key: "b", the least recently used, is forgotten
-    assert limiter.hit("b", rate).allowed  # a fresh window (and now "a" is forgotten)
-    assert not limiter.hit("c", rate).allowed  # a remembered key keeps its count
-
-
-def test_concurrent_hits_never_exceed_the_limit():
-    limiter = Limiter()
-    rate = Rate(500, 3600)
-    allowed = []
-    barrier = threading.Barrier(8)
-
-    def hammer():
-        barrier.wait()
-        allowed.append(sum(limiter.hit("k", rate).allowed for _ in range(200)))
-
-    threads = [threading.Thread(target=hammer) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(allowed) == 500
 
 
 # -- Accept ------------------------------------------------------------------------------------
