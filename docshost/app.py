@@ -1,0 +1,49 @@
+"""The docs host: a WSGI app of its own that serves projects' published documentation on
+`{project}.{docs domain}`, reading read models only. `docsplane serve` dispatches docs hosts to it
+(docshost/hosts.py); `docsplane docs-server` and `docsplane.wsgi:docs_app` run it alone."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Request, Response
+
+from docshost.access import reader
+from docshost.decide import Decider, NotFound, Redirect
+from docshost.hosts import docs_domain, project_slug
+from docshost.pages import not_found
+from docshost.respond import COMMON, file_answer, page_answer, redirect_answer
+from projections.docs_queries import DocsQueries
+
+MAX_PATH = 4096  # longer paths are no page of any build
+
+
+class DocsHost:
+    def __init__(self, docsplane):
+        settings = docsplane.settings
+        self.domain = docs_domain(settings.docs_url)
+        self.accel_prefix = settings.docs_accel_redirect
+        self.tokens = docsplane.token_queries
+        self.decider = Decider(DocsQueries(docsplane.store), docsplane.artifacts)
+
+    def __call__(self, environ, start_response):
+        return self.answer(Request(environ))(environ, start_response)
+
+    def answer(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return Response("Method Not Allowed", 405, {**COMMON, "Allow": "GET, HEAD"}, mimetype="text/plain")
+        path = request.path
+        who = reader(request.headers.get("Authorization", ""), self.tokens)
+        if len(path) > MAX_PATH or "\x00" in path:
+            return self.missing(NotFound(None, who), path, request)
+        decision = self.decider.decide(project_slug(request.host, self.domain), path, who)
+        if isinstance(decision, Redirect):
+            return redirect_answer(decision, request.query_string.decode("latin-1"))
+        if isinstance(decision, NotFound):
+            return self.missing(decision, path, request)
+        return file_answer(decision, request.environ, self.accel_prefix)
+
+    def missing(self, missing: NotFound, path: str, request: Request) -> Response:
+        own = self.decider.not_found_page(missing)
+        if own is not None:
+            return file_answer(own, request.environ, self.accel_prefix)
+        home = "/" if missing.project is not None else None
+        return page_answer(not_found(path, home), 404)

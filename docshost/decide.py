@@ -1,0 +1,116 @@
+"""What the docs host answers to a request, decided from the read models: a file of a published release,
+a redirect, or not found. The artifact store's `resolve` is the only way from a request path to a file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docshost import redirects
+from docshost.access import Reader
+from docshost.locate import Located, MovedTo, locate, version_root
+
+DOWNLOADS = re.compile(r"^/_/downloads/(?P<language>[^/]+)/(?P<version>[^/]+)/(?P<format>[^/]+)/?$")
+EXTENSIONS = {"htmlzip": "zip", "epub": "epub", "pdf": "pdf"}
+
+
+@dataclass(frozen=True)
+class Serve:
+    path: object  # the real file (pathlib.Path), from the store's resolve
+    project_slug: str
+    version_slug: str
+    release_id: str
+    content_hash: str
+    private: bool
+    status: int = 200
+    download_name: str | None = None  # a download: served as an attachment with this name
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str  # a path on this host, or an http(s) URL (a redirect rule's)
+    status: int = 302
+
+
+@dataclass(frozen=True)
+class NotFound:
+    project: dict | None  # whose 404.html answers, when it has one
+    reader: Reader
+
+
+def published(version: dict | None) -> bool:
+    return bool(version and version["active"] and version.get("published_release"))
+
+
+class Decider:
+    def __init__(self, queries, artifacts):
+        self.queries, self.artifacts = queries, artifacts
+
+    def decide(self, host_project: str | None, path: str, reader: Reader) -> Serve | Redirect | NotFound:
+        project = self.queries.project(host_project) if host_project else None
+        if project is None or not reader.may_read(project):
+            return NotFound(None, reader)
+        download = DOWNLOADS.match(path)
+        if download:
+            return self.download(project, reader, **download.groupdict())
+        located = locate(self.queries, project, path)
+        if isinstance(located, MovedTo):
+            return Redirect(located.path)
+        return self.page(located, path, reader) or NotFound(project, reader)
+
+    def page(self, at: Located, path: str, reader: Reader) -> Serve | Redirect | None:
+        if not reader.may_read(at.project):  # a private translation or subproject
+            return None
+        version = self.queries.version(at.project["slug"], at.version_slug) if at.version_slug else None
+        if version is not None and not reader.may_read(at.project, version):
+            return None  # a private version is not there at all: not even its redirects answer
+        rules = redirects.ordered(self.queries.redirects(at.project["slug"]))
+        where = redirects.Request(at.filename, path, at.path_of, version_root(at.project, at.language, None, at.root))
+        forced = redirects.find(rules, where, forced_only=True)
+        if forced:
+            return Redirect(forced[1], forced[0].http_status)
+        if published(version):
+            found = self.file(at, version, reader)
+            if found:
+                return found
+        moved = redirects.find(rules, where)
+        return Redirect(moved[1], moved[0].http_status) if moved else None
+
+    def file(self, at: Located, version: dict, reader: Reader) -> Serve | Redirect | None:
+        name = at.filename + ("index.html" if at.filename.endswith("/") else "")
+        found = self.serve(at.project, version, "html" + name, reader)
+        if found is None and not at.filename.endswith("/") and self._resolve(at.project, version, f"html{at.filename}/index.html"):
+            return Redirect(at.path_of(at.filename + "/"))  # a directory: its index, as a web server does
+        return found
+
+    def serve(self, project: dict, version: dict, relative: str, reader: Reader, status: int = 200,
+              download_name: str | None = None) -> Serve | None:
+        found = self._resolve(project, version, relative)
+        if found is None:
+            return None
+        private = project["privacy_level"] != "public" or version["privacy_level"] != "public"
+        return Serve(found, project["slug"], version["slug"], version["published_release"], version.get("published_hash") or "",
+                     private, status, download_name)
+
+    def _resolve(self, project: dict, version: dict, relative: str):
+        return self.artifacts.resolve(project["slug"], version["slug"], version["published_release"], relative)
+
+    def download(self, project: dict, reader: Reader, language: str, version: str, format: str) -> Serve | NotFound:
+        target = project if language == project["language"] else self.queries.translation(project, language)
+        row = self.queries.version(target["slug"], version) if target and reader.may_read(target) else None
+        extension = EXTENSIONS.get(format)
+        if not (extension and published(row) and reader.may_read(target, row) and format in row["published_formats"]):
+            return NotFound(project, reader)
+        served = self.serve(target, row, f"{format}/{target['slug']}.{extension}", reader,
+                            download_name=f"{target['slug']}-{row['slug']}.{extension}")
+        return served or NotFound(project, reader)
+
+    def not_found_page(self, missing: NotFound) -> Serve | None:
+        """The project's own 404.html, from its default version, with status 404."""
+        project = missing.project
+        if project is None:
+            return None
+        version = self.queries.version(project["slug"], project["default_version"])
+        if not (published(version) and missing.reader.may_read(project, version)):
+            return None
+        return self.serve(project, version, "html/404.html", missing.reader, status=404)

@@ -1,0 +1,46 @@
+"""What the docs host reads to answer a request: the project of a host, its translations and subprojects,
+a version with its published release, and the project's redirects. Read models only, never the event store."""
+
+from __future__ import annotations
+
+import json
+
+
+def _project(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {**row, "users": json.loads(row["users"]), "single_version": bool(row["single_version"])}
+
+
+def _version(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    formats = row.get("published_formats")
+    return {**row, "active": bool(row["active"]), "published_formats": json.loads(formats) if isinstance(formats, str) else (formats or [])}
+
+
+class DocsQueries:
+    def __init__(self, store):
+        self.store = store
+
+    def project(self, slug: str) -> dict | None:
+        return _project(self.store.fetchone("SELECT * FROM projects WHERE slug = ?", (slug,)))
+
+    def translation(self, project: dict, language: str) -> dict | None:
+        """The translation of `project` into `language` (a translation's own original's, if it is one)."""
+        original = project["translation_of"] or project["slug"]
+        return _project(self.store.fetchone(
+            "SELECT * FROM projects WHERE (translation_of = ? OR slug = ?) AND language = ? ORDER BY slug",
+            (original, original, language)))
+
+    def subproject(self, parent: dict, alias: str) -> dict | None:
+        return _project(self.store.fetchone(
+            "SELECT c.* FROM subprojects s JOIN projects c ON c.aggregate_id = s.child_id WHERE s.parent_id = ? AND s.alias = ?",
+            (parent["aggregate_id"], alias)))
+
+    def version(self, project_slug: str, slug: str) -> dict | None:
+        return _version(self.store.fetchone("SELECT * FROM versions WHERE project_slug = ? AND slug = ?", (project_slug, slug)))
+
+    def redirects(self, project_slug: str) -> list[dict]:
+        # Every column: the fields that arrive later (position, force, enabled, http_status) are read when present.
+        return self.store.fetchall("SELECT * FROM redirects WHERE project_slug = ?", (project_slug,))
