@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {"root.Root", "health.Health"}
 # Endpoints where a token is optional: without one the caller is anonymous (g.user = None) and
 # sees public projects only (the flyout menu is fetched by documentation pages).
 OPTIONAL_AUTH_ENDPOINTS: set[str] = {"flyout.Flyout"}
+OPTIONAL_AUTH_BLUEPRINTS = ("dashboard.",)  # the dashboard's pages (api/dashboard/): public projects for anyone
 CHALLENGE = {"WWW-Authenticate": 'Token realm="api"'}
 
 
@@ -27,7 +28,8 @@ def authenticate() -> None:
         # The browsable API's cookie, for safe methods only: a browser sends cookies with requests
         # other sites make it send, so a write authenticated by one could be forged (CSRF).
         scheme, token = "Token", request.cookies.get(TOKEN_COOKIE, "")
-    if not token and endpoint in OPTIONAL_AUTH_ENDPOINTS:
+    optional = endpoint in OPTIONAL_AUTH_ENDPOINTS or endpoint.startswith(OPTIONAL_AUTH_BLUEPRINTS)
+    if not token and optional:
         g.user = None
         return
     if not token:
@@ -37,5 +39,5 @@ def authenticate() -> None:
     found = services().token_queries.by_hash(hash_token(token.strip()), cached=request.method in ("GET", "HEAD"))
     if found is None:  # unknown, or revoked
         raise ApiError(401, "Invalid token.", CHALLENGE)
-    within_scope = authorize(Scope(found["projects"], found["access"]), optional=endpoint in OPTIONAL_AUTH_ENDPOINTS)
+    within_scope = authorize(Scope(found["projects"], found["access"]), optional=optional)
     g.user = found["username"] if within_scope else None  # out of scope where no token is needed: anonymous

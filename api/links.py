@@ -30,6 +30,12 @@ def docs_url(project_slug: str, language: str, version_slug: str, single_version
     return url
 
 
+def docs_origin(project_slug: str) -> str:
+    """The scheme and host of a project's docs host (its downloads live at `/_/downloads/…` there)."""
+    parts = urlsplit(docs_url(project_slug, "en", "latest"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _port() -> str:
     """The API request's port as `{port}` writes it (":8000"; "" for none), so the docs host is reached
     where the API is (the embedded default serves both)."""

@@ -11,7 +11,6 @@ from docshost.decide import Decider, NotFound, Redirect
 from docshost.hosts import docs_domain, project_slug
 from docshost.pages import not_found
 from docshost.respond import COMMON, file_answer, page_answer, redirect_answer
-from projections.docs_queries import DocsQueries
 
 MAX_PATH = 4096  # longer paths are no page of any build
 
@@ -22,7 +21,7 @@ class DocsHost:
         self.domain = docs_domain(settings.docs_url)
         self.accel_prefix = settings.docs_accel_redirect
         self.tokens = docsplane.token_queries
-        self.decider = Decider(DocsQueries(docsplane.store), docsplane.artifacts)
+        self.decider = Decider(docsplane.docs_queries, docsplane.artifacts)
 
     def __call__(self, environ, start_response):
         return self.answer(Request(environ))(environ, start_response)

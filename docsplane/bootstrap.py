@@ -31,6 +31,7 @@ from projections.as_of import PointInTime
 from projections.build_command_queries import BuildCommandQueries
 from projections.build_lease_queries import BuildLeaseQueries
 from projections.environment_variable_queries import EnvironmentVariableQueries
+from projections.docs_queries import DocsQueries
 from projections.flyout_queries import FlyoutQueries
 from projections.notification_queries import NotificationQueries
 from projections.project_relation_queries import ProjectRelationQueries
@@ -75,6 +76,7 @@ class Docsplane:
     webhook_delivery_queries: WebhookDeliveryQueries
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
+    docs_queries: DocsQueries
     point_in_time: PointInTime
     audit_queries: AuditQueries
     idempotency: IdempotencyCommands
@@ -177,6 +179,7 @@ def build(settings: Settings | None = None) -> Docsplane:
         webhook_delivery_queries=WebhookDeliveryQueries(store),
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
+        docs_queries=DocsQueries(store),
         point_in_time=PointInTime(app, store),
         audit_queries=AuditQueries(store),
         idempotency=IdempotencyCommands(app, box),

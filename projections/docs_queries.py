@@ -44,3 +44,11 @@ class DocsQueries:
     def redirects(self, project_slug: str) -> list[dict]:
         # Every column: the fields that arrive later (position, force, enabled, http_status) are read when present.
         return self.store.fetchall("SELECT * FROM redirects WHERE project_slug = ?", (project_slug,))
+
+    def downloadable(self, project_slug: str, public_only: bool) -> list[dict]:
+        """The active versions with offline formats published: `slug` and `formats` (html aside)."""
+        sql = "SELECT slug, published_formats FROM versions WHERE project_slug = ? AND active = ? AND published_release IS NOT NULL"
+        if public_only:
+            sql += " AND privacy_level = 'public'"
+        rows = [_version({**row, "active": True}) for row in self.store.fetchall(sql + " ORDER BY created, id", (project_slug, True))]
+        return [{"slug": row["slug"], "formats": [f for f in row["published_formats"] if f != "html"]} for row in rows]
