@@ -1,7 +1,8 @@
-"""Commands on versions: activate, deactivate, hide, change privacy; ask for a sync with the repository."""
+"""Commands on versions: activate, deactivate, hide, change privacy; ask for a sync with the repository;
+record what a build published."""
 
 from commands.concurrency import retry_on_conflict
-from commands.loading import load_project, load_version
+from commands.loading import load_build, load_project, load_version
 from commands.preconditions import require_version
 from commands.result import Written
 
@@ -31,3 +32,14 @@ class VersionCommands:
         project = load_project(self.app, project_slug)
         project.request_version_sync(actor)
         return Written(project_slug, self.app.save(project))
+
+    @retry_on_conflict
+    def record_publication(self, actor: str, build_number: int, release) -> Written:
+        """A build worker stored a build's output as `release` (artifacts.store.Release); a build
+        finished already (cancelled meanwhile) publishes nothing: ValidationFailed."""
+        build = load_build(self.app, build_number)
+        build.require_publisher(actor)
+        version = self.app.repository.get(build.version_id)
+        version.publish(actor, build_number, release.release_id, release.formats, release.files, release.bytes,
+                        release.content_hash)
+        return Written(release.release_id, self.app.save(version))

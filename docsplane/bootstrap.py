@@ -6,6 +6,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from artifacts.filesystem import FilesystemArtifactStore
+from artifacts.store import ArtifactStore
 from commands.application import DocsplaneApplication
 from commands.build_leases import BuildLeaseCommands
 from commands.builds import BuildCommands
@@ -80,6 +82,7 @@ class Docsplane:
     point_in_time: PointInTime
     audit_queries: AuditQueries
     idempotency: IdempotencyCommands
+    artifacts: ArtifactStore
 
     def catch_up(self) -> None:
         """Bring every read model up to the log's head (what a CLI write does before it returns)."""
@@ -183,4 +186,5 @@ def build(settings: Settings | None = None) -> Docsplane:
         point_in_time=PointInTime(app, store),
         audit_queries=AuditQueries(store),
         idempotency=IdempotencyCommands(app, box),
+        artifacts=FilesystemArtifactStore(settings.artifacts_root),
     )

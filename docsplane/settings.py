@@ -63,6 +63,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     # docsplane/health.py: a projector or follower further behind the log's head than this is "degraded".
     health_max_lag: int = 1000
+    # Where builds' output is kept (artifacts/filesystem.py); None: <data dir>/artifacts.
+    artifacts_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +110,7 @@ class Settings:
             webhook_allow_private=env.get("DOCSPLANE_WEBHOOK_ALLOW_PRIVATE", "false").lower() in ("1", "true", "yes"),
             public_url=env.get("DOCSPLANE_PUBLIC_URL", cls.public_url).rstrip("/"),
             health_max_lag=int(env.get("DOCSPLANE_HEALTH_MAX_LAG", str(cls.health_max_lag))),
+            artifacts_dir=Path(env["DOCSPLANE_ARTIFACTS_DIR"]).resolve() if env.get("DOCSPLANE_ARTIFACTS_DIR") else None,
         )
 
     def as_environ(self) -> dict[str, str]:
@@ -139,11 +142,16 @@ class Settings:
             "DOCSPLANE_WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
             "DOCSPLANE_PUBLIC_URL": self.public_url,
             "DOCSPLANE_HEALTH_MAX_LAG": str(self.health_max_lag),
+            **({"DOCSPLANE_ARTIFACTS_DIR": str(self.artifacts_dir)} if self.artifacts_dir else {}),
             **({"DOCSPLANE_SECRETS_KEY": self.secrets_key} if self.secrets_key else {}),
             **({"DOCSPLANE_AMQP_URL": self.amqp_url} if self.amqp_url else {}),
             "DOCSPLANE_EVENTS_EXCHANGE": self.events_exchange,
             "DOCSPLANE_BUILD_QUEUE": self.build_queue,
         }
+
+    @property
+    def artifacts_root(self) -> Path:
+        return self.artifacts_dir or self.data_dir / "artifacts"
 
     @property
     def uses_sqlite_event_store(self) -> bool:

@@ -91,6 +91,11 @@ class Build(Aggregate):
         self._record_command(command_id=command_id, command=command, output=output, exit_code=exit_code,
                              started=started, finished=finished, actor=actor)
 
+    def require_publisher(self, actor: str) -> None:
+        """Only the running build's worker publishes its output to the version."""
+        self._require_running("version")
+        self._require_lease(actor)
+
     # -- leases: one worker at a time runs a build, for as long as it keeps renewing its lease ---
     def is_leased(self, now: datetime) -> bool:
         return self.lease_holder is not None and self.lease_expires > now

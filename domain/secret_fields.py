@@ -31,6 +31,7 @@ SECRET_NAME = re.compile(r"secret|ciphertext|token_hash|password|credential", re
 NOT_SECRETS = {
     "key": "NotificationTargetClaimed.key: the webhook URL or email address it keeps unique, as the API shows them",
     "idempotency_key": "RequestClaimed.idempotency_key: the client's name for one request, not a credential",
+    "content_hash": "VersionPublished.content_hash: a digest of the published files, shown like a commit hash",
 }
 
 

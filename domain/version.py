@@ -35,6 +35,8 @@ class Version(Aggregate):
         # The slug of the version this one stands for: `stable` points at the newest release,
         # `latest` at the default branch's version (set by the version sync; None for the rest).
         self.alias_of = alias_of
+        # What the last successful build stored in the artifact store (None: never published).
+        self.published_release = None
 
     @classmethod
     def create(cls, *, alias_of: str | None = None, **kwargs):
@@ -63,6 +65,17 @@ class Version(Aggregate):
         if effective:
             self._update(changes=effective, actor=actor)
         return effective
+
+    def publish(self, actor: str, build: int, release_id: str, formats: list[str], files: int, bytes: int,
+                content_hash: str) -> None:
+        """A build stored its output as this release (the files live in the artifact store, not here)."""
+        self._publish(actor=actor, build=build, release_id=release_id, formats=list(formats), files=files,
+                      bytes=bytes, content_hash=content_hash)
+
+    @event("VersionPublished")
+    def _publish(self, actor: str, build: int, release_id: str, formats: list, files: int, bytes: int,
+                 content_hash: str) -> None:
+        self.published_release = release_id
 
     @event("VersionActivated")
     def _activate(self, actor: str) -> None:
@@ -93,4 +106,4 @@ def _created_v1_v2(state: dict) -> None:
 
 
 versioned(Version.VersionCreated, _created_v1_v2)
-versioned(Version, lambda state: state.setdefault("alias_of", None))
+versioned(Version, lambda state: state.setdefault("alias_of", None), lambda state: state.setdefault("published_release", None))

@@ -1,9 +1,9 @@
-"""Read model of versions, with what builds tell about them (last build, built)."""
+"""Read model of versions, with what builds tell about them (last build, built, the published release)."""
 
 from domain.build import Build
 from domain.project import Project
 from domain.version import Version
-from projections.projection import Projection, handles, timestamp
+from projections.projection import Projection, as_json, handles, timestamp
 
 
 class VersionsProjection(Projection):
@@ -25,6 +25,10 @@ class VersionsProjection(Projection):
             privacy_level TEXT NOT NULL,
             alias_of TEXT,
             last_build_id BIGINT,
+            published_release TEXT,
+            published_formats TEXT,
+            published_hash TEXT,
+            published_at TEXT,
             created TEXT NOT NULL,
             modified TEXT NOT NULL,
             aggregate_version BIGINT NOT NULL,
@@ -65,6 +69,11 @@ class VersionsProjection(Projection):
     @handles(Version.VersionUpdated)
     def updated(self, tx, e):
         self._set(tx, e, {k: v for k, v in e.changes.items() if k in ("hidden", "privacy_level", "identifier", "alias_of")})
+
+    @handles(Version.VersionPublished)
+    def published(self, tx, e):
+        self._set(tx, e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
+                          "published_hash": e.content_hash, "published_at": timestamp(e)})
 
     @handles(Build.BuildTriggered)
     def build_triggered(self, tx, e):
