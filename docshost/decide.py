@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from artifacts.store import EXTENSIONS, download_path
 from docshost import redirects
 from docshost.access import Reader
 from docshost.locate import Located, MovedTo, locate, version_root
 
 DOWNLOADS = re.compile(r"^/_/downloads/(?P<language>[^/]+)/(?P<version>[^/]+)/(?P<format>[^/]+)/?$")
-EXTENSIONS = {"htmlzip": "zip", "epub": "epub", "pdf": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Decider:
         extension = EXTENSIONS.get(format)
         if not (extension and published(row) and reader.may_read(target, row) and format in row["published_formats"]):
             return NotFound(project, reader)
-        served = self.serve(target, row, f"{format}/{target['slug']}.{extension}", reader,
+        served = self.serve(target, row, download_path(format, target["slug"]), reader,
                             download_name=f"{target['slug']}-{row['slug']}.{extension}")
         return served or NotFound(project, reader)
 

@@ -36,9 +36,9 @@ def file_answer(served: Serve, environ, accel_prefix: str) -> Response:
     if accel_prefix:
         return Response(status=served.status, headers={**headers, "Content-Type": content_type(served.path.name),
                                                       "X-Accel-Redirect": accel_prefix + quote(_stored_path(served))})
-    response = send_file(served.path, environ, mimetype=content_type(served.path.name), conditional=False, etag=False)
+    response = send_file(served.path, environ, conditional=False, etag=False)
     response.status_code = served.status
-    response.headers.update(headers)
+    response.headers.update({**headers, "Content-Type": content_type(served.path.name)})
     return response
 
 

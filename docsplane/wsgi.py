@@ -1,11 +1,19 @@
-"""WSGI entry for production servers: `gunicorn -k gthread 'docsplane.wsgi:app'`.
+"""WSGI entries for production servers: `gunicorn -k gthread 'docsplane.wsgi:app'` (the API, and the
+docs host on docs hosts), or `'docsplane.wsgi:docs_app'` for processes that serve only documentation.
 
 Under gunicorn the projector runs as its own process (`docsplane projector`), so each API worker
-only serves requests."""
+only serves requests. The container is built on first use, so importing one entry never builds both."""
 
-from api.app import create_app
 from docsplane import logs
 from docsplane.bootstrap import build
+from docsplane.web import api_and_docs_app, docs_app as _docs_app
 
 logs.configure()
-app = create_app(build())
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return api_and_docs_app(build())
+    if name == "docs_app":
+        return _docs_app(build())
+    raise AttributeError(name)

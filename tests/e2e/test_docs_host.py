@@ -1,0 +1,170 @@
+"""The docs host over real HTTP (SQLite and PostgreSQL): each version's own pages at Read the Docs' URLs,
+redirects, private versions, downloads, 404 pages and hostile paths; and the dashboard pages the API's
+`urls` point to."""
+
+from __future__ import annotations
+
+import pytest
+
+from docs_support import docs_get, get_url, publish, raw_get
+from e2e_support import add_version
+
+SECRET = "top-secret-key-material"
+
+
+def page(title: str) -> str:
+    return f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+
+
+@pytest.fixture
+def docs(live_server, alice, project):
+    """test-project (Spanish) with `latest` and tag `v1` published, each with its own content."""
+    add_version(live_server, project, "v1")
+    latest = publish(live_server, project, "latest", {
+        "html/index.html": page("latest home"), "html/guide.html": page("latest guide"),
+        "html/dir/index.html": page("latest dir"), "html/404.html": page("our own 404"),
+        "html/_static/app.js": "console.log(1)", "html/_static/style.css": "h1{}",
+        "htmlzip/test-project.zip": b"PK\x05\x06" + bytes(18), "epub/test-project.epub": b"epub-bytes",
+    })
+    publish(live_server, project, "v1", {"html/index.html": page("v1 home"), "html/guide.html": page("v1 guide")})
+    (live_server.docsplane.settings.data_dir / "secrets.key").read_bytes()  # the file a hostile path would aim at
+    return {"project": project, "latest_build": latest}
+
+
+def test_each_version_shows_its_own_content(live_server, docs):
+    for version in ("latest", "v1"):
+        response = docs_get(live_server, "test-project", f"/es/{version}/guide.html")
+        assert response.status_code == 200
+        assert f"{version} guide" in response.text
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "latest home" in docs_get(live_server, "test-project", "/es/latest/").text
+    assert docs_get(live_server, "test-project", "/es/latest/_static/app.js").headers["Content-Type"].startswith("text/javascript")
+    assert docs_get(live_server, "test-project", "/es/latest/_static/style.css").headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_the_root_and_the_language_lead_to_the_default_version(live_server, docs):
+    for path, location in (("/", "/es/latest/"), ("/es/", "/es/latest/"), ("/es", "/es/latest/"), ("/es/v1", "/es/v1/"),
+                           ("/es/latest/dir", "/es/latest/dir/")):
+        response = docs_get(live_server, "test-project", path)
+        assert (response.status_code, response.headers["Location"]) == (302, location), path
+    assert "latest dir" in docs_get(live_server, "test-project", "/es/latest/dir/").text
+
+
+def test_public_pages_are_cached_by_the_releases_content_hash(live_server, docs):
+    first = docs_get(live_server, "test-project", "/es/latest/guide.html")
+    assert first.headers["Cache-Control"].startswith("public")
+    etag = first.headers["ETag"]
+    assert docs_get(live_server, "test-project", "/es/latest/guide.html", headers={"If-None-Match": etag}).status_code == 304
+    publish(live_server, "test-project", "latest", {"html/guide.html": page("latest guide, rebuilt")})
+    again = docs_get(live_server, "test-project", "/es/latest/guide.html", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "rebuilt" in again.text and again.headers["ETag"] != etag
+
+
+def test_a_missing_page_answers_the_projects_own_404(live_server, docs):
+    for path in ("/es/latest/nothing.html", "/es/nope/index.html", "/fr/latest/", "/es/v1/dir/"):
+        response = docs_get(live_server, "test-project", path)
+        assert response.status_code == 404, path
+        assert "our own 404" in response.text
+    plain = docs_get(live_server, "no-such-project", "/")
+    assert plain.status_code == 404 and "Not Found" in plain.text
+
+
+def test_hostile_paths_never_leave_the_published_files(live_server, docs):
+    release_root = live_server.docsplane.artifacts.release_root(
+        "test-project", "v1", live_server.docsplane.docs_queries.version("test-project", "v1")["published_release"])
+    (release_root / "html" / "key.html").symlink_to(live_server.docsplane.settings.data_dir / "secrets.key")
+    hostile = [
+        "/es/latest/../../../../../../etc/passwd", "/es/latest/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secrets.key",
+        "/es/latest/%252e%252e/%252e%252e/secrets.key", "/es/latest/..%5c..%5c..%5csecrets.key",
+        "/es/latest/..\\..\\secrets.key", "/es/latest/index.html%00.png", "/es/latest/" + "a" * 5000,
+        "/es/v1/key.html", "/es/latest//etc/passwd", "/es/latest/_static/", "/es/latest/html/index.html",
+    ]
+    key = (live_server.docsplane.settings.data_dir / "secrets.key").read_bytes()
+    for path in hostile:
+        status, body = raw_get(live_server, "test-project", path)
+        assert status in (302, 404), (path, status)
+        assert key not in body and b"root:" not in body, path
+
+
+def test_private_versions_are_for_maintainers_with_a_token(live_server, docs, alice, bob):
+    live_server.docsplane.versions.update_version("alice", "test-project", "v1", {"privacy_level": "private"})
+    live_server.docsplane.catch_up()
+    assert docs_get(live_server, "test-project", "/es/v1/guide.html").status_code == 404
+    assert docs_get(live_server, "test-project", "/es/v1/guide.html", token=bob).status_code == 404
+    assert docs_get(live_server, "test-project", "/es/v1/guide.html", token="not-a-token").status_code == 404
+    shown = docs_get(live_server, "test-project", "/es/v1/guide.html", token=alice)
+    assert shown.status_code == 200 and "v1 guide" in shown.text
+    assert shown.headers["Cache-Control"] == "private, no-store" and "ETag" not in shown.headers
+    assert docs_get(live_server, "test-project", "/es/latest/guide.html").status_code == 200
+
+
+def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
+    for body in ({"type": "page", "from_url": "/old-guide.html", "to_url": "/guide.html"},
+                 {"type": "exact", "from_url": "/es/v0/$rest", "to_url": "/es/v1/"},
+                 {"type": "sphinx_html"},
+                 {"type": "page", "from_url": "/guide.html", "to_url": "/index.html"}):  # the page exists: not applied
+        assert live_server.post("/api/v3/projects/test-project/redirects/", alice, json=body).status_code == 201
+    live_server.docsplane.catch_up()
+    expected = {
+        "/es/latest/old-guide.html?x=1": "/es/latest/guide.html?x=1",
+        "/es/v1/old-guide.html": "/es/v1/guide.html",
+        "/es/v0/guide.html": "/es/v1/guide.html",
+        "/es/latest/guide/": "/es/latest/guide.html",
+    }
+    for path, location in expected.items():
+        response = docs_get(live_server, "test-project", path)
+        assert (response.status_code, response.headers.get("Location")) == (302, location), path
+    assert docs_get(live_server, "test-project", "/es/latest/guide.html").status_code == 200
+
+
+def test_downloads_of_the_built_formats_only(live_server, docs):
+    epub = docs_get(live_server, "test-project", "/_/downloads/es/latest/epub/")
+    assert epub.status_code == 200 and epub.content == b"epub-bytes"
+    assert epub.headers["Content-Disposition"] == 'attachment; filename="test-project-latest.epub"'
+    assert epub.headers["Content-Type"] == "application/epub+zip"
+    assert docs_get(live_server, "test-project", "/_/downloads/es/latest/htmlzip/").status_code == 200
+    for missing in ("/_/downloads/es/latest/pdf/", "/_/downloads/es/v1/epub/", "/_/downloads/es/latest/exe/"):
+        assert docs_get(live_server, "test-project", missing).status_code == 404, missing
+
+
+def test_translations_and_subprojects_under_the_parent(live_server, docs, alice):
+    c = live_server.docsplane
+    for name, language in (("Test Project EN", "en"), ("Plugin", "es")):
+        body = {"name": name, "repository": {"url": "https://github.com/x/y", "type": "git"}, "language": language,
+                "programming_language": "py"}
+        assert live_server.post("/api/v3/projects/", alice, json=body).status_code == 201
+    c.projects.update_project("alice", "test-project-en", {"translation_of": "test-project"})
+    c.subprojects.add_subproject("alice", "test-project", "plugin", "plugins")
+    publish(live_server, "test-project-en", "latest", {"html/index.html": page("english home")})
+    publish(live_server, "plugin", "latest", {"html/index.html": page("plugin home")})
+    assert "english home" in docs_get(live_server, "test-project", "/en/latest/").text
+    assert docs_get(live_server, "test-project", "/en/").headers["Location"] == "/en/latest/"
+    assert docs_get(live_server, "test-project", "/projects/plugins/").headers["Location"] == "/projects/plugins/es/latest/"
+    assert "plugin home" in docs_get(live_server, "test-project", "/projects/plugins/es/latest/").text
+
+
+def test_documentation_urls_and_dashboard_pages_answer(live_server, docs, alice):
+    project = live_server.get("/api/v3/projects/test-project/", alice).json()
+    version = live_server.get("/api/v3/projects/test-project/versions/latest/", alice).json()
+    build = live_server.get(f"/api/v3/projects/test-project/builds/{docs['latest_build']}/", alice).json()
+    assert "latest home" in get_url(live_server, project["urls"]["documentation"]).text
+    assert "latest home" in get_url(live_server, version["urls"]["documentation"]).text
+    for url in [*build["urls"].values(), *(project["urls"][k] for k in ("builds", "versions", "downloads"))]:
+        response = get_url(live_server, url)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html"), url
+    build_page = get_url(live_server, build["urls"]["build"]).text
+    assert "python -m sphinx -b html docs _build/html" in build_page and "built latest: ok" in build_page
+    moved = get_url(live_server, f"{live_server.url}/projects/test-project/downloads/epub/latest/")
+    assert moved.status_code == 302
+    assert get_url(live_server, moved.headers["Location"]).content == b"epub-bytes"
+
+
+def test_dashboard_pages_of_a_private_project_are_for_its_maintainers(live_server, alice, bob):
+    body = {"name": "Hidden", "repository": {"url": "https://github.com/x/y", "type": "git"}, "privacy_level": "private"}
+    assert live_server.post("/api/v3/projects/", alice, json=body).status_code == 201
+    assert live_server.get("/projects/hidden/").status_code == 404
+    assert live_server.get("/projects/hidden/", bob).status_code == 404
+    assert live_server.get("/projects/hidden/", alice).status_code == 200
+    assert docs_get(live_server, "hidden", "/").status_code == 404
+    assert docs_get(live_server, "hidden", "/", token=alice).status_code == 302
