@@ -3,6 +3,8 @@ Version 4), which documentation pages fetch without a token."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from e2e_support import add_version, assert_error, assert_json, project_body
 
@@ -111,7 +113,7 @@ def docs(live_server, alice):
 
 def test_the_flyout_of_a_public_project_needs_no_token(docs):
     menu = assert_json(docs.get(f"{BASE}/versions/19.0/flyout/"), 200)
-    docs_url = "http://{}.docs.localhost/{}/{}/".format
+    docs_url = ("http://{}.docs.localhost:%d/{}/{}/" % urlsplit(docs.url).port).format  # the API's port: served there too
     assert menu["project"] == {
         "slug": "pip", "name": "Pip", "language": {"code": "en", "name": "English"},
         "urls": {"documentation": docs_url("pip", "en", "latest")},
