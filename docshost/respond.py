@@ -33,7 +33,7 @@ def file_answer(served: Serve, environ, accel_prefix: str) -> Response:
             return Response(status=304, headers=headers)
     if served.download_name:
         headers["Content-Disposition"] = f'attachment; filename="{served.download_name}"'
-    if accel_prefix:
+    if accel_prefix and served.status == 200:  # nginx would answer an internal redirect's file with 200
         return Response(status=served.status, headers={**headers, "Content-Type": content_type(served.path.name),
                                                       "X-Accel-Redirect": accel_prefix + quote(_stored_path(served))})
     response = send_file(served.path, environ, conditional=False, etag=False)

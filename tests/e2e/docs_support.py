@@ -37,12 +37,13 @@ def docs_host(live, project_slug: str) -> str:
     return f"{project_slug}.docs.localhost:{urlsplit(live.url).port}"
 
 
-def docs_get(live, project_slug: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
-    """GET on a project's docs host (the Host header: *.localhost needs no DNS in a browser, but may here)."""
+def docs_get(live, project_slug: str, path: str, token: str | None = None, base: str | None = None, **kwargs) -> requests.Response:
+    """GET on a project's docs host (the Host header: *.localhost needs no DNS in a browser, but may here);
+    `base`: another server in front (nginx)."""
     headers = {"Host": docs_host(live, project_slug), **kwargs.pop("headers", {})}
     if token:
         headers["Authorization"] = f"Token {token}"
-    return requests.get(live.url + path, headers=headers, allow_redirects=False, timeout=30, **kwargs)
+    return requests.get((base or live.url) + path, headers=headers, allow_redirects=False, timeout=30, **kwargs)
 
 
 def get_url(live, url: str, token: str | None = None) -> requests.Response:
@@ -53,9 +54,9 @@ def get_url(live, url: str, token: str | None = None) -> requests.Response:
     return requests.get(live.url + path, headers=headers, allow_redirects=False, timeout=30)
 
 
-def raw_get(live, project_slug: str, raw_path: str) -> tuple[int, bytes]:
+def raw_get(live, project_slug: str, raw_path: str, port: int | None = None) -> tuple[int, bytes]:
     """A request line sent as written: no client normalizes its dots or escapes."""
-    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(live.url).port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port or urlsplit(live.url).port, timeout=30)
     try:
         connection.putrequest("GET", raw_path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", docs_host(live, project_slug))
