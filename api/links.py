@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import request
 
 from api.context import services
+from artifacts.store import DOWNLOAD_FORMATS
 
 
 def absolute(path: str) -> str:
@@ -73,10 +74,9 @@ def build_commands_path(project_slug: str, number: int) -> str:
     return f"{build_path(project_slug, number)}commands/"
 
 
-DOWNLOAD_FORMATS = ("pdf", "htmlzip", "epub")
-
-
-def downloads(project_slug: str, version_slug: str) -> dict[str, str]:
-    """Where a version's offline formats are served: the site's pages, by seed 002's pattern."""
-    root = absolute("")
-    return {kind: f"{root}/projects/{project_slug}/downloads/{kind}/{version_slug}/" for kind in DOWNLOAD_FORMATS}
+def downloads(project_slug: str, language: str, version_slug: str, formats: list[str]) -> dict[str, str]:
+    """The offline formats a version has published (none: `{}`), at Read the Docs' URLs on the docs
+    host: `{docs host}/_/downloads/{language}/{version}/{format}/`."""
+    parts = urlsplit(docs_url(project_slug, language, version_slug))
+    root = f"{parts.scheme}://{parts.netloc}/_/downloads/{language}/{version_slug}"
+    return {kind: f"{root}/{kind}/" for kind in DOWNLOAD_FORMATS if kind in formats}

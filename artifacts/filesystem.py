@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from artifacts.store import (
-    EXTENSIONS, HTML, ArtifactStore, Release, content_hash, download_path, require_component,
+    COMPONENT, EXTENSIONS, HTML, ArtifactStore, Release, content_hash, download_path, require_component,
 )
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,13 @@ class FilesystemArtifactStore(ArtifactStore):
 
     def remove_project(self, project_slug: str) -> None:
         self._remove(self.root / require_component("project slug", project_slug))
+
+    def version_slugs(self, project_slug: str) -> list[str]:
+        try:
+            entries = list(os.scandir(self.root / require_component("project slug", project_slug)))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and COMPONENT.match(e.name))
 
     def current_release(self, project_slug: str, version_slug: str) -> str | None:
         """The release `current` points at (the read model's published release is what readers use)."""

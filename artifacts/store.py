@@ -74,3 +74,7 @@ class ArtifactStore(ABC):
     @abstractmethod
     def remove_project(self, project_slug: str) -> None:
         """Remove every version's releases of a project; nothing to remove is not an error."""
+
+    @abstractmethod
+    def version_slugs(self, project_slug: str) -> list[str]:
+        """The versions of a project that have output stored (to clean up after a reused slug)."""

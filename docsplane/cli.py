@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, docs-server, users, projector, replay, dispatcher, worker, relay, webhooks, subscribe, audit, status."""
+"""The `docsplane` command: serve, docs-server, users, projector, replay, dispatcher, worker, relay, webhooks, artifacts, subscribe, audit, status."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from docsplane.bootstrap import build
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
-from workers.background import dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
+from workers.background import artifacts_loop, dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
 from workers.log_wakeups import wake_on_appends
 
 
@@ -107,7 +107,9 @@ def worker(args) -> int:
     docsplane = build()
     if not docsplane.settings.amqp_url:
         return _needs_broker("worker", "the in-memory job queue is seen only in one process; `docsplane serve` runs a worker itself")
-    Background(docsplane).start(reaper_loop(docsplane))
+    background = Background(docsplane)
+    background.start(reaper_loop(docsplane))
+    background.start(artifacts_loop(docsplane))  # the store is where the workers are
     consumer = build_worker(docsplane)
     signal.signal(signal.SIGTERM, lambda *_: consumer.stop())  # ends once the running build has
     print(f"{consumer.name}: running builds from queue {docsplane.settings.build_queue!r}", flush=True)
@@ -121,6 +123,11 @@ def worker(args) -> int:
 def webhooks(args) -> int:
     docsplane = build()
     return run_in_foreground(webhooks_loop(docsplane), "webhooks: build events -> signed POSTs to the projects' webhooks", docsplane)
+
+
+def artifacts(args) -> int:
+    docsplane = build()
+    return run_in_foreground(artifacts_loop(docsplane), "artifacts: deleted projects and versions -> their output removed", docsplane)
 
 
 def subscribe(args) -> int:
@@ -238,6 +245,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("relay", help="publish every event to the RabbitMQ events exchange").set_defaults(run=relay)
     commands.add_parser("worker", help="run builds from the build queue, one at a time").set_defaults(run=worker)
     commands.add_parser("webhooks", help="POST build events to the projects' webhooks, with retries").set_defaults(run=webhooks)
+    commands.add_parser("artifacts", help="remove the stored output of deleted projects and versions").set_defaults(run=artifacts)
     p = commands.add_parser("subscribe", help="print events from RabbitMQ as JSON lines as they arrive")
     p.add_argument("binding_key", nargs="?", default="#",
                    help="AMQP topic binding key: <aggregate>.<project-slug>.<EventName>, e.g. 'project.pip.#' (default: '#')")

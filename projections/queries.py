@@ -33,6 +33,7 @@ def _version(row: dict) -> dict:
     version = {k: v for k, v in row.items() if not k.startswith("lb_")}
     for key in ("active", "built", "hidden"):
         version[key] = bool(version[key])
+    version["published_formats"] = orjson.loads(version["published_formats"]) if version["published_formats"] else []
     version["last_build"] = _build({k[3:]: v for k, v in row.items() if k.startswith("lb_")}) if row.get("lb_id") else None
     return version
 
@@ -50,7 +51,7 @@ BUILD_COLUMNS = "id, project_slug, version_slug, state, success, error, commit_h
 LAST_BUILD_COLUMNS = ", ".join(f"lb.{c} AS lb_{c}" for c in BUILD_COLUMNS.split(", "))
 VERSION_COLUMNS = (
     "aggregate_id, id, project_id, project_slug, slug, verbose_name, identifier, type, active, built, hidden,"
-    " privacy_level, alias_of, last_build_id, created, modified, aggregate_version"
+    " privacy_level, alias_of, last_build_id, published_formats, created, modified, aggregate_version"
 ).split(", ")
 VERSION_SELECT = (
     f"SELECT {', '.join(f'v.{c}' for c in VERSION_COLUMNS)}, p.language, p.repository_url, p.single_version, {LAST_BUILD_COLUMNS} FROM versions v"

@@ -53,6 +53,12 @@ def webhooks_loop(docsplane) -> SupervisedLoop:
     return reporting(docsplane, loop(docsplane))
 
 
+def artifacts_loop(docsplane) -> SupervisedLoop:
+    from workers.artifact_cleaner import artifacts_loop as loop
+
+    return reporting(docsplane, loop(docsplane))
+
+
 def reaper_loop(docsplane) -> SupervisedLoop:
     from workers.reaper import LeaseReaper, reap_interval
 
@@ -104,8 +110,8 @@ class Background:
 
 def serving(docsplane) -> Background:
     """Start what runs beside the API, so one command runs the whole service: the projector (unless
-    DOCSPLANE_RUN_PROJECTOR=false), the dispatcher, a build worker and its lease reaper (unless
-    DOCSPLANE_RUN_WORKER=false), the webhooks (unless DOCSPLANE_RUN_WEBHOOKS=false) and, with a
+    DOCSPLANE_RUN_PROJECTOR=false), the dispatcher, a build worker, its lease reaper and the artifact
+    cleaner (unless DOCSPLANE_RUN_WORKER=false), the webhooks (unless DOCSPLANE_RUN_WEBHOOKS=false) and, with a
     broker, the relay. Without a broker the job queue lives in this process's memory, so jobs lost
     by a previous run are queued again first."""
     settings = docsplane.settings
@@ -121,6 +127,7 @@ def serving(docsplane) -> Background:
 
             requeue_waiting(docsplane)
         background.start(reaper_loop(docsplane))
+        background.start(artifacts_loop(docsplane))
         background.start_worker()
     if settings.run_webhooks:
         background.start(webhooks_loop(docsplane))

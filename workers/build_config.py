@@ -9,7 +9,7 @@ files work unchanged):
                               installed with pip into a per-build virtual environment
   sphinx: {configuration: docs/conf.py, builder: html|dirhtml|singlehtml, fail_on_warning: bool}
   mkdocs: {configuration: mkdocs.yml, fail_on_warning: bool}
-  formats: all | [htmlzip, epub]   extra Sphinx outputs
+  formats: all | [htmlzip, epub, pdf]   extra Sphinx outputs, each left as $DOCSPLANE_OUTPUT/<format>/<project>.<ext>
 Without a file: MkDocs when `mkdocs.yml` is at the root, otherwise Sphinx on `docs/`."""
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import yaml
 CONFIG_FILES = (".docsplane.yaml", ".docsplane.yml", ".readthedocs.yaml", ".readthedocs.yml")
 JOB_PHASES = ("post_checkout", "pre_install", "post_install", "pre_build", "post_build")
 SPHINX_BUILDERS = ("html", "dirhtml", "singlehtml")
-# pdf needs a LaTeX toolchain, which a builder does not have; asking for it is an error, not a silent skip.
-FORMATS = ("htmlzip", "epub")
+# `all` includes pdf, as on Read the Docs: it needs a LaTeX toolchain (latexmk) on the builder, else the build fails.
+FORMATS = ("htmlzip", "epub", "pdf")
+NO_LATEX = "pdf needs LaTeX, and latexmk is not installed on the builder (remove pdf from `formats`)"
 # Everything a build writes outside its checkout lives under $HOME (the build's temporary directory).
 VENV = '"$HOME/venv"'
 
@@ -38,6 +39,7 @@ class Step:
     phase: str  # "cloning", "installing" or "building": the build state the step runs in
     command: str  # a shell command, run by /bin/sh in the checkout and recorded as written
     creates_venv: bool = False
+    error: str | None = None  # the build's error when the step fails, instead of its exit code
 
 
 def read_config(checkout: Path) -> dict:
@@ -64,7 +66,7 @@ def plan_steps(config: dict) -> list[Step]:
         steps += [Step("installing", _pip_install(item)) for item in installs]
     steps += [Step("installing", c) for c in jobs["post_install"]]
     steps += [Step("building", c) for c in jobs["pre_build"]]
-    steps += [Step("building", c) for c in config["build"]["commands"] or _tool_commands(config)]
+    steps += [Step("building", c) for c in config["build"]["commands"]] or _tool_steps(config)
     steps += [Step("building", c) for c in jobs["post_build"]]
     return steps
 
@@ -75,6 +77,11 @@ def _pip_install(item: dict) -> str:
     extras = ",".join(item["extra_requirements"])
     target = f"./{item['path']}" + (f"[{extras}]" if extras else "")
     return f"python -m pip install --exists-action=w {shlex.quote(target)}"
+
+
+def _tool_steps(config: dict) -> list[Step]:
+    checks = [Step("building", "command -v latexmk", error=NO_LATEX)] if "pdf" in config["formats"] else []
+    return checks + [Step("building", command) for command in _tool_commands(config)]
 
 
 def _tool_commands(config: dict) -> list[str]:
@@ -93,8 +100,18 @@ def _tool_commands(config: dict) -> list[str]:
                      'mkdir -p "$DOCSPLANE_OUTPUT/htmlzip" && cd _build && '
                      'python -m zipfile -c "$DOCSPLANE_OUTPUT/htmlzip/$DOCSPLANE_PROJECT.zip" singlehtml']
     if "epub" in config["formats"]:
-        commands.append(f'{sphinx_build} -b epub {source} "$DOCSPLANE_OUTPUT/epub"')
+        commands += [f'{sphinx_build} -b epub {source} _build/epub', _collect("epub", "epub")]
+    if "pdf" in config["formats"]:
+        commands += [f'{sphinx_build} -b latex {source} _build/latex',
+                     'cd _build/latex && latexmk -r latexmkrc -pdf -f -dvi- -ps- -jobname="$DOCSPLANE_PROJECT" '
+                     '-interaction=nonstopmode', _collect("latex", "pdf")]
     return commands
+
+
+def _collect(build_dir: str, format_: str) -> str:
+    """Copies a builder's one file to where the artifact store takes it, under Read the Docs' name."""
+    return (f'mkdir -p "$DOCSPLANE_OUTPUT/{format_}" && '
+            f'cp _build/{build_dir}/*.{format_} "$DOCSPLANE_OUTPUT/{format_}/$DOCSPLANE_PROJECT.{format_}"')
 
 
 def _normalized(source: str | None, raw, checkout: Path) -> dict:

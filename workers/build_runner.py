@@ -26,6 +26,7 @@ from domain.build import STATES
 from domain.errors import NotFound, ValidationFailed
 from workers import build_leftovers
 from workers.build_config import ConfigError, Step, plan_steps, read_config
+from workers.build_publish import formats_promised, formats_present
 from workers.build_step import StepResult, mask, run_step
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class _BuildRun:
         self.commands = runner.docsplane.builds
         self.app = runner.docsplane.app
         self.environment_variables = runner.docsplane.environment_variables
+        self.artifacts, self.versions = runner.docsplane.artifacts, runner.docsplane.versions
         self.settings = runner.settings
         self.builder = runner.builder
         self.actor = runner.actor
@@ -125,6 +127,7 @@ class _BuildRun:
             for step in steps:
                 if step.phase == phase:
                     self._step(step)
+        self._publish(home / "output", config)
 
     def _load(self):
         try:
@@ -222,7 +225,7 @@ class _BuildRun:
                 raise BuildFailed(self._total_limit())
             raise BuildFailed(f"the command timed out after {limit:g} seconds: {_short(command)}")
         if result.exit_code != 0:
-            reason = error or f"the command exited with code {result.exit_code}"
+            reason = error or step.error or f"the command exited with code {result.exit_code}"
             raise BuildFailed(f"{reason}: {_short(command)}")
         if step.creates_venv:
             self._use_venv(self.home / "venv")
@@ -254,6 +257,19 @@ class _BuildRun:
             if load_build(self.app, self.number).is_finished:
                 raise BuildClosed() from None
             raise
+
+    def _publish(self, output: Path, config: dict) -> None:
+        """The output goes to the artifact store, then VersionPublished names it; the build finishes after."""
+        present = formats_present(output, self.project_slug)
+        missing = [f for f in formats_promised(config) if f not in present]
+        if missing:
+            raise BuildFailed(f"the build produced no {', '.join(missing)} output")
+        if not present:
+            return  # build.commands that wrote nothing to $READTHEDOCS_OUTPUT: nothing to serve
+        if self.cancelled.is_set():
+            raise BuildFailed(CANCELLED)
+        release = self.artifacts.publish(self.project_slug, self.version_slug, output)
+        self._write(self.versions.record_publication, self.actor, self.number, release)
 
     def _finish(self, success: bool, error: str | None = None) -> bool:
         try:

@@ -68,7 +68,7 @@ class FlyoutSchema(Schema):
                         "urls": {"documentation": docs_url(slug, lang, project["default_version"], bool(project.get("single_version")))}},
             "version": listed(version),
             "versions": [listed(v) for v in menu["versions"]],
-            "downloads": downloads(slug, version["slug"]),
+            "downloads": downloads(slug, lang, version["slug"], version.get("published_formats", [])),
             "translations": [
                 {**t, "language": language(t["language"]), "urls": {"documentation": docs_url(t["slug"], t["language"], t["version"])}}
                 for t in menu["translations"]

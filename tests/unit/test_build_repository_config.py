@@ -2,7 +2,7 @@
 
 import pytest
 
-from workers.build_config import ConfigError, plan_steps, read_config
+from workers.build_config import NO_LATEX, ConfigError, plan_steps, read_config
 
 
 def checkout(tmp_path, files: dict[str, str]):
@@ -59,7 +59,7 @@ formats: all
     }
     config = read_config(checkout(tmp_path, files))
     assert config["source"] == ".readthedocs.yaml"
-    assert config["formats"] == ["htmlzip", "epub"]
+    assert config["formats"] == ["htmlzip", "epub", "pdf"]  # `all` includes pdf, as on Read the Docs
     sphinx = "python -m sphinx -T -W --keep-going -d _build/doctrees"
     assert commands(config) == [
         ("cloning", "git log -1"),
@@ -67,12 +67,21 @@ formats: all
         ("installing", "python -m pip install --exists-action=w -r doc/requirements.txt"),
         ("installing", "python -m pip install --exists-action=w './.[docs]'"),
         ("installing", "pip list"),
+        ("building", "command -v latexmk"),
         ("building", f'{sphinx} -b dirhtml doc/source "$DOCSPLANE_OUTPUT/html"'),
         ("building", f"{sphinx} -b singlehtml doc/source _build/singlehtml"),
         ("building", 'mkdir -p "$DOCSPLANE_OUTPUT/htmlzip" && cd _build && '
                      'python -m zipfile -c "$DOCSPLANE_OUTPUT/htmlzip/$DOCSPLANE_PROJECT.zip" singlehtml'),
-        ("building", f'{sphinx} -b epub doc/source "$DOCSPLANE_OUTPUT/epub"'),
+        ("building", f"{sphinx} -b epub doc/source _build/epub"),
+        ("building", 'mkdir -p "$DOCSPLANE_OUTPUT/epub" && '
+                     'cp _build/epub/*.epub "$DOCSPLANE_OUTPUT/epub/$DOCSPLANE_PROJECT.epub"'),
+        ("building", f"{sphinx} -b latex doc/source _build/latex"),
+        ("building", 'cd _build/latex && latexmk -r latexmkrc -pdf -f -dvi- -ps- -jobname="$DOCSPLANE_PROJECT" '
+                     "-interaction=nonstopmode"),
+        ("building", 'mkdir -p "$DOCSPLANE_OUTPUT/pdf" && '
+                     'cp _build/latex/*.pdf "$DOCSPLANE_OUTPUT/pdf/$DOCSPLANE_PROJECT.pdf"'),
     ]
+    assert [step.error for step in plan_steps(config) if step.error] == [NO_LATEX]
 
 
 def test_build_commands_replace_the_tool(tmp_path):
@@ -89,7 +98,7 @@ def test_build_commands_replace_the_tool(tmp_path):
     ("sphinx: {configuration: /etc/conf.py}", "sphinx.configuration must be a path inside the repository"),
     ("sphinx: {builder: latex}", "sphinx.builder must be one of html, dirhtml, singlehtml"),
     ("sphinx: {}\nmkdocs: {}", "use either `sphinx` or `mkdocs`, not both"),
-    ("formats: [pdf]", "formats must be 'all' or a list of htmlzip, epub (unsupported: pdf)"),
+    ("formats: [pdf, docx]", "formats must be 'all' or a list of htmlzip, epub, pdf (unsupported: docx)"),
     ("build: [", ".docsplane.yaml is not valid YAML"),
 ])
 def test_invalid_configurations_name_the_key(tmp_path, text, message):
