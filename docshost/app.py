@@ -7,9 +7,9 @@ from __future__ import annotations
 from werkzeug.wrappers import Request, Response
 
 from docshost.access import reader
-from docshost.decide import Decider, NotFound, Redirect
+from docshost.decide import Decider, NotBuilt, NotFound, Redirect
 from docshost.hosts import docs_domain, project_slug
-from docshost.pages import not_found
+from docshost.pages import not_built, not_found
 from docshost.respond import COMMON, file_answer, page_answer, redirect_answer
 
 MAX_PATH = 4096  # longer paths are no page of any build
@@ -38,6 +38,8 @@ class DocsHost:
             return redirect_answer(decision, request.query_string.decode("latin-1"))
         if isinstance(decision, NotFound):
             return self.missing(decision, path, request)
+        if isinstance(decision, NotBuilt):
+            return page_answer(not_built(decision.project, decision.version, decision.home), 200)
         return file_answer(decision, request.environ, self.accel_prefix)
 
     def missing(self, missing: NotFound, path: str, request: Request) -> Response:

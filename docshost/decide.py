@@ -33,6 +33,15 @@ class Redirect:
 
 
 @dataclass(frozen=True)
+class NotBuilt:
+    """The root of a version that exists but has nothing to show yet (inactive, or never built)."""
+
+    project: dict
+    version: dict
+    home: str  # the default version's root
+
+
+@dataclass(frozen=True)
 class NotFound:
     project: dict | None  # whose 404.html answers, when it has one
     reader: Reader
@@ -46,7 +55,7 @@ class Decider:
     def __init__(self, queries, artifacts):
         self.queries, self.artifacts = queries, artifacts
 
-    def decide(self, host_project: str | None, path: str, reader: Reader) -> Serve | Redirect | NotFound:
+    def decide(self, host_project: str | None, path: str, reader: Reader) -> Serve | Redirect | NotBuilt | NotFound:
         project = self.queries.project(host_project) if host_project else None
         if project is None or not reader.may_read(project):
             return NotFound(None, reader)
@@ -58,7 +67,7 @@ class Decider:
             return Redirect(located.path)
         return self.page(located, path, reader) or NotFound(project, reader)
 
-    def page(self, at: Located, path: str, reader: Reader) -> Serve | Redirect | None:
+    def page(self, at: Located, path: str, reader: Reader) -> Serve | Redirect | NotBuilt | None:
         if not reader.may_read(at.project):  # a private translation or subproject
             return None
         version = self.queries.version(at.project["slug"], at.version_slug) if at.version_slug else None
@@ -74,7 +83,11 @@ class Decider:
             if found:
                 return found
         moved = redirects.find(rules, where)
-        return Redirect(moved[1], moved[0].http_status) if moved else None
+        if moved:
+            return Redirect(moved[1], moved[0].http_status)
+        if version is not None and not published(version) and at.filename in ("/", "/index.html"):
+            return NotBuilt(at.project, version, version_root(at.project, at.language, None, at.root))  # its docs URL answers
+        return None
 
     def file(self, at: Located, version: dict, reader: Reader) -> Serve | Redirect | None:
         name = at.filename + ("index.html" if at.filename.endswith("/") else "")

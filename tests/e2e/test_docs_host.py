@@ -168,3 +168,11 @@ def test_dashboard_pages_of_a_private_project_are_for_its_maintainers(live_serve
     assert live_server.get("/projects/hidden/", alice).status_code == 200
     assert docs_get(live_server, "hidden", "/").status_code == 404
     assert docs_get(live_server, "hidden", "/", token=alice).status_code == 302
+
+
+def test_a_version_not_built_yet_answers_its_documentation_url(live_server, docs, alice):
+    add_version(live_server, "test-project", "v3", active=False)
+    url = live_server.get("/api/v3/projects/test-project/versions/v3/", alice).json()["urls"]["documentation"]
+    response = get_url(live_server, url)
+    assert response.status_code == 200 and "inactive" in response.text
+    assert docs_get(live_server, "test-project", "/es/v3/guide.html").status_code == 404
