@@ -11,9 +11,11 @@ COPY projections projections
 COPY api api
 COPY workers workers
 COPY docsplane docsplane
+COPY artifacts artifacts
+COPY docshost docshost
 RUN pip install --no-cache-dir .
 # Builds run code from the projects' repositories: never as root.
-RUN useradd --create-home docsplane && mkdir /data && chown docsplane /data
+RUN useradd --create-home docsplane && mkdir /data /artifacts && chown docsplane /data /artifacts
 USER docsplane
 ENV PYTHONUNBUFFERED=1 DOCSPLANE_DATA_DIR=/data
 EXPOSE 8000

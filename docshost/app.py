@@ -11,6 +11,7 @@ from docshost.decide import Decider, NotBuilt, NotFound, Redirect
 from docshost.hosts import docs_domain, project_slug
 from docshost.pages import not_built, not_found
 from docshost.respond import COMMON, file_answer, page_answer, redirect_answer
+from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 
 MAX_PATH = 4096  # longer paths are no page of any build
 
@@ -24,7 +25,14 @@ class DocsHost:
         self.decider = Decider(docsplane.docs_queries, docsplane.artifacts)
 
     def __call__(self, environ, start_response):
-        return self.answer(Request(environ))(environ, start_response)
+        try:
+            response = self.answer(Request(environ))
+        except UNAVAILABLE_ERRORS as error:  # the read models' database is away: say so, briefly
+            if unavailable_store(error) is None:
+                raise
+            response = Response("Service Unavailable: the documentation index cannot be read; retry shortly.", 503,
+                                {**COMMON, "Retry-After": "5", "Cache-Control": "no-store"}, mimetype="text/plain")
+        return response(environ, start_response)
 
     def answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
