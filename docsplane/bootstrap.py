@@ -23,6 +23,7 @@ from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
 from commands.webhook_deliveries import WebhookDeliveryCommands
+from docshost.grants import Grants
 from docsplane.event_store_outages import fail_fast
 from docsplane.secrets import secrets_key
 from docsplane.settings import Settings
@@ -79,6 +80,7 @@ class Docsplane:
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
     docs_queries: DocsQueries
+    docs_grants: Grants
     point_in_time: PointInTime
     audit_queries: AuditQueries
     idempotency: IdempotencyCommands
@@ -141,7 +143,8 @@ def build(settings: Settings | None = None) -> Docsplane:
     settings = settings or Settings.from_env()
     if settings.uses_sqlite_event_store:
         Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
-    box = SecretBox(secrets_key(settings.secrets_key, settings.data_dir))  # a bad key fails here, at start
+    key = secrets_key(settings.secrets_key, settings.data_dir)
+    box = SecretBox(key)  # a bad key fails here, at start
     app = open_application(settings)
     store = ReadStore.from_url(settings.read_db_url)
     create_tables(store)
@@ -183,6 +186,7 @@ def build(settings: Settings | None = None) -> Docsplane:
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
         docs_queries=DocsQueries(store),
+        docs_grants=Grants(key),
         point_in_time=PointInTime(app, store),
         audit_queries=AuditQueries(store),
         idempotency=IdempotencyCommands(app, box),

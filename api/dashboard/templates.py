@@ -14,6 +14,8 @@ PROJECT = """{% extends layout %}{% block body %}
 <table><tr><th>Slug</th><td>{{ project.slug }}</td></tr><tr><th>Language</th><td>{{ project.language }}</td></tr>
 <tr><th>Repository</th><td>{{ project.repository_url }}</td></tr><tr><th>Default version</th><td>{{ project.default_version }}</td></tr>
 <tr><th>Privacy</th><td>{{ project.privacy_level }}</td></tr></table>
+{% if maintainer %}<p><a href="/projects/{{ project.slug }}/docs-access/">Read this project's private versions in this browser</a>
+(a grant for its docs host, valid for an hour)</p>{% endif %}
 <h2>Active versions</h2><ul>{% for v in versions %}<li><a href="/projects/{{ project.slug }}/versions/{{ v.slug }}/">{{ v.verbose_name }}</a>
 {% if v.built %}— <a href="{{ docs_of(v) }}">read</a>{% endif %}</li>{% else %}<li>none</li>{% endfor %}</ul>
 {% endblock %}"""

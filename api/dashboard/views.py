@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, g, redirect
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, g, redirect, request
 
 from api.context import current_user, services
 from api.dashboard import templates
@@ -49,7 +51,8 @@ def _builds(project: dict, version_slug: str | None = None) -> list[dict]:
 @blp.get("/")
 def project(project_slug):
     found = _project(project_slug)
-    return _page(templates.PROJECT, found["name"], found, versions=_versions(found, active=True))
+    return _page(templates.PROJECT, found["name"], found, versions=_versions(found, active=True),
+                 maintainer=g.get("user") in found["users"])
 
 
 @blp.get("/versions/")
@@ -92,3 +95,14 @@ def download(project_slug, kind, version_slug):
     """Served by the docs host, never from the API's origin."""
     found = _project(project_slug)
     return redirect(f"{docs_origin(found['slug'])}/_/downloads/{found['language']}/{version_slug}/{kind}/", 302)
+
+
+@blp.get("/docs-access/")
+def docs_access(project_slug):
+    """A maintainer's browser, signed in here, gets a short-lived grant to read this project's private
+    docs on its docs host (docshost/grants.py); `next`: the page to open there."""
+    found = _project(project_slug)
+    if g.get("user") not in found["users"]:
+        abort(404)
+    query = urlencode({"grant": services().docs_grants.issue(g.user, found["slug"]), "next": request.args.get("next", "/")})
+    return redirect(f"{docs_origin(found['slug'])}/_/grant/?{query}", 302), {"Cache-Control": "no-store"}

@@ -5,6 +5,7 @@ redirects, private versions, downloads, 404 pages and hostile paths; and the das
 from __future__ import annotations
 
 import pytest
+import requests
 
 from docs_support import docs_get, get_url, publish, raw_get
 from e2e_support import add_version
@@ -176,3 +177,29 @@ def test_a_version_not_built_yet_answers_its_documentation_url(live_server, docs
     response = get_url(live_server, url)
     assert response.status_code == 200 and "inactive" in response.text
     assert docs_get(live_server, "test-project", "/es/v3/guide.html").status_code == 404
+
+
+def test_a_maintainer_signed_in_to_the_browsable_api_reads_private_docs_in_a_browser(live_server, docs, alice, bob):
+    live_server.docsplane.versions.update_version("alice", "test-project", "v1", {"privacy_level": "private"})
+    live_server.docsplane.catch_up()
+    browser = requests.Session()  # cookies per host, as a browser keeps them
+    assert browser.get(f"{live_server.url}/projects/test-project/docs-access/", cookies={"docsplane_token": bob},
+                       allow_redirects=False).status_code == 404
+    issued = browser.get(f"{live_server.url}/projects/test-project/docs-access/?next=/es/v1/guide.html",
+                         cookies={"docsplane_token": alice}, allow_redirects=False)
+    assert issued.status_code == 302
+    grant_url = issued.headers["Location"]
+    assert grant_url.startswith("http://test-project.docs.localhost:") and alice not in grant_url
+    signed_in = get_url(live_server, grant_url)
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/es/v1/guide.html"
+    cookie = signed_in.cookies["docsplane_docs_grant"]
+    assert "HttpOnly" in signed_in.headers["Set-Cookie"]
+    shown = docs_get(live_server, "test-project", "/es/v1/guide.html", headers={"Cookie": f"docsplane_docs_grant={cookie}"})
+    assert shown.status_code == 200 and "v1 guide" in shown.text
+    # The grant is for this project's host only, and a forged or altered one is nothing.
+    assert docs_get(live_server, "other", "/", headers={"Cookie": f"docsplane_docs_grant={cookie}"}).status_code == 404
+    forged = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+    assert docs_get(live_server, "test-project", "/es/v1/guide.html", headers={"Cookie": f"docsplane_docs_grant={forged}"}).status_code == 404
+    assert docs_get(live_server, "test-project", "/_/grant/?grant=nonsense").status_code == 404
+    outside = get_url(live_server, grant_url.split("&next=")[0] + "&next=//evil.example/")
+    assert outside.headers["Location"] == "/"
