@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import lag, project_get, replay, rss, scale, snapshots, trigger
+from bench import docs_host, lag, project_get, replay, rss, scale, snapshots, trigger
 from bench.history import Histories
 from bench.support import (
     GUNICORN_THREADS, GUNICORN_WORKERS, PG_HOST, PG_PORT, PG_USER, ROOT, BenchFailed, Config, Row, admin_execute,
@@ -38,6 +38,7 @@ FIGURES = {
     "rss": lambda cfg, histories: rss.run(cfg),
     "scale": scale.run,
     "snapshots": lambda cfg, histories: snapshots.run(cfg),
+    "docs": lambda cfg, histories: docs_host.run(cfg),
 }
 HEADER = ("figure", "value", "baseline", "ratio", "target", "pass")
 

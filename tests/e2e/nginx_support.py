@@ -1,85 +1,20 @@
-"""A real nginx for tests: the shipped docs config (deploy/docs-nginx.conf.template) rendered for a free
-port, in a temporary prefix, run in the foreground as a child process. Under CI=true a missing nginx
-fails the test instead of skipping it (`.ci/run` installs the Debian package)."""
+"""A real nginx for tests (bench/nginx.py runs it). Under CI=true a missing nginx fails the test instead of
+skipping it (`.ci/run` installs the Debian package)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
-from string import Template
 
 import pytest
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "docs-nginx.conf.template"
-ACCEL_PREFIX = "/_docsplane_artifacts/"
-MAIN = """daemon off;
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/docs.conf;
-{extra}
-}}
-"""
+from bench.nginx import ACCEL_PREFIX, nginx_binary, start_nginx as _start, stop_nginx
+
+__all__ = ["ACCEL_PREFIX", "start_nginx", "stop_nginx"]
 
 
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
-    if found is None:
+def start_nginx(*args, **kwargs):
+    if nginx_binary() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is not installed (apt-get install nginx)")
         pytest.skip("nginx is not installed")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_nginx(prefix: Path, upstream: str, artifacts_root: Path, domain: str = "docs.localhost", extra: str = ""):
-    """nginx on a free port in front of `upstream` (host:port); (process, port). Stop with stop_nginx."""
-    binary = nginx_binary()
-    port = free_port()
-    prefix.mkdir(parents=True, exist_ok=True)
-    rendered = Template(TEMPLATE.read_text()).safe_substitute(
-        DOCS_LISTEN=f"127.0.0.1:{port}", DOCS_DOMAIN=domain, DOCS_UPSTREAM=upstream, ARTIFACTS_ROOT=str(artifacts_root))
-    (prefix / "docs.conf").write_text(rendered)
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's private temporary dirs
-    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, extra=extra, user=user))
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {process.stdout.read().decode()} {(prefix / 'error.log').read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("nginx did not start listening")
-
-
-def stop_nginx(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    return _start(*args, **kwargs)
