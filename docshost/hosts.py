@@ -10,9 +10,13 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def docs_domain(template: str) -> str:
-    """'http://{project}.docs.localhost{port}/{language}/{version}/' -> 'docs.localhost'."""
+    """'http://{project}.docs.localhost{port}/{language}/{version}/' -> 'docs.localhost'. ValueError unless
+    every project has a host of its own there: docs are never served from the API's origin."""
     netloc = urlsplit(template.replace("{port}", "")).netloc
     host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    if not host.startswith("{project}.") or "{" in host.removeprefix("{project}."):
+        raise ValueError(f"DOCSPLANE_DOCS_URL must put each project on a host of its own, "
+                         f"'<scheme>://{{project}}.<docs domain>/…': {template!r}")
     return host.removeprefix("{project}.")
 
 

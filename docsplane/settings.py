@@ -153,6 +153,11 @@ class Settings:
     def artifacts_root(self) -> Path:
         return self.artifacts_dir or self.data_dir / "artifacts"
 
+    def __post_init__(self) -> None:
+        from docshost.hosts import docs_domain
+
+        docs_domain(self.docs_url)  # a template that would serve docs on the API's origin fails at start
+
     @property
     def uses_sqlite_event_store(self) -> bool:
         return self.event_store["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
