@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from werkzeug.wrappers import Request, Response
 
 from docshost.access import reader
@@ -15,6 +17,7 @@ from docshost.respond import COMMON, file_answer, page_answer, redirect_answer
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 
 MAX_PATH = 4096  # longer paths are no page of any build
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 GRANT_PATH = "/_/grant/"
 
 
@@ -48,7 +51,7 @@ class DocsHost:
         if path == GRANT_PATH:
             return self.sign_in(request, project)
         who = reader(request.headers.get("Authorization", ""), request.cookies.get(COOKIE, ""), self.tokens, self.grants, project)
-        if len(path) > MAX_PATH or "\x00" in path:
+        if len(path) > MAX_PATH or CONTROL.search(path):  # no file has such a name; and never into a Location
             return self.missing(NotFound(None, who), path, request)
         decision = self.decider.decide(project, path, who)
         if isinstance(decision, Redirect):

@@ -80,6 +80,7 @@ def test_hostile_paths_never_leave_the_published_files(live_server, docs):
         "/es/latest/%252e%252e/%252e%252e/secrets.key", "/es/latest/..%5c..%5c..%5csecrets.key",
         "/es/latest/..\\..\\secrets.key", "/es/latest/index.html%00.png", "/es/latest/" + "a" * 5000,
         "/es/v1/key.html", "/es/latest//etc/passwd", "/es/latest/_static/", "/es/latest/html/index.html",
+        "/es/v1%0d%0aSet-Cookie:%20x=1", "/es/latest/%0aindex.html", "/es/latest/%C3%A9%ff.html", "//evil.example/",
     ]
     key = (live_server.docsplane.settings.data_dir / "secrets.key").read_bytes()
     for path in hostile:
