@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from artifacts.store import EXTENSIONS, download_path
 from docshost import redirects
@@ -16,7 +17,7 @@ DOWNLOADS = re.compile(r"^/_/downloads/(?P<language>[^/]+)/(?P<version>[^/]+)/(?
 
 @dataclass(frozen=True)
 class Serve:
-    path: object  # the real file (pathlib.Path), from the store's resolve
+    path: Path  # the real file, from the store's resolve
     project_slug: str
     version_slug: str
     release_id: str
@@ -79,7 +80,7 @@ class Decider:
         if forced:
             return Redirect(forced[1], forced[0].http_status)
         if published(version):
-            found = self.file(at, version, reader)
+            found = self.file(at, version)
             if found:
                 return found
         moved = redirects.find(rules, where)
@@ -89,14 +90,14 @@ class Decider:
             return NotBuilt(at.project, version, version_root(at.project, at.language, None, at.root))  # its docs URL answers
         return None
 
-    def file(self, at: Located, version: dict, reader: Reader) -> Serve | Redirect | None:
+    def file(self, at: Located, version: dict) -> Serve | Redirect | None:
         name = at.filename + ("index.html" if at.filename.endswith("/") else "")
-        found = self.serve(at.project, version, "html" + name, reader)
+        found = self.serve(at.project, version, "html" + name)
         if found is None and not at.filename.endswith("/") and self._resolve(at.project, version, f"html{at.filename}/index.html"):
             return Redirect(at.path_of(at.filename + "/"))  # a directory: its index, as a web server does
         return found
 
-    def serve(self, project: dict, version: dict, relative: str, reader: Reader, status: int = 200,
+    def serve(self, project: dict, version: dict, relative: str, status: int = 200,
               download_name: str | None = None) -> Serve | None:
         found = self._resolve(project, version, relative)
         if found is None:
@@ -114,7 +115,7 @@ class Decider:
         extension = EXTENSIONS.get(format)
         if not (extension and published(row) and reader.may_read(target, row) and format in row["published_formats"]):
             return NotFound(project, reader)
-        served = self.serve(target, row, download_path(format, target["slug"]), reader,
+        served = self.serve(target, row, download_path(format, target["slug"]),
                             download_name=f"{target['slug']}-{row['slug']}.{extension}")
         return served or NotFound(project, reader)
 
@@ -126,4 +127,4 @@ class Decider:
         version = self.queries.version(project["slug"], project["default_version"])
         if not (published(version) and missing.reader.may_read(project, version)):
             return None
-        return self.serve(project, version, "html/404.html", missing.reader, status=404)
+        return self.serve(project, version, "html/404.html", status=404)
