@@ -10,8 +10,8 @@ COPY commands commands
 COPY projections projections
 COPY api api
 COPY workers workers
-COPY docsplane docsplane
 COPY artifacts artifacts
+COPY docsplane docsplane
 COPY docshost docshost
 RUN pip install --no-cache-dir .
 # Builds run code from the projects' repositories: never as root.

@@ -242,7 +242,7 @@ def _copy_directory(fd: int, directory: Path, relative: str, pending: list, entr
                     entries.append((path, copied[0]))
                     size += copied[1]
             else:
-                log.warning("not published: %s is a %s", path, "symlink" if is_link else "special file")
+                log.warning("not published: %r is a %s", path, "symlink" if is_link else "special file")
     finally:
         os.close(fd)
     return size

@@ -34,8 +34,8 @@ EXTENSIONS = {
 PLACEHOLDERS = {"{PROJECT}": "project", "PROJECT": "project", "{VERSION}": "version", "VERSION": "version",
                 "{BUILD}": "build", "BUILD": "build", "SUBPROJECT RELATIONSHIP": "subproject",
                 "REDIRECT": "redirect", "ENVIRONMENTVARIABLE": "environmentvariable"}
-# Objects whose inner keys are data, not field names.
-OPAQUE = {"config", "active_versions"}
+# Objects whose inner keys are data, not field names (`downloads`: the formats a version published).
+OPAQUE = {"config", "active_versions", "downloads"}
 
 # Seed 001 (build commands; its `links`/`self` are spelled `_links`/`_self` as in the later seed 002).
 BUILD_COMMAND = {

@@ -8,6 +8,9 @@ import os
 import shutil
 import zipfile
 
+import pytest
+
+from domain.errors import ValidationFailed
 from git_support import build_config, commit, git_repository
 from integration_support import event_log
 from projections.published_queries import published_release
@@ -126,3 +129,18 @@ def test_a_new_build_replaces_the_published_output(sqlite_docsplane, tmp_path):
     second, _ = stored(fixture)
     assert first["release_id"] != second["release_id"] and first["content_hash"] != second["content_hash"]
     assert store.resolve(fixture.slug, "latest", second["release_id"], "html/index.html").read_text() == "second"
+
+
+def test_a_finished_build_publishes_nothing(docsplane, tmp_path):
+    fixture = Fixture(docsplane, git_repository(tmp_path / "repo", SPHINX_DOCS))
+    number = docsplane.builds.trigger_build("alice", fixture.slug).value
+    docsplane.builds.finish_build("worker", number, False, error="Cancelled by alice")
+    source = tmp_path / "out" / "html"
+    source.mkdir(parents=True)
+    (source / "index.html").write_text("late")
+    release = docsplane.artifacts.publish(fixture.slug, "latest", source.parent)
+
+    with pytest.raises(ValidationFailed):
+        docsplane.versions.record_publication("worker", number, release)
+    docsplane.catch_up()
+    assert stored(fixture)[0] is None and fixture.version()["built"] is False
