@@ -79,14 +79,15 @@ def nothing_changes(live, token: str, slug: str):
 
 
 def add_version(live, project_slug: str, slug: str, type: str = "tag", active: bool = True,
-                alias_of: str | None = None, verbose_name: str | None = None) -> None:
+                alias_of: str | None = None, verbose_name: str | None = None,
+                identifier: str = "3a6b3995c141c0888af6591a59240ba5db7d9914") -> None:
     """Versions besides `latest` come from the repository sync (a build worker of a later issue):
     save one straight through the event-sourced application, and wait until the API shows it."""
     docsplane = live.docsplane
     project = load_project(docsplane.app, project_slug)
     version = Version.create(
         project_id=project.id, project_slug=project_slug, number=docsplane.projects.ids["version"].next(), slug=slug,
-        verbose_name=verbose_name or slug, identifier="3a6b3995c141c0888af6591a59240ba5db7d9914", type=type,
+        verbose_name=verbose_name or slug, identifier=identifier, type=type,
         active=active, actor=project.maintainers[0], alias_of=alias_of,
     )
     assert docsplane.consistency.wait(docsplane.app.save(version), 10)
