@@ -32,7 +32,7 @@ def docs(text: str) -> dict[str, str]:
 @pytest.fixture
 def running_live(backend, start_live_server):
     return start_live_server(backend, background=True, DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}",
-                             DOCSPLANE_RUN_WEBHOOKS="false")
+                             DOCSPLANE_RUN_WEBHOOKS="false", DOCSPLANE_ALLOW_LOCAL_REPOSITORIES="true")  # file:// on PostgreSQL too
 
 
 def build(live, token: str, version: str, timeout: float = 120.0) -> None:
