@@ -104,7 +104,7 @@ def test_private_versions_are_for_maintainers_with_a_token(live_server, docs, al
 def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
     for body in ({"type": "page", "from_url": "/old-guide.html", "to_url": "/guide.html"},
                  {"type": "exact", "from_url": "/es/v0/*", "to_url": "/es/v1/:splat"},
-                 {"type": "sphinx_html"},
+                 {"type": "sphinx_html"}, {"type": "sphinx_htmldir"},
                  {"type": "page", "from_url": "/guide.html", "to_url": "/index.html"}):  # the page exists: not applied
         assert live_server.post("/api/v3/projects/test-project/redirects/", alice, json=body).status_code == 201
     live_server.docsplane.catch_up()
@@ -113,6 +113,7 @@ def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
         "/es/v1/old-guide.html": "/es/v1/guide.html",
         "/es/v0/guide.html": "/es/v1/guide.html",
         "/es/latest/guide/": "/es/latest/guide.html",
+        "/es/latest/dir.html": "/es/latest/dir/",
     }
     for path, location in expected.items():
         response = docs_get(live_server, "test-project", path)
