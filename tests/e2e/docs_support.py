@@ -56,10 +56,17 @@ def get_url(live, url: str, token: str | None = None) -> requests.Response:
 
 def raw_get(live, project_slug: str, raw_path: str, port: int | None = None) -> tuple[int, bytes]:
     """A request line sent as written: no client normalizes its dots or escapes."""
-    connection = http.client.HTTPConnection("127.0.0.1", port or urlsplit(live.url).port, timeout=30)
+    return raw_request(port or urlsplit(live.url).port, "GET", docs_host(live, project_slug), raw_path)
+
+
+def raw_request(port: int, method: str, host: str, raw_path: str) -> tuple[int, bytes]:
+    """Any request line and Host header (none when empty), as written; (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.putrequest("GET", raw_path, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", docs_host(live, project_slug))
+        connection.putrequest(method, raw_path, skip_host=True, skip_accept_encoding=True)
+        if host:
+            connection.putheader("Host", host)
+        connection.putheader("User-Agent", "docs-test/1")
         connection.endheaders()
         response = connection.getresponse()
         return response.status, response.read()
