@@ -18,6 +18,7 @@ DOWNLOADS = re.compile(r"^/_/downloads/(?P<language>[^/]+)/(?P<version>[^/]+)/(?
 @dataclass(frozen=True)
 class Serve:
     path: Path  # the real file, from the store's resolve
+    relative: str  # its path inside the release (`html/guide.html`)
     project_slug: str
     version_slug: str
     release_id: str
@@ -103,7 +104,7 @@ class Decider:
         if found is None:
             return None
         private = project["privacy_level"] != "public" or version["privacy_level"] != "public"
-        return Serve(found, project["slug"], version["slug"], version["published_release"], version.get("published_hash") or "",
+        return Serve(found, relative, project["slug"], version["slug"], version["published_release"], version.get("published_hash") or "",
                      private, status, download_name)
 
     def _resolve(self, project: dict, version: dict, relative: str):

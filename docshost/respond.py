@@ -1,5 +1,5 @@
 """Decisions as HTTP answers: files with their type, validators and caching; in production an
-`X-Accel-Redirect` to nginx's internal location instead of the bytes (deploy/nginx.conf)."""
+`X-Accel-Redirect` to nginx's internal location instead of the bytes (deploy/docs-nginx.conf.template)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,7 @@ def file_answer(served: Serve, environ, accel_prefix: str) -> Response:
 
 def _stored_path(served: Serve) -> str:
     """The file's place under the artifact root (the store's layout), for nginx's internal location."""
-    parts = served.path.parts
-    anchor = len(parts) - 1 - parts[::-1].index(served.release_id)  # <project>/<version>/releases/<release>/...
-    return "/".join((served.project_slug, served.version_slug, "releases", *parts[anchor:]))
+    return f"{served.project_slug}/{served.version_slug}/releases/{served.release_id}/{served.relative}"
 
 
 def _if_none_match(environ) -> list[str]:
