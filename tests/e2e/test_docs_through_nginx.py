@@ -42,6 +42,9 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
     download = docs_get(live, "edge", "/_/downloads/en/latest/epub/", base=nginx)
     assert download.content == b"epub!" and download.headers["Content-Disposition"] == 'attachment; filename="edge-latest.epub"'
     assert docs_get(live, "edge", "/", base=nginx).headers["Location"] == "/en/latest/"
+    publish(live, "edge", "latest", {"html/index.html": "<h1>edge latest</h1>", "html/404.html": "<h1>edge's own 404</h1>"})
+    missing = docs_get(live, "edge", "/en/latest/nowhere.html", base=nginx)  # answered by docsplane itself: a 404 status
+    assert (missing.status_code, missing.text) == (404, "<h1>edge's own 404</h1>")
 
     live.docsplane.versions.update_version("alice", "edge", "v2", {"privacy_level": "private"})
     live.docsplane.catch_up()
@@ -56,4 +59,4 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
                  "/en/latest/..%2f..%2f..%2f..%2fsecrets.key", "/en/latest/%252e%252e/secrets.key", "/en/latest/_static/"):
         status, body = raw_get(live, "edge", path, port=port)
         assert status in (302, 400, 404), (path, status)
-        assert b"edge" not in body and b"epub" not in body, path
+        assert b"edge latest" not in body and b"epub!" not in body, path
