@@ -55,8 +55,9 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
 
     # The internal location is not reachable from outside, and no path leaves the published files.
     release = direct.headers["X-Accel-Redirect"].removeprefix(ACCEL_PREFIX)
+    key = (live.docsplane.settings.data_dir / "secrets.key").read_bytes()
     for path in (f"{ACCEL_PREFIX}{release}", f"{ACCEL_PREFIX}edge/v2/current/html/index.html", "/en/latest/%2e%2e/%2e%2e/%2e%2e/secrets.key",
                  "/en/latest/..%2f..%2f..%2f..%2fsecrets.key", "/en/latest/%252e%252e/secrets.key", "/en/latest/_static/"):
         status, body = raw_get(live, "edge", path, port=port)
         assert status in (302, 400, 404), (path, status)
-        assert b"edge latest" not in body and b"epub!" not in body, path
+        assert b"edge latest" not in body and b"epub!" not in body and key not in body, path
