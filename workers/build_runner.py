@@ -126,7 +126,7 @@ class _BuildRun:
             self._move(phase, commit=commit if phase == "installing" else None)
             for step in steps:
                 if step.phase == phase:
-                    self._step(step)
+                    self._step(step, error=step.error)
         self._publish(home / "output", config)
 
     def _load(self):
@@ -225,7 +225,7 @@ class _BuildRun:
                 raise BuildFailed(self._total_limit())
             raise BuildFailed(f"the command timed out after {limit:g} seconds: {_short(command)}")
         if result.exit_code != 0:
-            reason = error or step.error or f"the command exited with code {result.exit_code}"
+            reason = error or f"the command exited with code {result.exit_code}"
             raise BuildFailed(f"{reason}: {_short(command)}")
         if step.creates_venv:
             self._use_venv(self.home / "venv")
