@@ -156,6 +156,8 @@ def test_documentation_urls_and_dashboard_pages_answer(live_server, docs, alice)
     for url in [*build["urls"].values(), *(project["urls"][k] for k in ("builds", "versions", "downloads"))]:
         response = get_url(live_server, url)
         assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html"), url
+    browsable = live_server.get("/api/v3/projects/test-project/", alice, headers={"Accept": "text/html"}).text
+    assert f'<a href="{project["urls"]["documentation"]}">' in browsable  # one click from the browsable API
     build_page = get_url(live_server, build["urls"]["build"]).text
     assert "python -m sphinx -b html docs _build/html" in build_page and "built latest: ok" in build_page
     moved = get_url(live_server, f"{live_server.url}/projects/test-project/downloads/epub/latest/")
