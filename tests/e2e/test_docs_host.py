@@ -24,7 +24,7 @@ def docs(live_server, alice, project):
     latest = publish(live_server, project, "latest", {
         "html/index.html": page("latest home"), "html/guide.html": page("latest guide"),
         "html/dir/index.html": page("latest dir"), "html/404.html": page("our own 404"),
-        "html/_static/app.js": "console.log(1)", "html/_static/style.css": "h1{}",
+        "html/_static/app.js": "console.log(1)", "html/_static/style.css": "h1{}", "html/café menu.html": page("unicode"),
         "htmlzip/test-project.zip": b"PK\x05\x06" + bytes(18), "epub/test-project.epub": b"epub-bytes",
     })
     publish(live_server, project, "v1", {"html/index.html": page("v1 home"), "html/guide.html": page("v1 guide")})
@@ -42,6 +42,9 @@ def test_each_version_shows_its_own_content(live_server, docs):
     assert "latest home" in docs_get(live_server, "test-project", "/es/latest/").text
     assert docs_get(live_server, "test-project", "/es/latest/_static/app.js").headers["Content-Type"].startswith("text/javascript")
     assert docs_get(live_server, "test-project", "/es/latest/_static/style.css").headers["Content-Type"] == "text/css; charset=utf-8"
+    assert "unicode" in docs_get(live_server, "test-project", "/es/latest/caf%C3%A9%20menu.html").text
+    head = requests.head(f"{live_server.url}/es/latest/guide.html", headers={"Host": "test-project.docs.localhost"}, timeout=30)
+    assert head.status_code == 200 and head.content == b"" and head.headers["Content-Type"] == "text/html; charset=utf-8"
 
 
 def test_the_root_and_the_language_lead_to_the_default_version(live_server, docs):

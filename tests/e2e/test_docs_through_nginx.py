@@ -26,7 +26,7 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
     assert live.post("/api/v3/projects/", alice, json={
         "name": "Edge", "repository": {"url": "https://github.com/x/edge", "type": "git"}, "language": "en"}).status_code == 201
     add_version(live, "edge", "v2")
-    publish(live, "edge", "latest", {"html/index.html": "<h1>edge latest</h1>", "html/a b.html": "spaced",
+    publish(live, "edge", "latest", {"html/index.html": "<h1>edge latest</h1>", "html/a b.html": "spaced", "html/é.html": "accent",
                                      "epub/edge.epub": b"epub!"})
     publish(live, "edge", "v2", {"html/index.html": "<h1>edge v2</h1>"})
     page = docs_get(live, "edge", "/en/latest/", base=nginx)
@@ -38,6 +38,7 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
         assert page.headers[header] == direct.headers[header], header
     assert docs_get(live, "edge", "/en/latest/", base=nginx, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
     assert docs_get(live, "edge", "/en/latest/a%20b.html", base=nginx).text == "spaced"
+    assert docs_get(live, "edge", "/en/latest/%C3%A9.html", base=nginx).content == "accent".encode()
     assert docs_get(live, "edge", "/en/v2/", base=nginx).text == "<h1>edge v2</h1>"
     download = docs_get(live, "edge", "/_/downloads/en/latest/epub/", base=nginx)
     assert download.content == b"epub!" and download.headers["Content-Disposition"] == 'attachment; filename="edge-latest.epub"'
