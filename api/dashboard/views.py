@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, request
 
@@ -28,7 +28,11 @@ def _page(template: str, title: str, project: dict, **context) -> tuple[str, int
     nonce = secrets.token_urlsafe(16)
 
     def docs_of(version: dict) -> str:
-        return docs_url(project["slug"], project["language"], version["slug"], project["single_version"])
+        """A version's docs; a private one's through a grant for the maintainer's browser (docs_access)."""
+        url = docs_url(project["slug"], project["language"], version["slug"], project["single_version"])
+        if "private" not in (project["privacy_level"], version["privacy_level"]) or g.get("user") not in project["users"]:
+            return url
+        return f"/projects/{project['slug']}/docs-access/?{urlencode({'next': urlsplit(url).path})}"
 
     body = env.from_string(template).render(
         layout=env.from_string(templates.LAYOUT), title=title, project=project, nonce=nonce, docs_of=docs_of,

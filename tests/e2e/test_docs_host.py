@@ -176,6 +176,13 @@ def test_dashboard_pages_of_a_private_project_are_for_its_maintainers(live_serve
     assert live_server.get("/projects/hidden/", alice).status_code == 200
     assert docs_get(live_server, "hidden", "/").status_code == 404
     assert docs_get(live_server, "hidden", "/", token=alice).status_code == 302
+    publish(live_server, "hidden", "latest", {"html/index.html": "hidden home"})
+    page = live_server.get("/projects/hidden/versions/", alice).text  # a private version's link: through a grant
+    assert 'href="/projects/hidden/docs-access/?next=%2Fen%2Flatest%2F"' in page
+    granted = live_server.get("/projects/hidden/docs-access/?next=%2Fen%2Flatest%2F", alice)
+    signed_in = get_url(live_server, granted.headers["Location"])
+    cookie = {"Cookie": f"docsplane_docs_grant={signed_in.cookies['docsplane_docs_grant']}"}
+    assert "hidden home" in docs_get(live_server, "hidden", signed_in.headers["Location"], headers=cookie).text
 
 
 def test_a_version_not_built_yet_answers_its_documentation_url(live_server, docs, alice):
