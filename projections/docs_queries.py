@@ -12,11 +12,15 @@ def _project(row: dict | None) -> dict | None:
     return {**row, "users": json.loads(row["users"]), "single_version": bool(row["single_version"])}
 
 
+def _formats(stored) -> list[str]:
+    """`published_formats` as stored (a JSON list; NULL before any publication)."""
+    return json.loads(stored) if isinstance(stored, str) else (stored or [])
+
+
 def _version(row: dict | None) -> dict | None:
     if row is None:
         return None
-    formats = row.get("published_formats")
-    return {**row, "active": bool(row["active"]), "published_formats": json.loads(formats) if isinstance(formats, str) else (formats or [])}
+    return {**row, "active": bool(row["active"]), "published_formats": _formats(row.get("published_formats"))}
 
 
 class DocsQueries:
@@ -50,5 +54,5 @@ class DocsQueries:
         sql = "SELECT slug, published_formats FROM versions WHERE project_slug = ? AND active = ? AND published_release IS NOT NULL"
         if public_only:
             sql += " AND privacy_level = 'public'"
-        rows = [_version({**row, "active": True}) for row in self.store.fetchall(sql + " ORDER BY created, id", (project_slug, True))]
-        return [{"slug": row["slug"], "formats": [f for f in row["published_formats"] if f != "html"]} for row in rows]
+        rows = self.store.fetchall(sql + " ORDER BY created, id", (project_slug, True))
+        return [{"slug": row["slug"], "formats": [f for f in _formats(row["published_formats"]) if f != "html"]} for row in rows]
