@@ -75,7 +75,8 @@ class Decider:
         version = self.queries.version(at.project["slug"], at.version_slug) if at.version_slug else None
         if version is not None and not reader.may_read(at.project, version):
             return None  # a private version is not there at all: not even its redirects answer
-        rules = redirects.ordered(self.queries.redirects(at.project["slug"]))
+        has_rules = version is None or version["redirects"] > 0
+        rules = redirects.ordered(self.queries.redirects(at.project["slug"])) if has_rules else []
         where = redirects.Request(at.filename, path, at.path_of, version_root(at.project, at.language, None, at.root))
         forced = redirects.find(rules, where, forced_only=True)
         if forced:

@@ -192,3 +192,26 @@ def build(settings: Settings | None = None) -> Docsplane:
         idempotency=IdempotencyCommands(app, box),
         artifacts=FilesystemArtifactStore(settings.artifacts_root),
     )
+
+
+@dataclass
+class DocsReadSide:
+    """What the docs host reads, and nothing of the write side: a docs-only process never opens the event store."""
+
+    settings: Settings
+    store: ReadStore
+    token_queries: TokenQueries
+    docs_queries: DocsQueries
+    docs_grants: Grants
+    artifacts: ArtifactStore
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_docs_host(settings: Settings | None = None) -> DocsReadSide:
+    settings = settings or Settings.from_env()
+    store = ReadStore.from_url(settings.read_db_url)
+    create_tables(store)  # a docs host started before any other process answers 404s, not errors
+    return DocsReadSide(settings, store, TokenQueries(store), DocsQueries(store),
+                        Grants(secrets_key(settings.secrets_key, settings.data_dir)), FilesystemArtifactStore(settings.artifacts_root))

@@ -51,12 +51,13 @@ def serve(args) -> int:
 
 def docs_server(args) -> int:
     """The docs host alone (production: behind nginx, beside the API's processes)."""
+    from docsplane.bootstrap import build_docs_host
     from docsplane.http_server import create_server
-    from docsplane.web import docs_app
+    from docshost.app import DocsHost
 
-    docsplane = build()
-    server = create_server(docs_app(docsplane), host=args.host, port=args.port, threads=args.threads,
-                           ident="docsplane-docs", max_body_bytes=docsplane.settings.max_body_bytes)
+    read_side = build_docs_host()
+    server = create_server(DocsHost(read_side), host=args.host, port=args.port, threads=args.threads,
+                           ident="docsplane-docs", max_body_bytes=read_side.settings.max_body_bytes)
     server.print_listen("Serving documentation on http://{}:{}")
     server.run()
     return 0

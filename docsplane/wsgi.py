@@ -5,8 +5,9 @@ Under gunicorn the projector runs as its own process (`docsplane projector`), so
 only serves requests. The container is built on first use, so importing one entry never builds both."""
 
 from docsplane import logs
-from docsplane.bootstrap import build
-from docsplane.web import api_and_docs_app, docs_app as _docs_app
+from docsplane.bootstrap import build, build_docs_host
+from docsplane.web import api_and_docs_app
+from docshost.app import DocsHost
 
 logs.configure()
 
@@ -15,5 +16,5 @@ def __getattr__(name: str):
     if name == "app":
         return api_and_docs_app(build())
     if name == "docs_app":
-        return _docs_app(build())
+        return DocsHost(build_docs_host())  # no event store: the docs host reads read models only
     raise AttributeError(name)

@@ -43,7 +43,10 @@ class DocsQueries:
             (parent["aggregate_id"], alias)))
 
     def version(self, project_slug: str, slug: str) -> dict | None:
-        return _version(self.store.fetchone("SELECT * FROM versions WHERE project_slug = ? AND slug = ?", (project_slug, slug)))
+        """The version, with `redirects`: how many the project has (none, the usual case: no need to read them)."""
+        return _version(self.store.fetchone(
+            "SELECT v.*, (SELECT COUNT(*) FROM redirects r WHERE r.project_slug = v.project_slug) AS redirects"
+            " FROM versions v WHERE v.project_slug = ? AND v.slug = ?", (project_slug, slug)))
 
     def redirects(self, project_slug: str) -> list[dict]:
         # Every column: the fields that arrive later (position, force, enabled, http_status) are read when present.
