@@ -14,6 +14,7 @@ COPY api api
 COPY workers workers
 COPY artifacts artifacts
 COPY docsplane docsplane
+COPY docshost docshost
 COPY constraints.txt ./
 RUN pip install --no-cache-dir -c constraints.txt .
 # Builds run code from the projects' repositories: never as root.

@@ -7,6 +7,7 @@ from flask import Flask, request
 
 from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, rendered, request_ids, scopes, sparse_fields, swagger_ui, text
 from api.json_provider import OrjsonProvider
+from api.dashboard import views as dashboard
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
 from api.views import audit, health, maintainers, subprojects, translations, webhook_deliveries
@@ -39,6 +40,7 @@ def create_app(docsplane) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(swagger_ui.blp)
+    app.register_blueprint(dashboard.blp)  # HTML pages outside the API's description (api/dashboard/)
     errors.register(app)  # after Api(): replaces flask-smorest's own error format
     request_ids.install(app)  # first of all: every answer echoes X-Request-Id, every event stored carries it
     ratelimit.install(app, docsplane.settings)  # first: every answer counts and carries X-RateLimit-*

@@ -24,6 +24,7 @@ ANONYMOUS_READS = {
     "subprojects.SubprojectList", "subprojects.SubprojectDetail", "subprojects.Superproject",
     "translations.TranslationList",
 }
+OPTIONAL_AUTH_BLUEPRINTS = ("dashboard.",)  # the dashboard's pages (api/dashboard/): public projects for anyone
 CHALLENGE = {"WWW-Authenticate": 'Token realm="api"'}
 
 
@@ -38,7 +39,8 @@ def authenticate() -> None:
         # The browsable API's cookie, for safe methods only: a browser sends cookies with requests
         # other sites make it send, so a write authenticated by one could be forged (CSRF).
         scheme, token = "Token", request.cookies.get(TOKEN_COOKIE, "")
-    if not token and not header and (endpoint in OPTIONAL_AUTH_ENDPOINTS or anonymous_read(request.method, endpoint)):
+    optional = endpoint in OPTIONAL_AUTH_ENDPOINTS or endpoint.startswith(OPTIONAL_AUTH_BLUEPRINTS)
+    if not token and not header and (optional or anonymous_read(request.method, endpoint)):
         g.user = None
         return
     if not token and header:  # as Django REST framework answers "Authorization: Token" without one
@@ -50,7 +52,7 @@ def authenticate() -> None:
     found = services().token_queries.by_hash(hash_token(token.strip()), cached=request.method in ("GET", "HEAD"))
     if found is None:  # unknown, or revoked
         raise ApiError(401, "Invalid token.", CHALLENGE)
-    within_scope = authorize(Scope(found["projects"], found["access"]), optional=endpoint in OPTIONAL_AUTH_ENDPOINTS)
+    within_scope = authorize(Scope(found["projects"], found["access"]), optional=optional)
     g.user = found["username"] if within_scope else None  # out of scope where no token is needed: anonymous
 
 

@@ -9,6 +9,7 @@ import json
 import secrets
 from html import escape
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from flask import render_template_string, request
 from markupsafe import Markup
@@ -16,6 +17,8 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from api.browsable_page import PAGE
+from api.context import services
+from docshost.hosts import docs_domain
 
 TOKEN_COOKIE = "docsplane_token"  # read by api/auth.py, for GET and HEAD only
 PAGE_METHODS = ("GET", "HEAD")
@@ -65,7 +68,7 @@ def render(response):
         status_line=f"HTTP {response.status_code} {HTTPStatus(response.status_code).phrase}",
         status=response.status_code,
         headers=headers,
-        body=Markup(_json_html(json.loads(raw), api_prefix())),
+        body=Markup(_json_html(json.loads(raw), followable())),
     ))
     response.mimetype = "text/html"
     # The page is another representation than the JSON: it must not be taken for it by a cache
@@ -81,17 +84,31 @@ def api_prefix() -> str:
     return request.host_url.rstrip("/") + "/api/v3/"
 
 
-def _json_html(value, prefix: str, depth: int = 0) -> str:
-    """Pretty-printed JSON, every token HTML-escaped; strings that are URLs into the API are links."""
+def followable():
+    """Which strings become links: URLs into the API, the dashboard's pages, and the docs hosts."""
+    prefixes = (api_prefix(), request.host_url.rstrip("/") + "/projects/")
+    domain = "." + docs_domain(services().settings.docs_url)
+
+    def follow(text: str) -> bool:
+        if text.startswith(prefixes):
+            return True
+        parts = urlsplit(text) if text.startswith(("http://", "https://")) else None
+        return bool(parts and parts.hostname and parts.hostname.endswith(domain))
+
+    return follow
+
+
+def _json_html(value, follow, depth: int = 0) -> str:
+    """Pretty-printed JSON, every token HTML-escaped; strings that are URLs to follow (`follow(text)`) are links."""
     inner, outer = "    " * (depth + 1), "    " * depth
     if isinstance(value, dict) and value:
-        items = [f"{inner}{escape(_dumps(key), quote=False)}: {_json_html(item, prefix, depth + 1)}" for key, item in value.items()]
+        items = [f"{inner}{escape(_dumps(key), quote=False)}: {_json_html(item, follow, depth + 1)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{outer}}}"
     if isinstance(value, list) and value:
-        items = [inner + _json_html(item, prefix, depth + 1) for item in value]
+        items = [inner + _json_html(item, follow, depth + 1) for item in value]
         return "[\n" + ",\n".join(items) + f"\n{outer}]"
     text = escape(_dumps(value), quote=False)
-    if isinstance(value, str) and value.startswith(prefix):
+    if isinstance(value, str) and follow(value):
         return f'<a href="{escape(value)}">{text}</a>'
     return text
 

@@ -21,9 +21,27 @@ def version_path(project_slug: str, version_slug: str) -> str:
     return f"/api/v3/projects/{project_slug}/versions/{version_slug}/"
 
 
-def docs_url(project_slug: str, language: str, version_slug: str) -> str:
-    """Where a version's documentation is served (template DOCSPLANE_DOCS_URL)."""
-    return services().settings.docs_url.format(project=project_slug, language=language, version=version_slug)
+def docs_url(project_slug: str, language: str, version_slug: str, single_version: bool = False) -> str:
+    """Where a version's documentation is served (template DOCSPLANE_DOCS_URL); a single-version
+    project's at its host's root, as the docs host serves it (docshost/locate.py)."""
+    url = services().settings.docs_url.format(project=project_slug, language=language, version=version_slug, port=_port())
+    if single_version:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}/"
+    return url
+
+
+def docs_origin(project_slug: str) -> str:
+    """The scheme and host of a project's docs host (its downloads live at `/_/downloads/…` there)."""
+    parts = urlsplit(docs_url(project_slug, "en", "latest"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _port() -> str:
+    """The API request's port as `{port}` writes it (":8000"; "" for none), so the docs host is reached
+    where the API is (the embedded default serves both)."""
+    host = request.host
+    return "" if host.endswith("]") or ":" not in host else ":" + host.rsplit(":", 1)[1]
 
 
 def build_path(project_slug: str, number: int) -> str:

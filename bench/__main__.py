@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import lag, project_get, replay, rss, sandbox, scale, snapshots, trigger
+from bench import docs_host, lag, project_get, replay, rss, sandbox, scale, snapshots, trigger
 from bench.history import Histories
 from bench.support import (
     GUNICORN_THREADS, GUNICORN_WORKERS, PG_HOST, PG_PORT, PG_USER, ROOT, BenchFailed, Config, Row, admin_execute,
@@ -39,6 +39,7 @@ FIGURES = {
     "scale": scale.run,
     "snapshots": lambda cfg, histories: snapshots.run(cfg),
     "sandbox": lambda cfg, histories: sandbox.run(cfg),
+    "docs": lambda cfg, histories: docs_host.run(cfg),
 }
 HEADER = ("figure", "value", "baseline", "ratio", "target", "pass")
 

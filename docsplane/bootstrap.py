@@ -23,8 +23,9 @@ from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
 from commands.webhook_deliveries import WebhookDeliveryCommands
+from docshost.grants import Grants
 from docsplane.event_store_outages import fail_fast
-from docsplane.secrets import checked_key
+from docsplane.secrets import checked_key, existing_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
 from projections.audit_queries import AuditQueries
@@ -33,6 +34,7 @@ from projections.as_of import PointInTime
 from projections.build_command_queries import BuildCommandQueries
 from projections.build_lease_queries import BuildLeaseQueries
 from projections.environment_variable_queries import EnvironmentVariableQueries
+from projections.docs_queries import DocsQueries
 from projections.flyout_queries import FlyoutQueries
 from projections.notification_queries import NotificationQueries
 from projections.project_relation_queries import ProjectRelationQueries
@@ -77,6 +79,8 @@ class Docsplane:
     webhook_delivery_queries: WebhookDeliveryQueries
     build_command_queries: BuildCommandQueries
     flyout_queries: FlyoutQueries
+    docs_queries: DocsQueries
+    docs_grants: Grants
     point_in_time: PointInTime
     audit_queries: AuditQueries
     idempotency: IdempotencyCommands
@@ -141,7 +145,8 @@ def build(settings: Settings | None = None) -> Docsplane:
         Path(settings.event_store["SQLITE_DBNAME"]).parent.mkdir(parents=True, exist_ok=True)
     app = open_application(settings)
     try:
-        box = SecretBox(checked_key(settings, app))  # another key than the store's is refused here, at start
+        key = checked_key(settings, app)  # another key than the store's is refused here, at start
+        box = SecretBox(key)
     except BaseException:
         app.close()
         raise
@@ -184,8 +189,33 @@ def build(settings: Settings | None = None) -> Docsplane:
         webhook_delivery_queries=WebhookDeliveryQueries(store),
         build_command_queries=BuildCommandQueries(store),
         flyout_queries=FlyoutQueries(store),
+        docs_queries=DocsQueries(store),
+        docs_grants=Grants(key),
         point_in_time=PointInTime(app, store),
         audit_queries=AuditQueries(store),
         idempotency=IdempotencyCommands(app, box),
         artifacts=FilesystemArtifactStore(settings.artifacts_root),
     )
+
+
+@dataclass
+class DocsReadSide:
+    """What the docs host reads, and nothing of the write side: a docs-only process never opens the event store."""
+
+    settings: Settings
+    store: ReadStore
+    token_queries: TokenQueries
+    docs_queries: DocsQueries
+    docs_grants: Grants
+    artifacts: ArtifactStore
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_docs_host(settings: Settings | None = None) -> DocsReadSide:
+    settings = settings or Settings.from_env()
+    store = ReadStore.from_url(settings.read_db_url)
+    create_tables(store)  # a docs host started before any other process answers 404s, not errors
+    return DocsReadSide(settings, store, TokenQueries(store), DocsQueries(store),
+                        Grants(existing_key(settings)), FilesystemArtifactStore(settings.artifacts_root))

@@ -1,4 +1,4 @@
-"""The `docsplane` command: serve, users, projector, replay, verify, dispatcher, worker, relay, webhooks, artifacts, subscribe, audit, status."""
+"""The `docsplane` command: serve, docs-server, users, projector, replay, verify, dispatcher, worker, relay, webhooks, artifacts, subscribe, audit, status."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def run_in_foreground(loop, banner: str, docsplane) -> int:
 
 
 def serve(args) -> int:
-    from api.app import create_app
     from docsplane.http_server import create_server
+    from docsplane.web import api_and_docs_app
 
     from workers.sandbox import SandboxRefused
 
@@ -46,10 +46,26 @@ def serve(args) -> int:
     print(f"docsplane API on http://{args.host}:{args.port}/api/v3/  (data: {docsplane.settings.data_dir})")
     print(f"Create a user and its API token (in another terminal):   {me} users create alice")
     print("Then:  curl -H 'Authorization: Token <token>' http://%s:%d/api/v3/projects/" % (args.host, args.port))
+    print("Built documentation: " + docsplane.settings.docs_url.format(project="<project>", language="<lang>",
+                                                                         version="<version>", port=f":{args.port}"))
     sys.stdout.flush()
-    server = create_server(create_app(docsplane), host=args.host, port=args.port, threads=args.threads,
+    server = create_server(api_and_docs_app(docsplane), host=args.host, port=args.port, threads=args.threads,
                            ident="docsplane", max_body_bytes=docsplane.settings.max_body_bytes)
     server.print_listen("Serving on http://{}:{}")
+    server.run()
+    return 0
+
+
+def docs_server(args) -> int:
+    """The docs host alone (production: behind nginx, beside the API's processes)."""
+    from docsplane.bootstrap import build_docs_host
+    from docsplane.http_server import create_server
+    from docshost.app import DocsHost
+
+    read_side = build_docs_host()
+    server = create_server(DocsHost(read_side), host=args.host, port=args.port, threads=args.threads,
+                           ident="docsplane-docs", max_body_bytes=read_side.settings.max_body_bytes)
+    server.print_listen("Serving documentation on http://{}:{}")
     server.run()
     return 0
 
@@ -257,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(run=serve)
+    p = commands.add_parser("docs-server", help="serve the built documentation alone (docs hosts; the projector runs elsewhere)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(run=docs_server)
     users = commands.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
     p = users.add_parser("create", help="create a user; prints its API token last")
     p.add_argument("username")

@@ -77,6 +77,18 @@ def checked_key(settings, app) -> bytes:
     return key
 
 
+def existing_key(settings) -> bytes:
+    """The key of a process that has no event store (the docs host): the one given, or the embedded
+    default's file; never made here, so a docs host cannot start a second key."""
+    given = configured_key(settings)
+    if given is None:
+        path = settings.data_dir / KEY_FILE
+        if not path.exists():
+            raise ConfigurationError(f"{path} does not exist: start `docsplane serve` first, or set DOCSPLANE_SECRETS_KEY")
+        given = _checked(path.read_bytes().strip(), str(path))
+    return given[0]
+
+
 def _short(print_: str | None) -> str:
     return "unknown" if print_ is None else print_[:12]
 

@@ -31,7 +31,11 @@ class Settings:
     run_projector: bool = True
     page_size_max: int = 100
     max_body_bytes: int = 1024 * 1024
-    docs_url: str = "http://{project}.docs.localhost/{language}/{version}/"
+    # Where documentation is served; `{port}` is the API request's own port (":8000"), so on the embedded
+    # default the docs host answers on the port of the API. Its host names the docs domain (docshost/hosts.py).
+    docs_url: str = "http://{project}.docs.localhost{port}/{language}/{version}/"
+    # Production behind nginx: the internal location that maps the artifact root ("" serves the files itself).
+    docs_accel_redirect: str = ""
     # Requests per window, per token / per client address (parse_rate); "off" disables.
     rate_limit_authenticated: str = "5000/hour"
     rate_limit_anonymous: str = "60/minute"
@@ -109,6 +113,7 @@ class Settings:
             page_size_max=int(env.get("DOCSPLANE_PAGE_SIZE_MAX", "100")),
             max_body_bytes=int(env.get("DOCSPLANE_MAX_BODY_BYTES", str(1024 * 1024))),
             docs_url=env.get("DOCSPLANE_DOCS_URL", cls.docs_url),
+            docs_accel_redirect=env.get("DOCSPLANE_DOCS_ACCEL_REDIRECT", cls.docs_accel_redirect),
             rate_limit_authenticated=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_AUTHENTICATED", cls.rate_limit_authenticated),
             rate_limit_anonymous=_rate_setting(env, "DOCSPLANE_RATE_LIMIT_ANONYMOUS", cls.rate_limit_anonymous),
             rate_limit_storage=env.get("DOCSPLANE_RATE_LIMIT_STORAGE", cls.rate_limit_storage),
@@ -155,6 +160,7 @@ class Settings:
             "DOCSPLANE_PAGE_SIZE_MAX": str(self.page_size_max),
             "DOCSPLANE_MAX_BODY_BYTES": str(self.max_body_bytes),
             "DOCSPLANE_DOCS_URL": self.docs_url,
+            "DOCSPLANE_DOCS_ACCEL_REDIRECT": self.docs_accel_redirect,
             "DOCSPLANE_RATE_LIMIT_AUTHENTICATED": self.rate_limit_authenticated,
             "DOCSPLANE_RATE_LIMIT_ANONYMOUS": self.rate_limit_anonymous,
             "DOCSPLANE_RATE_LIMIT_STORAGE": self.rate_limit_storage,
@@ -188,6 +194,11 @@ class Settings:
     @property
     def artifacts_root(self) -> Path:
         return self.artifacts_dir or self.data_dir / "artifacts"
+
+    def __post_init__(self) -> None:
+        from docshost.hosts import docs_domain
+
+        docs_domain(self.docs_url)  # a template that would serve docs on the API's origin fails at start
 
     @property
     def uses_sqlite_event_store(self) -> bool:

@@ -54,7 +54,7 @@ VERSION_COLUMNS = (
     " privacy_level, alias_of, last_build_id, published_formats, created, modified, aggregate_version"
 ).split(", ")
 VERSION_SELECT = (
-    f"SELECT {', '.join(f'v.{c}' for c in VERSION_COLUMNS)}, p.language, p.repository_url, {LAST_BUILD_COLUMNS} FROM versions v"
+    f"SELECT {', '.join(f'v.{c}' for c in VERSION_COLUMNS)}, p.language, p.repository_url, p.single_version, {LAST_BUILD_COLUMNS} FROM versions v"
     " LEFT JOIN projects p ON p.aggregate_id = v.project_id"
     " LEFT JOIN builds lb ON lb.id = v.last_build_id"
 )
@@ -140,7 +140,8 @@ def _project_with_active_versions(rows: list[dict], viewer: str | None, scope: l
     public_only = not sees_private(project, viewer, scope)
     versions = [
         _version({**{c: row[f"v_{c}"] for c in VERSION_COLUMNS}, "language": row["language"],
-                  "repository_url": row["repository_url"], **{k: v for k, v in row.items() if k.startswith("lb_")}})
+                  "repository_url": row["repository_url"],
+                  "single_version": row["single_version"], **{k: v for k, v in row.items() if k.startswith("lb_")}})
         for row in rows
         if row["v_aggregate_id"] is not None and not (public_only and row["v_privacy_level"] != "public")
     ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 1: serve the API on the embedded default (SQLite event store and read models under
+# README command 1: serve the API, and built documentation on http://<project>.docs.localhost:PORT/, on the embedded default (SQLite event store and read models under
 # ./data, projector in-process). No servers needed. HOST/PORT and every DOCSPLANE_* variable apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."

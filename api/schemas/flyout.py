@@ -61,11 +61,11 @@ class FlyoutSchema(Schema):
         slug, lang = project["slug"], project["language"]
 
         def listed(v: dict) -> dict:
-            return {**v, "urls": {"documentation": docs_url(slug, lang, v["slug"])}}
+            return {**v, "urls": {"documentation": docs_url(slug, lang, v["slug"], bool(project.get("single_version")))}}
 
         return {
             "project": {**project, "language": language(lang),
-                        "urls": {"documentation": docs_url(slug, lang, project["default_version"])}},
+                        "urls": {"documentation": docs_url(slug, lang, project["default_version"], bool(project.get("single_version")))}},
             "version": listed(version),
             "versions": [listed(v) for v in menu["versions"]],
             "downloads": downloads(slug, lang, version["slug"], version.get("published_formats", [])),

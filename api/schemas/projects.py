@@ -90,7 +90,7 @@ class ProjectSchema(Schema):
             },
             "repository": {"url": project["repository_url"], "type": project["repository_type"]},
             "urls": {
-                "documentation": docs_url(slug, project["language"], project["default_version"]),
+                "documentation": docs_url(slug, project["language"], project["default_version"], project["single_version"]),
                 "home": project["homepage"],
                 # The dashboard's pages, on the host that serves the API (as readthedocs.org does).
                 **{page: f"{root}/projects/{slug}/{page}/" for page in ("builds", "versions", "downloads")},

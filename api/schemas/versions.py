@@ -71,7 +71,7 @@ class VersionSchema(Schema):
             "ref": version["alias_of"] if version["slug"] == STABLE else None,  # seed 002: stable's only
             "downloads": downloads(project, version.get("language", "en"), version["slug"], version.get("published_formats", [])),
             "urls": {
-                "documentation": docs_url(project, version.get("language", "en"), version["slug"]),
+                "documentation": docs_url(project, version.get("language", "en"), version["slug"], bool(version.get("single_version"))),
                 "vcs": vcs_url(version.get("repository_url") or "", version["identifier"]),  # NULL while the projects read model lags
                 "dashboard": {"edit": f"{root}/dashboard/{project}/version/{version['slug']}/edit/"},  # Read the Docs' path
             },

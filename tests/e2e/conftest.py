@@ -31,7 +31,7 @@ import pytest
 import requests
 from waitress import wasyncore
 
-from api.app import create_app
+from docsplane.web import api_and_docs_app
 from docsplane.bootstrap import build
 from docsplane.http_server import create_server
 from e2e_support import SEED_PROJECT
@@ -108,7 +108,7 @@ def start_live_server(make_settings):
                 stoppers.append(running.stop)
             # More request threads than `docsplane serve`'s default 8, and than the read store's
             # 10 PostgreSQL connections: concurrent requests must queue for them, not fail.
-            server = create_server(create_app(docsplane), host="127.0.0.1", port=0, threads=16, ident="docsplane-e2e",
+            server = create_server(api_and_docs_app(docsplane), host="127.0.0.1", port=0, threads=16, ident="docsplane-e2e",
                                    max_body_bytes=docsplane.settings.max_body_bytes)
             stop_serving = threading.Event()
             server_thread = threading.Thread(target=_serve, args=(server, stop_serving), name="waitress", daemon=True)

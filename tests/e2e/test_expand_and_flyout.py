@@ -3,7 +3,10 @@ Version 4), which documentation pages fetch without a token."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from docs_support import publish
 from e2e_support import add_version, assert_error, assert_json, project_body
 
 BASE = "/api/v3/projects/pip"
@@ -96,12 +99,15 @@ def test_unknown_expand_values_are_422(live_server, alice, built, path, expand, 
 
 @pytest.fixture
 def docs(live_server, alice):
-    """Pip with versions, a hidden and a private one, a Spanish translation and a subproject."""
+    """Pip with versions, a hidden and a private one, one not built, a Spanish translation and a subproject."""
     for name, language in (("Pip", "en"), ("Pip ES", "es"), ("Plugin", "en")):
         assert_json(live_server.post("/api/v3/projects/", alice, json=project_body(name, language=language)), 201)
     for slug in ("19.0", "18.0", "old", "draft"):
         add_version(live_server, "pip", slug, active=slug != "draft", verbose_name=f"Version {slug}")
     add_version(live_server, "pip-es", "19.0")
+    add_version(live_server, "pip", "17.0", verbose_name="Version 17.0")  # active, never built: not in the menu
+    for project, version in (("pip", "latest"), ("pip", "19.0"), ("pip", "18.0"), ("pip", "old"), ("pip-es", "19.0")):
+        publish(live_server, project, version, {"html/index.html": f"{project} {version}"})
     for path, body in (("versions/old/", {"hidden": True}), ("versions/18.0/", {"privacy_level": "private"})):
         assert live_server.patch(f"{BASE}/{path}", alice, json=body).status_code == 204
     assert live_server.patch("/api/v3/projects/pip-es/", alice, json={"translation_of": "pip"}).status_code == 204
@@ -111,7 +117,7 @@ def docs(live_server, alice):
 
 def test_the_flyout_of_a_public_project_needs_no_token(docs):
     menu = assert_json(docs.get(f"{BASE}/versions/19.0/flyout/"), 200)
-    docs_url = "http://{}.docs.localhost/{}/{}/".format
+    docs_url = ("http://{}.docs.localhost:%d/{}/{}/" % urlsplit(docs.url).port).format  # the API's port: served there too
     assert menu["project"] == {
         "slug": "pip", "name": "Pip", "language": {"code": "en", "name": "English"},
         "urls": {"documentation": docs_url("pip", "en", "latest")},

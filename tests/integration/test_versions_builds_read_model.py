@@ -246,6 +246,12 @@ def test_a_rebuild_reproduces_configs_commands_and_aliases(docsplane):
 
 # -- the flyout menu's lists ---------------------------------------------------------------------
 
+def built_successfully(docsplane, project_slug: str, version_slug: str) -> None:
+    number = docsplane.builds.trigger_build("alice", project_slug, version_slug).value
+    docsplane.build_leases.lease_build("worker", number)
+    docsplane.builds.finish_build("worker", number, True)
+
+
 def test_flyout_lists_what_the_viewer_may_see(docsplane):
     imported(docsplane)
     for slug in ("1.0", "2.0", "old"):
@@ -263,6 +269,9 @@ def test_flyout_lists_what_the_viewer_may_see(docsplane):
     imported(docsplane, "Internal", privacy_level="private")
     docsplane.subprojects.add_subproject("alice", "pip", "plugin", "plugins")
     docsplane.subprojects.add_subproject("alice", "pip", "internal")
+    add_version(docsplane, "pip", "3.0")  # active, never built: nothing to read, not listed
+    for project, version in (("pip", "latest"), ("pip", "1.0"), ("pip", "2.0"), ("pip", "old"), ("pip-es", "1.0")):
+        built_successfully(docsplane, project, version)
     docsplane.catch_up()
 
     def menu(viewer, version="1.0"):
