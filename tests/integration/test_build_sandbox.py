@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -396,3 +397,34 @@ def test_any_caller_runs_a_command_sandboxed_without_a_build(make_settings, tmp_
     assert result.exit_code == 0, result.output
     assert "refs/heads/main" in result.output
     assert result.output.splitlines()[-1] == ("/home/docs" if mode == "bwrap" else os.getcwd())
+
+
+def test_a_build_cannot_reach_another_running_build(make_settings, open_docsplane, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where this test's builds make their homes
+    docsplane = open_docsplane(make_settings("sqlite"))
+    secret = f"other-build-{time.monotonic_ns()}"
+    first = project_building(docsplane, tmp_path / "first", f"echo {secret} > $HOME/secret.txt; sleep 6")
+    spy = "cat /tmp/docsplane-build-*/home/secret.txt; find /home /tmp /run /etc -name secret.txt 2>&1; ls /proc"
+    second = project_building(docsplane, tmp_path / "second", spy)
+    runner = BuildRunner(docsplane, docsplane.settings)
+    running = threading.Thread(target=runner.run, args=(first,))
+    running.start()
+    try:
+        wait_until(lambda: list(tmp_path.glob("docsplane-build-*/home/secret.txt")), 15, "the first build's secret")
+
+        assert runner.run(second) is True
+        assert list(tmp_path.glob("docsplane-build-*/home/secret.txt"))  # the first still running
+    finally:
+        running.join()
+    docsplane.catch_up()
+    outputs = [c["output"] for c in docsplane.build_command_queries.list(second, limit=100, offset=0).results]
+    assert not any(secret in output for output in outputs)
+    assert "No such file or directory" in outputs[-1]
+
+
+def project_building(docsplane, path: Path, command: str) -> int:
+    """A new project whose build runs `command`; the number of its triggered build."""
+    repo = git_repository(path, build_config(command))
+    slug = docsplane.projects.import_project(
+        "alice", project_settings(path.name.title(), repository={"url": str(repo), "type": "git"})).value
+    return docsplane.builds.trigger_build("alice", slug, None).value
