@@ -428,3 +428,12 @@ def project_building(docsplane, path: Path, command: str) -> int:
     slug = docsplane.projects.import_project(
         "alice", project_settings(path.name.title(), repository={"url": str(repo), "type": "git"})).value
     return docsplane.builds.trigger_build("alice", slug, None).value
+
+
+def test_without_the_sandbox_the_same_build_reads_the_workers_environment(hostile):
+    """The control: what the tests above catch does happen when the sandbox is off."""
+    succeeded, build, outputs, docsplane = hostile(build_config("cat /proc/*/environ; true"),
+                                                   DOCSPLANE_BUILD_SANDBOX="none")
+
+    assert succeeded is True, build["error"]
+    assert CANARY in outputs[-1]
