@@ -69,6 +69,16 @@ def hostile(make_settings, open_docsplane, tmp_path, monkeypatch, caplog):
 logged: list[str] = []  # the worker's log records of the last hostile build
 
 
+@pytest.fixture
+def canary_process():
+    """A process of the server's with CANARY in its environment (/proc/<pid>/environ shows a process's
+    environment as it started: the test's own monkeypatched one would not)."""
+    process = subprocess.Popen(["sleep", "60"], env={**os.environ, "DOCSPLANE_CANARY": CANARY})
+    yield process
+    process.kill()
+    process.wait()
+
+
 def secrets_of(docsplane) -> list[bytes]:
     key = (docsplane.settings.data_dir / "secrets.key").read_bytes().strip()
     return [key, CANARY.encode()]
@@ -82,7 +92,7 @@ def assert_nothing_leaked(docsplane, outputs: list[str]) -> None:
     assert not any("SQLite format 3" in output for output in outputs)
 
 
-def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_settings, tmp_path):
+def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_settings, canary_process):
     other_build = Path(tempfile.gettempdir(), "docsplane-build-999999-planted", "home", "checkout")
     other_build.mkdir(parents=True, exist_ok=True)
     (other_build / "secret.txt").write_text(CANARY)
@@ -92,7 +102,7 @@ def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_
     try:
         commands = [
             f"cat {data}/data-*/secrets.key", f"cat {data}/data-*/events.sqlite3 {data}/data-*/readmodels.sqlite3",
-            f"cat {other_build}/secret.txt", f"cat {host_tmp}", "cat /proc/*/environ", "ls /proc",
+            f"cat {other_build}/secret.txt", f"cat {host_tmp}", "cat /proc/*/environ", f"cat /proc/{canary_process.pid}/environ", "ls /proc",
             f"ls {Path.cwd()} /root /work /var", "cat /etc/shadow", "hostname", "id -un",
         ]
         succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
@@ -430,9 +440,9 @@ def project_building(docsplane, path: Path, command: str) -> int:
     return docsplane.builds.trigger_build("alice", slug, None).value
 
 
-def test_without_the_sandbox_the_same_build_reads_the_workers_environment(hostile):
+def test_without_the_sandbox_the_same_build_reads_the_servers_environment(hostile, canary_process):
     """The control: what the tests above catch does happen when the sandbox is off."""
-    succeeded, build, outputs, docsplane = hostile(build_config("cat /proc/*/environ; true"),
+    succeeded, build, outputs, docsplane = hostile(build_config(f"cat /proc/{canary_process.pid}/environ"),
                                                    DOCSPLANE_BUILD_SANDBOX="none")
 
     assert succeeded is True, build["error"]
