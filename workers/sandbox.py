@@ -30,6 +30,7 @@ import atexit
 import functools
 import logging
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -49,6 +50,7 @@ BUILD_PREFIX = "docsplane-build-"  # of the builds' temporary directories (worke
 INSIDE_UID = 1000  # the uid inside a user namespace
 ENV_FILE = "/run/docsplane/environment"
 LAUNCHER = f'. {ENV_FILE} && exec "$@"'
+SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What of /etc a build needs (DNS, TLS certificates, alternatives, the loader's cache, TeX): no more.
 ETC = ("alternatives", "ca-certificates", "ca-certificates.conf", "debian_version", "fonts", "gai.conf",
@@ -288,8 +290,8 @@ def _data(fds: list[int], name: str, text: str) -> str:
 
 
 def _exports(env: Mapping[str, str]) -> str:
-    """The environment as a script for /bin/sh (names are checked: letters, digits, '_')."""
-    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if name.isidentifier())
+    """The environment as a script for /bin/sh (only names the shell takes: ASCII letters, digits, '_')."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if SHELL_NAME.fullmatch(name))
 
 
 def sandbox_for(settings, warn: bool = True):
