@@ -170,7 +170,7 @@ class Bubblewrap:
                 options += ["--ro-bind", path, path]
         python, readable = python_installation(), list(readable)
         # bwrap makes missing mount points 0700 (root's): the unprivileged uid must pass through them
-        for directory in _ancestors(p for p in [*python, *readable, HOME, ENV_FILE] if not _under_tmp(p)):
+        for directory in _ancestors(p for p in [*python, *readable, HOME, ENV_FILE, "/var/tmp"] if not _under_tmp(p)):
             options += ["--perms", "0755", "--dir", directory]
         options += ["--ro-bind", self.etc.current(), "/etc"]
         for path in python:

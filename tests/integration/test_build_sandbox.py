@@ -124,7 +124,8 @@ def test_a_build_cannot_write_outside_its_home(hostile, make_settings):
     marker = f"docsplane-written-{os.getpid()}-{time.monotonic_ns()}"
     host_tmp = Path(tempfile.gettempdir(), marker)
     commands = [f"touch {data_dir}/{marker}", f"echo x > {host_tmp} && cat {host_tmp}", f"touch /usr/{marker}",
-                f"touch /etc/{marker}", f"touch {sys.prefix}/{marker}", f"touch $HOME/{marker} && echo home ok"]
+                f"touch /etc/{marker}", f"touch {sys.prefix}/{marker}", f"touch $HOME/{marker} && echo home ok",
+                f"echo y > /var/tmp/{marker} && cat /tmp/{marker}"]
     succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
 
     assert succeeded is True, build["error"]
@@ -132,7 +133,7 @@ def test_a_build_cannot_write_outside_its_home(hostile, make_settings):
     assert not host_tmp.exists()  # ... is not the host's
     for path in (data_dir / marker, Path("/usr", marker), Path("/etc", marker), Path(sys.prefix, marker)):
         assert not path.exists()
-    assert "Read-only file system" in outputs[4] and outputs[7] == "home ok\n"
+    assert "Read-only file system" in outputs[4] and outputs[7] == "home ok\n" and outputs[8] == "y\n"
 
 
 def test_a_fork_bomb_is_bounded_and_ends_with_the_step(hostile):
