@@ -43,10 +43,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from workers import build_leftovers
+
 log = logging.getLogger(__name__)
 
 HOME = "/home/docs"  # the build's home as its commands see it
-BUILD_PREFIX = "docsplane-build-"  # of the builds' temporary directories (workers/build_leftovers.py)
 INSIDE_UID = 1000  # the uid inside a user namespace
 ENV_FILE = "/run/docsplane/environment"
 LAUNCHER = f'. {ENV_FILE} && exec "$@"'
@@ -215,8 +216,9 @@ class EtcCopy:
             return self.path
 
     def _copy(self) -> str:
-        directory = tempfile.mkdtemp(prefix="docsplane-sandbox-etc-", dir=HOST_TMP)
+        directory = tempfile.mkdtemp(prefix=build_leftovers.ETC_PREFIX, dir=HOST_TMP)
         atexit.register(shutil.rmtree, directory, True)
+        build_leftovers.claim(Path(directory))  # a killed worker's copy: swept by the next build
         os.chmod(directory, 0o755)
         for name in ETC:
             source, target = f"/etc/{name}", os.path.join(directory, name)
@@ -251,7 +253,7 @@ def readable_repository(url: str, data_dir: Path) -> list[str]:
         path = url
     path = os.path.realpath(path)
     data = os.path.realpath(data_dir)
-    builds = os.path.join(os.path.realpath(tempfile.gettempdir()), BUILD_PREFIX)
+    builds = os.path.join(os.path.realpath(tempfile.gettempdir()), build_leftovers.PREFIX)
     if path == data or path.startswith(data + os.sep) or path.startswith(builds):
         raise ValueError("the repository may not be a path inside the server's data directory or a build's directory")
     return [path] if os.path.isdir(path) else []

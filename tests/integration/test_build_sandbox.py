@@ -288,6 +288,9 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
     left = tmp_path / "docsplane-build-7-abc"
     (left / "home").mkdir(parents=True)
     (left / ".docsplane-owner").write_text(f"{dead_worker.pid} 1")
+    left_etc = tmp_path / "docsplane-sandbox-etc-abc"  # the copy of /etc its sandboxes used
+    left_etc.mkdir()
+    (left_etc / ".docsplane-owner").write_text(f"{dead_worker.pid} 1")
     marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"
     env = {**os.environ, **make_settings("sqlite").as_environ()}
     orphan = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(left / "home")], env=env,
@@ -299,7 +302,7 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
 
         assert succeeded is True, build["error"]
         wait_until(lambda: not sandboxed_sleeps(marker), 5, "the orphaned step to be killed")
-        assert not left.exists()
+        assert not left.exists() and not left_etc.exists()
     finally:
         orphan.kill()
         orphan.wait()
