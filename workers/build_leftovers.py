@@ -1,9 +1,10 @@
 """What a killed worker leaves of a build: its temporary directory, and the step's processes, which
 run in a session of their own and so outlive the worker (in the sandbox, bwrap's --die-with-parent
 ends them with the worker; should one survive, its bwrap works in the build's home, and the
-sandbox dies with it). Each build directory names its owner (pid
-and start time, so a reused pid is not mistaken for it); the next build on the machine removes the
-directories whose owner is gone, killing first every process still working inside them.
+sandbox dies with it); and the copy of /etc its sandboxes used (workers/sandbox.py). Each such
+directory names its owner (pid and start time, so a reused pid is not mistaken for it); the next
+build on the machine removes the directories whose owner is gone, killing first every process still
+working inside them.
 
 Linux only (it reads /proc); elsewhere nothing is swept."""
 
@@ -14,24 +15,23 @@ import shutil
 import signal
 from pathlib import Path
 
-from workers.sandbox import BUILD_PREFIX
-
-PREFIX = BUILD_PREFIX
+PREFIX = "docsplane-build-"
+ETC_PREFIX = "docsplane-sandbox-etc-"
 OWNER = ".docsplane-owner"
 PROC = Path("/proc")
 
 
 def claim(home: Path) -> None:
-    """Mark `home` as this process's build directory."""
+    """Mark `home` as this process's build directory (or copy of /etc)."""
     (home / OWNER).write_text(f"{os.getpid()} {_start_time(os.getpid())}")
 
 
 def sweep(tmpdir: str) -> list[Path]:
-    """Remove the build directories in `tmpdir` whose owner has died; returns them."""
+    """Remove the build directories (and copies of /etc) in `tmpdir` whose owner has died; returns them."""
     if not (PROC / "self" / "stat").exists():
         return []
     swept = []
-    for home in Path(tmpdir).glob(f"{PREFIX}*"):
+    for home in [*Path(tmpdir).glob(f"{PREFIX}*"), *Path(tmpdir).glob(f"{ETC_PREFIX}*")]:
         try:
             pid, started = (home / OWNER).read_text().split()
         except (OSError, ValueError):

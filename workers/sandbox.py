@@ -30,6 +30,7 @@ import atexit
 import functools
 import logging
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -42,13 +43,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from workers import build_leftovers
+
 log = logging.getLogger(__name__)
 
 HOME = "/home/docs"  # the build's home as its commands see it
-BUILD_PREFIX = "docsplane-build-"  # of the builds' temporary directories (workers/build_leftovers.py)
 INSIDE_UID = 1000  # the uid inside a user namespace
 ENV_FILE = "/run/docsplane/environment"
 LAUNCHER = f'. {ENV_FILE} && exec "$@"'
+SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What of /etc a build needs (DNS, TLS certificates, alternatives, the loader's cache, TeX): no more.
 ETC = ("alternatives", "ca-certificates", "ca-certificates.conf", "debian_version", "fonts", "gai.conf",
@@ -170,7 +173,7 @@ class Bubblewrap:
                 options += ["--ro-bind", path, path]
         python, readable = python_installation(), list(readable)
         # bwrap makes missing mount points 0700 (root's): the unprivileged uid must pass through them
-        for directory in _ancestors(p for p in [*python, *readable, HOME, ENV_FILE] if not _under_tmp(p)):
+        for directory in _ancestors(p for p in [*python, *readable, HOME, ENV_FILE, "/var/tmp"] if not _under_tmp(p)):
             options += ["--perms", "0755", "--dir", directory]
         options += ["--ro-bind", self.etc.current(), "/etc"]
         for path in python:
@@ -215,8 +218,9 @@ class EtcCopy:
             return self.path
 
     def _copy(self) -> str:
-        directory = tempfile.mkdtemp(prefix="docsplane-sandbox-etc-", dir=HOST_TMP)
+        directory = tempfile.mkdtemp(prefix=build_leftovers.ETC_PREFIX, dir=HOST_TMP)
         atexit.register(shutil.rmtree, directory, True)
+        build_leftovers.claim(Path(directory))  # a killed worker's copy: swept by the next build
         os.chmod(directory, 0o755)
         for name in ETC:
             source, target = f"/etc/{name}", os.path.join(directory, name)
@@ -251,7 +255,7 @@ def readable_repository(url: str, data_dir: Path) -> list[str]:
         path = url
     path = os.path.realpath(path)
     data = os.path.realpath(data_dir)
-    builds = os.path.join(os.path.realpath(tempfile.gettempdir()), BUILD_PREFIX)
+    builds = os.path.join(os.path.realpath(tempfile.gettempdir()), build_leftovers.PREFIX)
     if path == data or path.startswith(data + os.sep) or path.startswith(builds):
         raise ValueError("the repository may not be a path inside the server's data directory or a build's directory")
     return [path] if os.path.isdir(path) else []
@@ -290,8 +294,8 @@ def _data(fds: list[int], name: str, text: str) -> str:
 
 
 def _exports(env: Mapping[str, str]) -> str:
-    """The environment as a script for /bin/sh (names are checked: letters, digits, '_')."""
-    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if name.isidentifier())
+    """The environment as a script for /bin/sh (only names the shell takes: ASCII letters, digits, '_')."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if SHELL_NAME.fullmatch(name))
 
 
 def sandbox_for(settings, warn: bool = True):

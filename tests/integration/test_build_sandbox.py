@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -68,6 +69,16 @@ def hostile(make_settings, open_docsplane, tmp_path, monkeypatch, caplog):
 logged: list[str] = []  # the worker's log records of the last hostile build
 
 
+@pytest.fixture
+def canary_process():
+    """A process of the server's with CANARY in its environment (/proc/<pid>/environ shows a process's
+    environment as it started: the test's own monkeypatched one would not)."""
+    process = subprocess.Popen(["sleep", "60"], env={**os.environ, "DOCSPLANE_CANARY": CANARY})
+    yield process
+    process.kill()
+    process.wait()
+
+
 def secrets_of(docsplane) -> list[bytes]:
     key = (docsplane.settings.data_dir / "secrets.key").read_bytes().strip()
     return [key, CANARY.encode()]
@@ -81,7 +92,7 @@ def assert_nothing_leaked(docsplane, outputs: list[str]) -> None:
     assert not any("SQLite format 3" in output for output in outputs)
 
 
-def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_settings, tmp_path):
+def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_settings, canary_process):
     other_build = Path(tempfile.gettempdir(), "docsplane-build-999999-planted", "home", "checkout")
     other_build.mkdir(parents=True, exist_ok=True)
     (other_build / "secret.txt").write_text(CANARY)
@@ -91,7 +102,7 @@ def test_a_build_sees_none_of_the_servers_files_nor_its_processes(hostile, make_
     try:
         commands = [
             f"cat {data}/data-*/secrets.key", f"cat {data}/data-*/events.sqlite3 {data}/data-*/readmodels.sqlite3",
-            f"cat {other_build}/secret.txt", f"cat {host_tmp}", "cat /proc/*/environ", "ls /proc",
+            f"cat {other_build}/secret.txt", f"cat {host_tmp}", "cat /proc/*/environ", f"cat /proc/{canary_process.pid}/environ", "ls /proc",
             f"ls {Path.cwd()} /root /work /var", "cat /etc/shadow", "hostname", "id -un",
         ]
         succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
@@ -113,7 +124,8 @@ def test_a_build_cannot_write_outside_its_home(hostile, make_settings):
     marker = f"docsplane-written-{os.getpid()}-{time.monotonic_ns()}"
     host_tmp = Path(tempfile.gettempdir(), marker)
     commands = [f"touch {data_dir}/{marker}", f"echo x > {host_tmp} && cat {host_tmp}", f"touch /usr/{marker}",
-                f"touch /etc/{marker}", f"touch {sys.prefix}/{marker}", f"touch $HOME/{marker} && echo home ok"]
+                f"touch /etc/{marker}", f"touch {sys.prefix}/{marker}", f"touch $HOME/{marker} && echo home ok",
+                f"echo y > /var/tmp/{marker} && cat /tmp/{marker}"]
     succeeded, build, outputs, docsplane = hostile(build_config(*(f"{c}; true" for c in commands)))
 
     assert succeeded is True, build["error"]
@@ -121,7 +133,7 @@ def test_a_build_cannot_write_outside_its_home(hostile, make_settings):
     assert not host_tmp.exists()  # ... is not the host's
     for path in (data_dir / marker, Path("/usr", marker), Path("/etc", marker), Path(sys.prefix, marker)):
         assert not path.exists()
-    assert "Read-only file system" in outputs[4] and outputs[7] == "home ok\n"
+    assert "Read-only file system" in outputs[4] and outputs[7] == "home ok\n" and outputs[8] == "y\n"
 
 
 def test_a_fork_bomb_is_bounded_and_ends_with_the_step(hostile):
@@ -276,6 +288,9 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
     left = tmp_path / "docsplane-build-7-abc"
     (left / "home").mkdir(parents=True)
     (left / ".docsplane-owner").write_text(f"{dead_worker.pid} 1")
+    left_etc = tmp_path / "docsplane-sandbox-etc-abc"  # the copy of /etc its sandboxes used
+    left_etc.mkdir()
+    (left_etc / ".docsplane-owner").write_text(f"{dead_worker.pid} 1")
     marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"
     env = {**os.environ, **make_settings("sqlite").as_environ()}
     orphan = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(left / "home")], env=env,
@@ -287,7 +302,7 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
 
         assert succeeded is True, build["error"]
         wait_until(lambda: not sandboxed_sleeps(marker), 5, "the orphaned step to be killed")
-        assert not left.exists()
+        assert not left.exists() and not left_etc.exists()
     finally:
         orphan.kill()
         orphan.wait()
@@ -396,3 +411,43 @@ def test_any_caller_runs_a_command_sandboxed_without_a_build(make_settings, tmp_
     assert result.exit_code == 0, result.output
     assert "refs/heads/main" in result.output
     assert result.output.splitlines()[-1] == ("/home/docs" if mode == "bwrap" else os.getcwd())
+
+
+def test_a_build_cannot_reach_another_running_build(make_settings, open_docsplane, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where this test's builds make their homes
+    docsplane = open_docsplane(make_settings("sqlite"))
+    secret = f"other-build-{time.monotonic_ns()}"
+    first = project_building(docsplane, tmp_path / "first", f"echo {secret} > $HOME/secret.txt; sleep 6")
+    spy = "cat /tmp/docsplane-build-*/home/secret.txt; find /home /tmp /run /etc -name secret.txt 2>&1; ls /proc"
+    second = project_building(docsplane, tmp_path / "second", spy)
+    runner = BuildRunner(docsplane, docsplane.settings)
+    running = threading.Thread(target=runner.run, args=(first,))
+    running.start()
+    try:
+        wait_until(lambda: list(tmp_path.glob("docsplane-build-*/home/secret.txt")), 15, "the first build's secret")
+
+        assert runner.run(second) is True
+        assert list(tmp_path.glob("docsplane-build-*/home/secret.txt"))  # the first still running
+    finally:
+        running.join()
+    docsplane.catch_up()
+    outputs = [c["output"] for c in docsplane.build_command_queries.list(second, limit=100, offset=0).results]
+    assert not any(secret in output for output in outputs)
+    assert "No such file or directory" in outputs[-1]
+
+
+def project_building(docsplane, path: Path, command: str) -> int:
+    """A new project whose build runs `command`; the number of its triggered build."""
+    repo = git_repository(path, build_config(command))
+    slug = docsplane.projects.import_project(
+        "alice", project_settings(path.name.title(), repository={"url": str(repo), "type": "git"})).value
+    return docsplane.builds.trigger_build("alice", slug, None).value
+
+
+def test_without_the_sandbox_the_same_build_reads_the_servers_environment(hostile, canary_process):
+    """The control: what the tests above catch does happen when the sandbox is off."""
+    succeeded, build, outputs, docsplane = hostile(build_config(f"cat /proc/{canary_process.pid}/environ"),
+                                                   DOCSPLANE_BUILD_SANDBOX="none")
+
+    assert succeeded is True, build["error"]
+    assert CANARY in outputs[-1]

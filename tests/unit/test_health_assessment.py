@@ -94,3 +94,13 @@ def test_only_connection_level_errors_are_outages():
     assert unavailable_store(sqlite3.OperationalError("unable to open database file")) == "read-model database"
     assert unavailable_store(sqlite3.OperationalError("no such table: projects")) is None
     assert unavailable_store(ValueError("unable to open database")) is None
+
+
+def test_builds_unsandboxed_against_the_settings_make_it_degraded_and_none_chosen_does_not():
+    off = {"mode": "bwrap", "active": False, "message": "builds are NOT sandboxed: bwrap is not installed"}
+    answer = assess(10, list(REACHABLE), [], [], [], NOW, 100, off)
+    assert (answer["status"], answer["problems"], answer["sandbox"]) == ("degraded", [off["message"]], off)
+    assert "build sandbox: OFF (DOCSPLANE_BUILD_SANDBOX=bwrap): builds are NOT sandboxed" in render(answer)
+
+    chosen = {"mode": "none", "active": False, "message": "builds are NOT sandboxed: DOCSPLANE_BUILD_SANDBOX=none"}
+    assert assess(10, list(REACHABLE), [], [], [], NOW, 100, chosen)["status"] == "ok"

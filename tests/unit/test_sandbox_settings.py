@@ -28,7 +28,7 @@ def test_the_limits_survive_a_round_trip_through_the_environment():
 
 
 def test_the_environment_file_quotes_every_value_for_the_shell():
-    assert _exports({"A": "it's $HOME `x`", "B": ""}) == "export A='it'\"'\"'s $HOME `x`'\nexport B=''\n"
+    assert _exports({"A": "it's $HOME `x`", "B": "", "é": "x", "A-B": "x"}) == "export A='it'\"'\"'s $HOME `x`'\nexport B=''\n"
 
 
 def test_mount_points_get_their_parents_made_first_once_each():
