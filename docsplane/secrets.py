@@ -58,10 +58,13 @@ def checked_key(settings, app) -> bytes:
     """The key of this process, once the event store agrees it is its key (recording it on first use)."""
     given = configured_key(settings)
     recorded = recorded_fingerprint(app)
+    # Read before looking for the file: a process starting together with the first one may find
+    # the store written meanwhile, and then the first one's file too (never the other way round).
+    written = recorded is not None or (app.recorder.max_notification_id() or 0) > 0
     if given is None:
         path = settings.data_dir / KEY_FILE
         if not path.exists():
-            if recorded is not None or (app.recorder.max_notification_id() or 0) > 0:
+            if written:
                 raise SecretsKeyMismatch(
                     f"the event store was written with a secrets key (fingerprint {_short(recorded)}) and {path} does not exist: "
                     f"set DOCSPLANE_SECRETS_KEY or DOCSPLANE_DATA_DIR to the store's (no second key is generated)")
