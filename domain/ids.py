@@ -57,3 +57,7 @@ def webhook_delivery_id(build_aggregate_id: UUID, build_version: int, webhook_ag
 def idempotent_request_id(username: str, idempotency_key: str) -> UUID:
     """Keys are scoped per user: two users may send the same key."""
     return uuid5(NAMESPACE, f"idempotent-request:{username}:{idempotency_key}")
+
+
+def redirect_type_claim_id(project_id: UUID, type: str) -> UUID:
+    return uuid5(NAMESPACE, f"redirect-type:{project_id}:{type}")
