@@ -19,7 +19,7 @@ import hashlib
 import math
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
 from api.browsable import TOKEN_COOKIE
@@ -56,7 +56,14 @@ def _limit_text(rate: Rate | None) -> str:
 
 def client_key() -> tuple[str, bool]:
     """('token:<sha256>', True) when the request presents a token (as api/auth.py reads it: the
-    Authorization header, or the browsable API's cookie on GET/HEAD), else ('address:<ip>', False)."""
+    Authorization header, or the browsable API's cookie on GET/HEAD), else ('address:<ip>', False).
+    Worked out once per request (the limiter asks for the key, the rate and the exemption)."""
+    if "rate_key" not in g:
+        g.rate_key = _client_key()
+    return g.rate_key
+
+
+def _client_key() -> tuple[str, bool]:
     credential = request.headers.get("Authorization", "").strip().partition(" ")[2].strip()
     if not credential and request.method in ("GET", "HEAD"):
         credential = request.cookies.get(TOKEN_COOKIE, "").strip()

@@ -65,3 +65,7 @@ def secrets_key_id() -> UUID:
 
 def version_index_id(project_id: UUID) -> UUID:
     return uuid5(NAMESPACE, f"version-index:{project_id}")
+
+
+def redirect_type_claim_id(project_id: UUID, type: str) -> UUID:
+    return uuid5(NAMESPACE, f"redirect-type:{project_id}:{type}")

@@ -1,7 +1,7 @@
 """Rate limits over real HTTP: a budget per token and per client address, GitHub's X-RateLimit-*
 headers on every answer, and 429 with Retry-After once a budget is spent.
 
-The counters live in the API process's memory, so the storage backend does not matter here."""
+The counters are in the API process's memory (memory://) here; tests/e2e/test_rate_limit_shared.py shares them in Redis."""
 
 from __future__ import annotations
 
@@ -82,3 +82,11 @@ def test_off_disables_a_limit_and_its_headers(start_live_server):
         assert "X-RateLimit-Limit" not in response.headers
     assert live.get("/api/v3/").status_code == 200
     assert_error(live.get("/api/v3/"), 429)
+
+
+def test_an_unreachable_shared_storage_falls_back_to_counting_in_memory(start_live_server):
+    """DOCSPLANE_RATE_LIMIT_STORAGE names a Redis nobody listens on: the limits still hold (per process), never a 500."""
+    live = start_live_server("sqlite", DOCSPLANE_RATE_LIMIT_STORAGE="redis://127.0.0.1:1/0", DOCSPLANE_RATE_LIMIT_ANONYMOUS="2/minute")
+    answers = [live.get("/api/v3/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [quota(a)[:2] for a in answers] == [(2, 1), (2, 0), (2, 0)]

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_gunicorn(env: dict, logs: Path) -> tuple[subprocess.Popen, str]:
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "-b", "127.0.0.1:0",
+    # Sync workers take one request at a time each, so a burst is spread over both.
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", "127.0.0.1:0",
                "--access-logfile", str(logs / "access.log"), "--access-logformat", "%(p)s %(s)s", "docsplane.wsgi:app"]
     with open(logs / "error.log", "wb") as errors:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)

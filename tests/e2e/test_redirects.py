@@ -236,3 +236,13 @@ def test_if_match_guards_put_and_delete(live_server, alice, redirect):
     assert_error(live_server.request("DELETE", path, alice, headers=current), 412)  # the PUT moved it on
     current = {"If-Match": live_server.get(path, alice).headers["ETag"]}
     assert live_server.request("DELETE", path, alice, headers=current).status_code == 204
+
+
+def test_one_redirect_of_each_clean_url_type_per_project(live_server, alice, project):
+    first = assert_json(live_server.post(BASE, alice, json={"type": "clean_url_to_html"}), 201)
+    before = live_server.log_head()
+    assert_error(live_server.post(BASE, alice, json={"type": "sphinx_html"}), 422, resource="Redirect", field="type", code="already_exists")
+    assert live_server.log_head() == before
+    assert_json(live_server.post(BASE, alice, json={"type": "html_to_clean_url"}), 201)
+    assert live_server.request("DELETE", f"{BASE}{first['pk']}/", alice).status_code == 204
+    assert_json(live_server.post(BASE, alice, json={"type": "clean_url_to_html"}), 201)

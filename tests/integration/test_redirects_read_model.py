@@ -179,5 +179,28 @@ def test_rebuild_reproduces_the_read_model(docsplane, project):
     assert dump_tables(docsplane) == incremental
     assert len(incremental["redirects"]) == 2
     assert [topic_name(n.topic) for n in event_log(docsplane) if "Redirect" in n.topic] == [
-        "RedirectCreated", "RedirectCreated", "RedirectCreated", "RedirectUpdated", "RedirectDeleted",
+        "RedirectCreated", "RedirectCreated", "RedirectCreated", "RedirectTypeClaimed", "RedirectUpdated", "RedirectDeleted",
     ]
+
+
+@pytest.mark.parametrize("type", ["clean_url_to_html", "html_to_clean_url"])
+def test_a_project_has_one_redirect_of_each_clean_url_type(docsplane, project, type):
+    first = created(docsplane, type, "", "")
+    created(docsplane, "clean_url_to_html" if type == "html_to_clean_url" else "html_to_clean_url", "", "")  # the other type: fine
+    created(docsplane, type, "", "", slug="secret-docs")  # another project: fine
+    before = head(docsplane)
+    with pytest.raises(ValidationFailed) as raised:
+        docsplane.redirects.create_redirect("alice", "pip", type)
+    assert (raised.value.field, raised.value.code) == ("type", "already_exists")
+    other = created(docsplane)
+    with pytest.raises(ValidationFailed):
+        docsplane.redirects.change_redirect("alice", "pip", other, {"type": type})
+    assert head(docsplane) > before  # only `other` was written
+    docsplane.redirects.change_redirect("alice", "pip", first, {"position": 3})  # its own claim does not stand in its way
+
+    docsplane.redirects.change_redirect("alice", "pip", first, {"type": "page", "from_url": "/a", "to_url": "/b"})  # releases
+    docsplane.redirects.change_redirect("alice", "pip", other, {"type": type})  # takes it
+    with pytest.raises(ValidationFailed):
+        docsplane.redirects.change_redirect("alice", "pip", first, {"type": type})
+    docsplane.redirects.delete_redirect("alice", "pip", other)  # releases
+    assert docsplane.redirects.create_redirect("alice", "pip", type).value
