@@ -108,7 +108,7 @@ def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
     for body in ({"type": "page", "from_url": "/old-guide.html", "to_url": "/guide.html"},
                  {"type": "exact", "from_url": "/es/v0/*", "to_url": "/es/v1/:splat"},
                  {"type": "sphinx_html"},
-                 {"type": "page", "from_url": "/guide.html", "to_url": "/index.html"}):  # the page exists: not applied
+                 {"type": "page", "from_url": "/index.html", "to_url": "/guide.html"}):  # the page exists: not applied
         assert live_server.post("/api/v3/projects/test-project/redirects/", alice, json=body).status_code == 201
     live_server.docsplane.catch_up()
     expected = {
@@ -120,7 +120,7 @@ def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
     for path, location in expected.items():
         response = docs_get(live_server, "test-project", path)
         assert (response.status_code, response.headers.get("Location")) == (302, location), path
-    assert docs_get(live_server, "test-project", "/es/latest/guide.html").status_code == 200
+    assert docs_get(live_server, "test-project", "/es/latest/index.html").status_code == 200
 
 
 def test_html_to_clean_url_redirects(live_server, docs, alice):
