@@ -30,6 +30,8 @@ VERSION = """{% extends layout %}{% block body %}
 <tr><th>Type</th><td>{{ version.type }}</td></tr><tr><th>Active</th><td>{{ version.active }}</td></tr>
 <tr><th>Built</th><td>{{ version.built }}</td></tr><tr><th>Privacy</th><td>{{ version.privacy_level }}</td></tr></table>
 {% if version.active and version.built %}<p><a href="{{ docs_of(version) }}">Read this version</a></p>{% endif %}
+{% if maintainer %}<p>Change it through the API: <code>PATCH {{ api }}versions/{{ version.slug }}/</code> with
+<code>active</code>, <code>hidden</code> or <code>privacy_level</code>.</p>{% endif %}
 <h2>Builds</h2><ul>{% for b in builds %}<li><a href="/projects/{{ project.slug }}/builds/{{ b.id }}/">#{{ b.id }}</a> {{ b.state }}
 {% if b.success is not none %}({{ "passed" if b.success else "failed" }}){% endif %}</li>{% else %}<li>none</li>{% endfor %}</ul>
 {% endblock %}"""

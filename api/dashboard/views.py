@@ -15,7 +15,8 @@ from api.dashboard import templates
 from api.links import absolute, docs_origin, docs_url, project_path
 from api.scopes import token_projects
 
-blp = Blueprint("dashboard", __name__, url_prefix="/projects/<project_slug>")
+blp = Blueprint("dashboard", __name__)
+PROJECT = "/projects/<project_slug>"
 MAX_LISTED = 1000
 
 
@@ -52,34 +53,35 @@ def _builds(project: dict, version_slug: str | None = None) -> list[dict]:
     return services().read_model.builds(project["slug"], {}, MAX_LISTED, 0, version_slug, public_versions_only=outsider).results
 
 
-@blp.get("/")
+@blp.get(f"{PROJECT}/")
 def project(project_slug):
     found = _project(project_slug)
     return _page(templates.PROJECT, found["name"], found, versions=_versions(found, active=True),
                  maintainer=g.get("user") in found["users"])
 
 
-@blp.get("/versions/")
+@blp.get(f"{PROJECT}/versions/")
 def versions(project_slug):
     found = _project(project_slug)
     return _page(templates.VERSIONS, f"Versions of {found['name']}", found, versions=_versions(found))
 
 
-@blp.get("/versions/<version_slug>/")
+@blp.get(f"{PROJECT}/versions/<version_slug>/")
+@blp.get("/dashboard/<project_slug>/version/<version_slug>/edit/", endpoint="version_edit")  # Read the Docs' `urls.dashboard.edit`
 def version(project_slug, version_slug):
     found = _project(project_slug)
     shown = services().read_model.version(found, g.get("user"), version_slug) or abort(404)
     return _page(templates.VERSION, f"{found['name']} {shown['verbose_name']}", found, version=shown,
-                 builds=_builds(found, version_slug))
+                 builds=_builds(found, version_slug), maintainer=g.get("user") in found["users"])
 
 
-@blp.get("/builds/")
+@blp.get(f"{PROJECT}/builds/")
 def builds(project_slug):
     found = _project(project_slug)
     return _page(templates.BUILDS, f"Builds of {found['name']}", found, builds=_builds(found))
 
 
-@blp.get("/builds/<int(max=9223372036854775807):build_id>/")
+@blp.get(f"{PROJECT}/builds/<int(max=9223372036854775807):build_id>/")
 def build(project_slug, build_id):
     found = _project(project_slug)
     shown = services().read_model.build(project_slug, build_id, public_versions_only=g.get("user") not in found["users"]) or abort(404)
@@ -87,21 +89,21 @@ def build(project_slug, build_id):
     return _page(templates.BUILD, f"Build #{build_id} of {found['name']}", found, build=shown, commands=commands)
 
 
-@blp.get("/downloads/")
+@blp.get(f"{PROJECT}/downloads/")
 def downloads(project_slug):
     found = _project(project_slug)
     listed = services().docs_queries.downloadable(found["slug"], public_only=g.get("user") not in found["users"])
     return _page(templates.DOWNLOADS, f"Downloads of {found['name']}", found, versions=listed)
 
 
-@blp.get("/downloads/<kind>/<version_slug>/")
+@blp.get(f"{PROJECT}/downloads/<kind>/<version_slug>/")
 def download(project_slug, kind, version_slug):
     """Served by the docs host, never from the API's origin."""
     found = _project(project_slug)
     return redirect(f"{docs_origin(found['slug'])}/_/downloads/{found['language']}/{version_slug}/{kind}/", 302)
 
 
-@blp.get("/docs-access/")
+@blp.get(f"{PROJECT}/docs-access/")
 def docs_access(project_slug):
     """A maintainer's browser, signed in here, gets a short-lived grant to read this project's private
     docs on its docs host (docshost/grants.py); `next`: the page to open there."""

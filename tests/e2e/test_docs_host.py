@@ -107,8 +107,8 @@ def test_private_versions_are_for_maintainers_with_a_token(live_server, docs, al
 def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
     for body in ({"type": "page", "from_url": "/old-guide.html", "to_url": "/guide.html"},
                  {"type": "exact", "from_url": "/es/v0/*", "to_url": "/es/v1/:splat"},
-                 {"type": "sphinx_html"}, {"type": "sphinx_htmldir"},
-                 {"type": "page", "from_url": "/guide.html", "to_url": "/index.html"}):  # the page exists: not applied
+                 {"type": "sphinx_html"},
+                 {"type": "page", "from_url": "/index.html", "to_url": "/guide.html"}):  # the page exists: not applied
         assert live_server.post("/api/v3/projects/test-project/redirects/", alice, json=body).status_code == 201
     live_server.docsplane.catch_up()
     expected = {
@@ -116,11 +116,18 @@ def test_redirects_apply_as_on_read_the_docs(live_server, docs, alice):
         "/es/v1/old-guide.html": "/es/v1/guide.html",
         "/es/v0/guide.html": "/es/v1/guide.html",
         "/es/latest/guide/": "/es/latest/guide.html",
-        "/es/latest/dir.html": "/es/latest/dir/",
     }
     for path, location in expected.items():
         response = docs_get(live_server, "test-project", path)
         assert (response.status_code, response.headers.get("Location")) == (302, location), path
+    assert docs_get(live_server, "test-project", "/es/latest/index.html").status_code == 200
+
+
+def test_html_to_clean_url_redirects(live_server, docs, alice):
+    # Alone: it matches every missing .html page, so beside the rules above its place in the order would decide.
+    assert live_server.post("/api/v3/projects/test-project/redirects/", alice, json={"type": "sphinx_htmldir"}).status_code == 201
+    live_server.docsplane.catch_up()
+    assert docs_get(live_server, "test-project", "/es/latest/dir.html").headers["Location"] == "/es/latest/dir/"
     assert docs_get(live_server, "test-project", "/es/latest/guide.html").status_code == 200
 
 
@@ -161,6 +168,8 @@ def test_documentation_urls_and_dashboard_pages_answer(live_server, docs, alice)
         assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html"), url
     browsable = live_server.get("/api/v3/projects/test-project/", alice, headers={"Accept": "text/html"}).text
     assert f'<a href="{project["urls"]["documentation"]}">' in browsable  # one click from the browsable API
+    edit = live_server.get("/dashboard/test-project/version/latest/edit/", alice)  # Read the Docs' urls.dashboard.edit
+    assert edit.status_code == 200 and "PATCH" in edit.text
     build_page = get_url(live_server, build["urls"]["build"]).text
     assert "python -m sphinx -b html docs _build/html" in build_page and "built latest: ok" in build_page
     moved = get_url(live_server, f"{live_server.url}/projects/test-project/downloads/epub/latest/")

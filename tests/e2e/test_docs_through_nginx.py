@@ -53,6 +53,10 @@ def test_nginx_sends_what_docsplane_decided(behind_nginx):
     assert docs_get(live, "edge", "/en/v2/", token=bob, base=nginx).status_code == 404
     private = docs_get(live, "edge", "/en/v2/", token=alice, base=nginx)
     assert private.text == "<h1>edge v2</h1>" and private.headers["Cache-Control"] == "private, no-store"
+    grant = live.docsplane.docs_grants.issue("alice", "edge")  # what the dashboard's docs-access link hands a browser
+    signed_in = docs_get(live, "edge", f"/_/grant/?grant={grant}&next=/en/v2/", base=nginx)
+    cookie = {"Cookie": f"docsplane_docs_grant={signed_in.cookies['docsplane_docs_grant']}"}
+    assert docs_get(live, "edge", signed_in.headers["Location"], base=nginx, headers=cookie).text == "<h1>edge v2</h1>"
 
     # The internal location is not reachable from outside, and no path leaves the published files.
     release = direct.headers["X-Accel-Redirect"].removeprefix(ACCEL_PREFIX)
