@@ -275,7 +275,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=serve)
     p = commands.add_parser("docs-server", help="serve the built documentation alone (docs hosts; the projector runs elsewhere)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--port", type=int, default=int(os.environ.get("DOCS_PORT", "8001")))
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(run=docs_server)
     users = commands.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)

@@ -20,6 +20,11 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCSPLANE_SERVICES = {name: service for name, service in COMPOSE["services"].items() if service.get("image") == "docsplane:local"}
 
 
+# compose puts nginx in front of the docs host, which then hands files over by X-Accel-Redirect; the
+# single-host recipe's docs host answers readers itself.
+COMPOSE_ONLY = {"docs": {"DOCSPLANE_DOCS_ACCEL_REDIRECT"}}
+
+
 def procfile() -> dict[str, str]:
     lines = (ROOT / "Procfile").read_text().splitlines()
     return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
@@ -40,7 +45,7 @@ def test_the_recipes_environment_file_sets_what_compose_sets():
     configure = next(block.text for block in recipe_blocks() if "docsplane.env\" <<EOF" in block.text)
     written = re.search(r"<<EOF\n(.*?)\nEOF", configure, re.DOTALL).group(1)
     recipe_names = {line.split("=", 1)[0] for line in written.splitlines()}
-    environments = {name: set(service["environment"]) for name, service in DOCSPLANE_SERVICES.items()}
+    environments = {name: set(service["environment"]) - COMPOSE_ONLY.get(name, set()) for name, service in DOCSPLANE_SERVICES.items()}
     assert all(names == recipe_names for names in environments.values()), (environments, recipe_names)
 
 

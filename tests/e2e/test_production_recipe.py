@@ -29,7 +29,7 @@ from production_recipe import ROOT, Shell, pids_running, recipe_blocks, stop
 
 pytestmark = pytest.mark.postgres
 BURST = 150  # writes during which the projector is killed
-RECIPE_READS = ("AMQP_URL", "PORT", "TOKEN", "VIRTUAL_ENV")
+RECIPE_READS = ("AMQP_URL", "PORT", "DOCS_PORT", "TOKEN", "VIRTUAL_ENV")
 
 
 def free_port() -> int:
@@ -117,7 +117,7 @@ def recipe_env(postgres_url, amqp_url, tmp_path):
     env = {k: v for k, v in os.environ.items()  # the reader's shell, without settings of its own
            if not k.startswith(("DOCSPLANE_", "POSTGRES_", "PERSISTENCE_", "SQLITE_", "PG", "PIP_")) and k not in RECIPE_READS}
     env.update({"DOCSPLANE_HOME": str(tmp_path / "srv"), "PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "postgres",
-           "PGDATABASE": database, "PORT": str(free_port()),
+           "PGDATABASE": database, "PORT": str(free_port()), "DOCS_PORT": str(free_port()),
            "AMQP_URL": f"amqp://guest:guest@127.0.0.1:5672/{vhost}" if vhost else "amqp://guest:guest@127.0.0.1:5672/%2F",
            "PIP_NO_DEPS": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"})  # see prepare_venv
     yield env
