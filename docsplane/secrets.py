@@ -83,7 +83,7 @@ def checked_key(settings, app) -> bytes:
 def existing_key(settings) -> bytes:
     """The key of a process that has no event store (the docs host): the one given, or the embedded
     default's file; never made here, so a docs host cannot start a second key."""
-    given = configured_key(settings)
+    given = configured_key(settings) if settings.secrets_key or settings.secrets_key_file else None
     if given is None:
         path = settings.data_dir / KEY_FILE
         if not path.exists():

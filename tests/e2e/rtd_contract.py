@@ -69,6 +69,10 @@ def differences(ours, theirs, path: str = "") -> list[str]:
         return [problem for item in ours.values() for problem in differences(item, theirs[0], f"{path}[]")] if theirs else []
     if theirs is None or _allowed(path):
         return []
+    if path.endswith("downloads") and isinstance(ours, dict) and isinstance(theirs, dict):
+        # keyed by the formats a version published (Read the Docs: `{}` before any): data, not field names
+        return [f"{path}.{k}: not a format Read the Docs lists" for k in ours if k not in theirs] + [
+            problem for k in ours.keys() & theirs.keys() for problem in differences(ours[k], theirs[k], f"{path}.{k}")]
     if _type(ours) != _type(theirs):
         return [f"{path or '<top>'}: {_type(ours)} where Read the Docs answers {_type(theirs)}"]
     if isinstance(theirs, dict):

@@ -163,8 +163,8 @@ def test_unknown_things_are_json_404(live_server, alice, project):
 
 def test_method_not_allowed_says_what_is(live_server, alice, project):
     for method, path, allowed in (
-        ("POST", f"{BASE}/", {"GET", "PATCH", "DELETE"}),
-        ("PUT", f"{BASE}/", {"GET", "PATCH", "DELETE"}),
+        ("POST", f"{BASE}/", {"GET", "PATCH", "PUT", "DELETE"}),
+        ("PUT", PROJECTS, {"GET", "POST"}),
         ("DELETE", PROJECTS, {"GET", "POST"}),
         ("PATCH", f"{BASE}/builds/", {"GET", "POST"}),
         ("POST", f"{BASE}/versions/", {"GET"}),
@@ -241,8 +241,8 @@ def test_options_lists_the_allowed_methods_as_json(live_server, alice, project):
     response = live_server.request("OPTIONS", "/api/v3/projects/test-project/", alice)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json() == {"methods": ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH"]}
-    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH"}
+    assert response.json() == {"methods": ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]}
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"}
 
 
 def test_builds_of_a_private_version_are_hidden_from_outsiders(live_server, alice, bob, project):

@@ -34,7 +34,11 @@ def recreate(start_live_server, tmp_path) -> dict[str, dict]:
     live = start_live_server("sqlite", background=True, DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}",
                              DOCSPLANE_RUN_WEBHOOKS="false")
     token, other = live.token("testuser"), live.token("nobody")
-    repo = git_repository(tmp_path / "project", build_config("echo built"))
+    # The build leaves every format in its output, as the fixture's version lists them all in `downloads`.
+    out = '"$READTHEDOCS_OUTPUT"'
+    repo = git_repository(tmp_path / "project", build_config(
+        f"mkdir -p {out}/html {out}/htmlzip {out}/epub {out}/pdf", f"echo built > {out}/html/index.html",
+        *(f"echo {kind} > {out}/{kind}/project.{ext}" for kind, ext in (("htmlzip", "zip"), ("epub", "epub"), ("pdf", "pdf")))))
     got: dict[str, dict] = {}
 
     body = {"name": "project", "repository": {"url": f"file://{repo}", "type": "git"}, "homepage": "http://project.com",

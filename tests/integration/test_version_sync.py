@@ -86,6 +86,12 @@ def test_stable_aliases_its_release_once_that_is_active_and_the_flyout_lists_act
 
     assert [a["slug"] for a in synced.versions()["stable"]["aliases"]] == ["v2.0"]
     menu = docsplane.flyout_queries.menu(synced.project(), "alice", "latest")
+    assert menu["versions"] == []  # as Read the Docs: active and built
+    for slug in ("latest", "stable", "v2.0"):
+        number = docsplane.builds.trigger_build("alice", synced.slug, slug).value
+        docsplane.builds.finish_build("alice", number, True)
+    docsplane.catch_up()
+    menu = docsplane.flyout_queries.menu(synced.project(), "alice", "latest")
     assert sorted(v["slug"] for v in menu["versions"]) == ["latest", "stable", "v2.0"]
 
 
