@@ -63,8 +63,8 @@ class Scratch:
     def __init__(self, directory: Path, projection, fingerprint: str):
         self.projection = projection
         boot = this_boot()
-        # Commits are handed to the OS, not flushed to the disk (synchronous=OFF, ~10% of the bulk
-        # phase): a crash of the process loses nothing committed (WAL), a crash of the OS may leave
+        # Commits are handed to the OS, not flushed to the disk (synchronous=OFF, a part of the bulk
+        # phase's time): a crash of the process loses nothing committed (WAL), a crash of the OS may leave
         # the file corrupt; so where the boot is known, a scratch is resumed only in the boot it was
         # written in (its fingerprint names it). Elsewhere each checkpoint is flushed (NORMAL).
         self.fingerprint = fingerprint if boot is None else f"{fingerprint} boot {boot}"
