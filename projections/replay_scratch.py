@@ -9,7 +9,7 @@ then copies the finished tables into the PostgreSQL shadow tables with COPY, in 
 that also sets the shadow's position. From there the replay goes on in PostgreSQL as before (the
 last events, the indexes, the atomic swap) and the scratch file is deleted.
 
-Commits are not flushed to the disk (a scratch is derived data, and flushing cost ~10%): a killed
+Commits are not flushed to the disk (a scratch is derived data, and flushing costs time): a killed
 replay still resumes its scratch (WAL: the OS has every committed batch), but after a crash of the
 OS (another boot) the scratch is started over, as is a file found malformed."""
 
