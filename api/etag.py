@@ -56,7 +56,7 @@ def _digest(data: bytes) -> str:
 
 
 def _canonical(resource: dict) -> bytes:
-    """The resource as JSON with sorted keys (orjson: several times faster than json.dumps, and a
+    """The resource as JSON with sorted keys (orjson: faster than json.dumps, and a
     GET hashes every resource it answers); the standard library for what orjson refuses."""
     try:
         return orjson.dumps(resource, default=str, option=CANONICAL)

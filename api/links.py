@@ -9,7 +9,7 @@ from artifacts.store import DOWNLOAD_FORMATS
 
 
 def absolute(path: str) -> str:
-    # Not `request.host_url`: werkzeug builds it through an IRI round trip on every request (~5% of a GET).
+    # Not `request.host_url`: werkzeug builds it through an IRI round trip on every request.
     return f"{request.scheme}://{request.host}{path}"
 
 

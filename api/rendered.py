@@ -1,7 +1,7 @@
 """A tagged resource's JSON answer, rendered once per version of the resource and shape of the request.
 
 Dumping a project through its nested schemas, with the JSON encoding, was the largest part of a
-GET's own work (~18% of its time, profiled in-process). The answer is a pure function of the resource
+GET's own work (bench/README.md, "Profiles"). The answer is a pure function of the resource
 and of the request's inputs that the schemas read: the route, the host and scheme the links are
 built on, the query string (`expand`, `fields`, `omit`), and the caller (expand=permissions). The
 resource is named by its ETag (api/etag.py: its aggregate version and a hash of the resource as

@@ -48,7 +48,7 @@ class DocsplaneApplication(Application):
     name = "Docsplane"
     # Long-lived aggregates load from a snapshot plus a few events, however long their history.
     # Projects are loaded by nearly every command, so theirs are close together: at most 19 events
-    # after the snapshot keeps a 10,000-event project within 1.5x of a 10-event one (bench.snapshots).
+    # after the snapshot keep a long project's load close to a short one's (bench.snapshots).
     snapshotting_intervals = {Project: 20, Version: 100, Build: 100, IdSequence: 50, User: 100}
     # The library's aggregate cache, fast-forwarded on every get: one select of the events newer
     # than the cached version instead of a snapshot select and an events select, and no decoding of

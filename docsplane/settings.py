@@ -1,4 +1,4 @@
-"""Settings, from environment variables only (12-factor). Every variable is documented in README.md."""
+"""Settings, from environment variables only (12-factor). Every variable is documented in docs/configuration.md."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ CREATE_INDEX = re.compile(r"\s*CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+)
 LOCK_TIMEOUT = "250ms"  # PostgreSQL: how long the swap queues for the live tables before it retries
 LOCK_ATTEMPTS = 240
 INDEX_BUILD_MEMORY = "512MB"  # PostgreSQL: for the shadow's index builds (the audit's, of millions of rows)
-HELPER_FROM = 50_000  # events ahead of the bulk phase from which a second process pays for its start (~1 s)
+HELPER_FROM = 50_000  # events ahead of the bulk phase from which a second process pays for its start
 
 
 class SwapBusy(Exception):

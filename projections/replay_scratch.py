@@ -9,7 +9,7 @@ then copies the finished tables into the PostgreSQL shadow tables with COPY, in 
 that also sets the shadow's position. From there the replay goes on in PostgreSQL as before (the
 last events, the indexes, the atomic swap) and the scratch file is deleted.
 
-Commits are not flushed to the disk (a scratch is derived data, and flushing cost ~10%): a killed
+Commits are not flushed to the disk (a scratch is derived data, and flushing costs time): a killed
 replay still resumes its scratch (WAL: the OS has every committed batch), but after a crash of the
 OS (another boot) the scratch is started over, as is a file found malformed."""
 
@@ -63,8 +63,8 @@ class Scratch:
     def __init__(self, directory: Path, projection, fingerprint: str):
         self.projection = projection
         boot = this_boot()
-        # Commits are handed to the OS, not flushed to the disk (synchronous=OFF, ~10% of the bulk
-        # phase): a crash of the process loses nothing committed (WAL), a crash of the OS may leave
+        # Commits are handed to the OS, not flushed to the disk (synchronous=OFF, a part of the bulk
+        # phase's time): a crash of the process loses nothing committed (WAL), a crash of the OS may leave
         # the file corrupt; so where the boot is known, a scratch is resumed only in the boot it was
         # written in (its fingerprint names it). Elsewhere each checkpoint is flushed (NORMAL).
         self.fingerprint = fingerprint if boot is None else f"{fingerprint} boot {boot}"

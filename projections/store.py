@@ -339,7 +339,7 @@ class PostgresReadStore(ReadStore):
 
     def fetchall_prepared(self, sql: str, params=()) -> list[dict]:
         """One statement, prepared once per pooled connection and then only executed: PostgreSQL
-        plans a join of the project detail in more time than it runs it (~0.4 ms of ~0.6 ms)."""
+        plans a join of the project detail in more time than it runs it."""
         import psycopg2.errors
 
         with self._pool.connection() as conn:

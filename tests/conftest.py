@@ -6,7 +6,7 @@
 - `backend`       parametrized over "sqlite" and "postgres" (the latter marked `postgres`).
 - `docsplane`     the wired container for `backend`, closed after the test.
 - `amqp_url`      (session) RabbitMQ on 127.0.0.1:5672 (guest/guest); use unique exchange/queue names.
-- `reliability`   records figures for README's reliability section (tests/reliability_figures.py).
+- `reliability`   records figures for the docs' reliability page (docs/reliability.md, tests/reliability_figures.py).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """The figures the reliability tests reach (requests sent, faults injected, inputs tried, lost writes),
-recorded by the tests themselves and written into README's reliability section.
+recorded by the tests themselves and written into the reliability page of the docs (docs/reliability.md).
 
 A test asks for the `reliability` fixture and calls
     reliability.record("Crash faults: kill -9 of every process", requests=1200, faults_injected=16, lost=0)
 Calls with the same title add up (parametrized tests, several backends). The figures are printed at the
 end of every run; with DOCSPLANE_WRITE_FIGURES=1 a run in which every test passed also rewrites the
-section between the README's reliability markers, so the README's numbers come from a real run.
+section between the page's reliability markers, so the documented numbers come from a real run.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "reliability.md"
 BEGIN = "<!-- reliability figures: written by the test suite (tests/reliability_figures.py), do not edit -->"
 END = "<!-- end of reliability figures -->"
 
@@ -62,13 +62,13 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def write_readme(readme: Path = README) -> None:
-    text = readme.read_text(encoding="utf-8")
+def write_page(page: Path = PAGE) -> None:
+    text = page.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
-        raise RuntimeError(f"{readme} has no reliability markers; add {BEGIN!r} ... {END!r}")
+        raise RuntimeError(f"{page} has no reliability markers; add {BEGIN!r} ... {END!r}")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{BEGIN}\n{render()}\n{END}{tail}", encoding="utf-8")
+    page.write_text(f"{head}{BEGIN}\n{render()}\n{END}{tail}", encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -78,7 +78,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(render())
     if os.environ.get("DOCSPLANE_WRITE_FIGURES") == "1":
         if exitstatus == 0:
-            write_readme()
-            terminalreporter.write_line(f"written into {README}")
+            write_page()
+            terminalreporter.write_line(f"written into {PAGE}")
         else:
-            terminalreporter.write_line("not written into the README: the run did not pass")
+            terminalreporter.write_line("not written into docs/reliability.md: the run did not pass")

@@ -4,7 +4,7 @@ subproject, a redirect, an environment variable), and each response carries exac
 field names, recursively. Values may differ; integer ids in URLs are those of the matching data.
 
 Fields beyond the seed's are allowed only when listed in EXTENSIONS: they are the additions
-documented in the README's API section (project `versioning_scheme`, version `aliases`, build `urls`...)."""
+documented in docs/resources.md (project `versioning_scheme`, version `aliases`, build `urls`...)."""
 
 from __future__ import annotations
 
