@@ -39,3 +39,9 @@ def git_repository(path: Path, files: dict[str, str]) -> Path:
 def build_config(*commands: str) -> dict[str, str]:
     """The files of a repository whose build runs just these shell commands."""
     return {".docsplane.yaml": "build:\n  commands:\n" + "".join(f"    - {c!r}\n" for c in commands)}
+
+
+def readthedocs_yaml(*formats: str) -> str:
+    """A `.readthedocs.yaml` as Read the Docs users write it: Sphinx on docs/conf.py, with `formats`."""
+    return ('version: 2\nbuild:\n  os: ubuntu-24.04\n  tools:\n    python: "3.12"\nsphinx:\n  configuration: docs/conf.py\n'
+            + ("formats:\n" + "".join(f"  - {f}\n" for f in formats) if formats else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 
 from commands.loading import load_project
 from domain.version import Version
@@ -101,3 +102,14 @@ def resolve(spec: dict, node: dict) -> dict:
             target = target[part]
         node = target
     return node
+
+
+def poll(live, path: str, token: str, until, timeout: float = 60.0) -> dict:
+    """GET `path` until `until(body)` holds; the last body."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = assert_json(live.get(path, token), 200)
+        if until(body):
+            return body
+        assert time.monotonic() < deadline, f"timed out; last: {body}"
+        time.sleep(0.05)

@@ -10,23 +10,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from e2e_support import assert_json, project_body
-from git_support import commit, git, git_repository
+from git_support import commit, git, git_repository, readthedocs_yaml
 
 from commands.loading import load_project
 from domain.version import Version
 from projections.published_queries import published_release
 
-READTHEDOCS_YAML = """version: 2
-build:
-  os: ubuntu-24.04
-  tools:
-    python: "3.12"
-sphinx:
-  configuration: docs/conf.py
-formats:
-  - htmlzip
-  - epub
-"""
+READTHEDOCS_YAML = readthedocs_yaml('htmlzip', 'epub')
 
 
 def docs(text: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ import time
 import uuid
 
 import pytest
-from e2e_support import assert_error, assert_json, project_body
+from e2e_support import assert_error, assert_json, poll, project_body
 from git_support import build_config, git_repository
 
 
@@ -17,15 +17,6 @@ def running_live(backend, start_live_server):
     return start_live_server(backend, background=True, DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}",
                              DOCSPLANE_RUN_WEBHOOKS="false")
 
-
-def poll(live, path: str, token: str, until, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = assert_json(live.get(path, token), 200)
-        if until(body):
-            return body
-        assert time.monotonic() < deadline, f"timed out; last: {body}"
-        time.sleep(0.05)
 
 
 def test_cancelling_a_running_build_stops_it(running_live, tmp_path):

@@ -9,18 +9,9 @@ import uuid
 import pytest
 from docs_support import get_url
 from e2e_support import add_version, assert_json, project_body
-from git_support import commit, git, git_repository
+from git_support import commit, git, git_repository, readthedocs_yaml
 
-READTHEDOCS_YAML = """version: 2
-build:
-  os: ubuntu-24.04
-  tools:
-    python: "3.12"
-sphinx:
-  configuration: docs/conf.py
-formats:
-  - epub
-"""
+READTHEDOCS_YAML = readthedocs_yaml('epub')
 
 
 def docs(text: str) -> dict[str, str]:

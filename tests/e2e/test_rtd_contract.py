@@ -4,26 +4,16 @@ recursively (tests/e2e/rtd_contract.py), but for the differences the seeds manda
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from e2e_support import add_version, assert_json
+from e2e_support import add_version, assert_json, poll
 from git_support import build_config, git, git_repository
 from rtd_contract import FIXTURES, NOT_COMPARED, differences, fixture
 
 PROJECTS = "/api/v3/projects/"
 P = f"{PROJECTS}project/"
 
-
-def poll(live, path: str, token: str, until, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = assert_json(live.get(path, token), 200)
-        if until(body):
-            return body
-        assert time.monotonic() < deadline, f"timed out; last: {body}"
-        time.sleep(0.05)
 
 
 def recreate(start_live_server, tmp_path) -> dict[str, dict]:

@@ -4,11 +4,10 @@ builds it (of its own commit)."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from e2e_support import assert_json, project_body
+from e2e_support import assert_json, poll, project_body
 
 from git_support import build_config, commit, git, git_repository
 
@@ -30,15 +29,6 @@ def repo(tmp_path):
     git(repo, "branch", "feature")
     return repo
 
-
-def poll(live, path: str, token: str, until, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = assert_json(live.get(path, token), 200)
-        if until(body):
-            return body
-        assert time.monotonic() < deadline, f"timed out; last: {body}"
-        time.sleep(0.05)
 
 
 def versions(live, token: str, until) -> dict[str, dict]:

@@ -11,23 +11,13 @@ import zipfile
 import pytest
 
 from domain.errors import ValidationFailed
-from git_support import build_config, commit, git_repository
+from git_support import build_config, commit, git_repository, readthedocs_yaml
 from integration_support import event_log
 from projections.published_queries import published_release
 from test_build_runner import SPHINX_DOCS, Fixture, sqlite_docsplane  # noqa: F401 (a fixture)
 from workers.build_config import NO_LATEX
 
-READTHEDOCS_YAML = """version: 2
-build:
-  os: ubuntu-24.04
-  tools:
-    python: "3.12"
-sphinx:
-  configuration: docs/conf.py
-formats:
-  - htmlzip
-  - epub
-"""
+READTHEDOCS_YAML = readthedocs_yaml('htmlzip', 'epub')
 
 
 def stored(fixture, version="latest") -> tuple[dict | None, object]:
