@@ -177,16 +177,19 @@ class Bubblewrap:
             options += ["--perms", "0755", "--dir", directory]
         options += ["--ro-bind", self.etc.current(), "/etc"]
         for path in python:
-            options += ["--ro-bind", path, path]
+            if not _under_tmp(path):
+                options += ["--ro-bind", path, path]
         options += ["--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--size", str(self.limits.file_size),
                     "--tmpfs", "/tmp", "--symlink", "/tmp", "/var/tmp"]
         if home is not None:
             options += ["--bind", str(home), HOME]
         else:
             options += ["--perms", "0777", "--tmpfs", HOME]
-        for directory in _ancestors(filter(_under_tmp, readable), below="/tmp"):  # in the new /tmp, so after it
+        # A Python or repository under /tmp (a checkout in /tmp, say) is bound into the new /tmp, so after it.
+        in_tmp = [p for p in python if _under_tmp(p)]
+        for directory in _ancestors([*in_tmp, *filter(_under_tmp, readable)], below="/tmp"):
             options += ["--perms", "0755", "--dir", directory]
-        for path in readable:
+        for path in [*in_tmp, *readable]:
             options += ["--ro-bind", path, path]
         options += ["--perms", "0444", "--ro-bind-data", _data(fds, "environment", _exports(env)), ENV_FILE,
                     "--chdir", cwd or HOME]

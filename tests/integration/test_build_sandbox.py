@@ -451,3 +451,19 @@ def test_without_the_sandbox_the_same_build_reads_the_servers_environment(hostil
 
     assert succeeded is True, build["error"]
     assert CANARY in outputs[-1]
+
+
+def test_a_builder_python_under_tmp_is_seen_in_the_sandbox(make_settings, tmp_path, monkeypatch):
+    """A checkout (and its .venv) under /tmp: the sandbox's own /tmp must not hide the builder's Python."""
+    import workers.sandbox as sandbox_module
+
+    python = tmp_path / "checkout" / ".venv"
+    (python / "bin").mkdir(parents=True)
+    (python / "bin" / "marker").write_text("the builder's python\n")
+    monkeypatch.setattr(sandbox_module, "python_installation", lambda: [str(python)])
+    sandbox = sandbox_for(make_settings("sqlite"))
+
+    result = run_step(f"cat {python}/bin/marker; ls /tmp", None, {"PATH": os.environ["PATH"]}, 30, 10_000, sandbox=sandbox)
+
+    assert result.exit_code == 0, result.output
+    assert "the builder's python" in result.output
