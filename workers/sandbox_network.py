@@ -94,10 +94,9 @@ class Slirp:
             os.close(ready_write)
             os.close(exit_read)
         try:
-            if _ready(ready_read):
-                _release(self.block_write)
-            else:
+            if not _ready(ready_read):
                 log.error("slirp4netns did not configure the build's network; the step runs without one")
+            _release(self.block_write)
             select.select([pidfd], [], [])  # until the sandbox's first process exits
         finally:
             os.close(exit_write)
@@ -142,6 +141,7 @@ def _ready(fd: int) -> bool:
 
 
 def _release(fd: int) -> None:
+    """Lets bwrap's child go on to run the command."""
     try:
         os.write(fd, b"1")
     except BrokenPipeError:
