@@ -154,6 +154,12 @@ def test_a_fork_bomb_is_bounded_and_ends_with_the_step(hostile):
     assert survivors == []
 
 
+def _running(pid: str) -> bool:
+    """Not gone, nor a zombie (an orphan waits for whoever reaps it)."""
+    stat = _read(Path(f"/proc/{pid}/stat"))
+    return bool(stat) and stat.rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -275,10 +281,13 @@ def test_a_killed_workers_sandbox_dies_with_it(make_settings, tmp_path):
                               cwd=Path(__file__).parents[2])
     try:
         wait_until(lambda: sandboxed_sleeps(marker), 15, "the sandboxed step")
+        slirps = slirps_of(worker.pid)  # the step's network (isolated, the default), when slirp4netns is installed
+        assert len(slirps) == (1 if shutil.which("slirp4netns") else 0)
     finally:
         worker.kill()
         worker.wait()
     wait_until(lambda: not sandboxed_sleeps(marker), 5, "the step to die with its worker")
+    wait_until(lambda: not any(_running(pid) for pid in slirps), 5, "its slirp4netns to end")
 
 
 def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile, make_settings, tmp_path, monkeypatch):
@@ -390,10 +399,10 @@ def default_routes(routes: str) -> list[str]:
     return [line.split()[0] for line in routes.splitlines()[1:] if line.split()[1] == "00000000"]
 
 
-def slirps_of_this_process() -> list[str]:
-    children = [int(pid) for task in Path("/proc/self/task").iterdir()
-                for pid in (task / "children").read_text().split()]
-    return [pid for pid in map(str, children) if Path(f"/proc/{pid}/comm").read_text().strip() == "slirp4netns"]
+def slirps_of(pid: int | str = "self") -> list[str]:
+    """The slirp4netns processes `pid` started and that still run."""
+    children = [child for task in Path(f"/proc/{pid}/task").iterdir() for child in _read(task / "children").split()]
+    return [child.decode() for child in children if _read(Path(f"/proc/{child.decode()}/comm")) == b"slirp4netns\n"]
 
 
 def test_an_isolated_build_reaches_out_but_not_the_hosts_loopback(hostile, slirp_required):
@@ -405,7 +414,7 @@ def test_an_isolated_build_reaches_out_but_not_the_hosts_loopback(hostile, slirp
     assert ran["postgresql"] == REFUSED
     assert ran["resolver"] == "nameserver 10.0.2.3\n"
     assert default_routes(ran["routes"]) == ["tap0"]
-    wait_until(lambda: not slirps_of_this_process(), 5, "every step's slirp4netns to end")
+    wait_until(lambda: not slirps_of(), 5, "every step's slirp4netns to end")
 
 
 def test_the_hosts_network_reaches_its_loopback(hostile):
