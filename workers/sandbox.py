@@ -8,8 +8,8 @@
 
 `Bubblewrap` runs every command in a bubblewrap (`bwrap`) sandbox: its own mount, PID, IPC and UTS
 namespaces, and the network DOCSPLANE_BUILD_NETWORK asks for (workers/sandbox_network.py: by default
-its own namespace, outbound through slirp4netns, the host's loopback unreachable); read-only the system (/usr, a few files of /etc) and the builder's
-Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
+its own namespace, outbound through slirp4netns, the host's loopback unreachable); read-only the
+system (/usr, a few files of /etc) and the builder's Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
 of the host (no data dir, no other build, no host /proc). Limits on memory, processes, open files
 and file size apply to every process of the step.
 
@@ -323,7 +323,7 @@ def sandbox_for(settings, warn: bool = True):
     if problem is None:
         return sandbox
     if settings.build_network == ISOLATED and executable is not None:
-        host, host_problem = _probed(executable, limits, host_uid, HOST, None)
+        _, host_problem = _probed(executable, limits, host_uid, HOST, None)
         if host_problem is None:  # bwrap works: the isolated network does not
             if not settings.uses_sqlite_event_store:
                 raise SandboxRefused(f"a build worker isolates builds from the host's network and {problem}: install "
@@ -366,7 +366,9 @@ def _probe(sandbox: Bubblewrap) -> str | None:
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap does not work here: {error}"
     if result.returncode != 0:
-        return f"{what} does not work here: {result.stderr.strip() or f'exit code {result.returncode}'}"
+        silent = "the sandbox got no network interface (the worker's log says why)" if what == "slirp4netns" else \
+            f"exit code {result.returncode}"
+        return f"{what} does not work here: {result.stderr.strip() or silent}"
     return None
 
 
