@@ -19,6 +19,7 @@ import logging
 import os
 import select
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -80,31 +81,42 @@ class Slirp:
             pidfd = os.pidfd_open(pid)
         except ProcessLookupError:
             return  # the sandbox ended already
-        if not _waits_on(pid, self.block_read):
-            return
+        try:
+            if _waits_on(pid, self.block_read):
+                self._network(pid, pidfd)
+        finally:
+            os.close(pidfd)
+
+    def _network(self, pid: int, pidfd: int) -> None:
+        """slirp4netns for the sandbox `pid` until it exits (`pidfd` readable)."""
         ready_read, ready_write = os.pipe()
         exit_read, exit_write = os.pipe()
-        try:
-            slirp = subprocess.Popen(
-                [self.executable, "--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox",
-                 "--enable-seccomp", "--ready-fd", str(ready_write), "--exit-fd", str(exit_read), str(pid), TAP],
-                pass_fds=(ready_write, exit_read), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE)
-        finally:
-            os.close(ready_write)
-            os.close(exit_read)
-        try:
-            if not _ready(ready_read):
-                log.error("slirp4netns did not configure the build's network; the step runs without one")
-            _release(self.block_write)
-            select.select([pidfd], [], [])  # until the sandbox's first process exits
-        finally:
-            os.close(exit_write)
-            _, errors = slirp.communicate()
-            if slirp.returncode:
-                log.error("slirp4netns exited with %s: %s", slirp.returncode, errors.decode(errors="replace").strip())
-            os.close(pidfd)
-            os.close(ready_read)
+        with tempfile.TemporaryFile() as errors:  # not a pipe: nobody reads it while slirp4netns runs
+            try:
+                slirp = subprocess.Popen(
+                    [self.executable, "--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox",
+                     "--enable-seccomp", "--ready-fd", str(ready_write), "--exit-fd", str(exit_read), str(pid), TAP],
+                    pass_fds=(ready_write, exit_read), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=errors)
+            except OSError:
+                os.close(ready_read)
+                os.close(exit_write)
+                raise
+            finally:
+                os.close(ready_write)
+                os.close(exit_read)
+            try:
+                if not _ready(ready_read):
+                    log.error("slirp4netns did not configure the build's network; the step runs without one")
+                _release(self.block_write)
+                select.select([pidfd], [], [])  # until the sandbox's first process exits
+            finally:
+                os.close(exit_write)  # slirp4netns' --exit-fd: it ends
+                os.close(ready_read)
+                if slirp.wait():
+                    errors.seek(0)
+                    log.error("slirp4netns exited with %s: %s", slirp.returncode,
+                              errors.read(4096).decode(errors="replace").strip())
 
 
 def _child_pid(fd: int) -> int | None:
