@@ -24,7 +24,7 @@ from integration_support import event_log, project_settings
 from workers.build_runner import BuildRunner
 from workers.safe_tree import safe_tree_files
 from workers.build_step import run_step
-from workers.sandbox import readable_repository, sandbox_for
+from workers.sandbox import SandboxRefused, readable_repository, sandbox_for
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -460,6 +460,21 @@ def test_without_slirp4netns_the_embedded_default_uses_the_hosts_network_and_say
     assert report["problems"] == [report["sandbox"]["network"]["message"]]
     assert "slirp4netns is not installed" in report["problems"][0]
     assert "build network: host (DOCSPLANE_BUILD_NETWORK=isolated)" in render(report)
+
+
+def test_a_slirp4netns_that_does_not_work_is_found_by_the_probe(make_settings, without_slirp, caplog):
+    broken = Path(without_slirp, "slirp4netns")
+    broken.write_text("#!/bin/sh\necho 'open(\"/dev/net/tun\"): Permission denied' >&2\nexit 1\n")
+    broken.chmod(0o755)
+
+    sandbox = sandbox_for(make_settings("sqlite"))
+
+    assert (sandbox.enabled, sandbox.network) == (True, "host")
+    assert sandbox.network_problem == ("slirp4netns does not work here: the sandbox got no network interface "
+                                       "(the worker's log says why)")
+    assert 'slirp4netns exited with 1: open("/dev/net/tun"): Permission denied' in caplog.text
+    with pytest.raises(SandboxRefused, match="slirp4netns does not work here"):
+        sandbox_for(make_settings("postgres"))
 
 
 def test_on_postgresql_the_hosts_network_must_be_chosen_explicitly(make_settings, without_slirp):
