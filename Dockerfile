@@ -1,9 +1,10 @@
 FROM python:3.11-slim
 # git: the build worker clones the projects' repositories; bubblewrap: every build step runs in its
 # sandbox (it needs user namespaces: run the worker's container with `--security-opt seccomp=unconfined`
-# or a profile allowing them, else the worker refuses to start on PostgreSQL).
+# or a profile allowing them, else the worker refuses to start on PostgreSQL); slirp4netns: the
+# sandbox's own network, without the host's loopback (it needs /dev/net/tun: `--device /dev/net/tun`).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git bubblewrap \
+ && apt-get install -y --no-install-recommends git bubblewrap slirp4netns \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

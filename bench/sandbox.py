@@ -6,7 +6,8 @@ Each build clones a local repository, checks it out, asks git for its commit and
 one of those commands pays the sandbox's setup. Builds alternate between the two settings (after a
 warm-up build of each), so drift hits both alike; the figure is the median build time with the
 sandbox over the median without (target <= 1.10). For scale, a second row: one command (`true`)
-in the sandbox vs. started directly, the fixed cost each command of a build pays."""
+in the sandbox vs. started directly, the fixed cost each command of a build pays; a third: the part
+of it the sandbox's own network costs (DOCSPLANE_BUILD_NETWORK=isolated, slirp4netns, vs host)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import statistics
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.support import Config, Row, in_process
@@ -67,6 +69,8 @@ class Builder:
 
 
 def run(cfg: Config) -> list[Row]:
+    from workers.sandbox import sandbox_for
+
     repo = repository(cfg.workdir / "sandbox-repo")
     builders = [Builder(cfg.workdir, "bwrap", repo), Builder(cfg.workdir, "none", repo)]
     if builders[0].sandbox != "bwrap":
@@ -78,7 +82,10 @@ def run(cfg: Config) -> list[Row]:
         for _ in range(4 if cfg.quick else 15):
             for builder in builders:
                 times[builder.sandbox].append(builder.build())
-        setup, direct = command_times(builders[0].runner.sandbox, cfg.workdir / "sandbox-home", 20 if cfg.quick else 100)
+        runs = 20 if cfg.quick else 100
+        setup, direct = command_times(builders[0].runner.sandbox, cfg.workdir / "sandbox-home", runs)
+        host_network = sandbox_for(replace(builders[0].docsplane.settings, build_network="host"))
+        host_setup, _ = command_times(host_network, cfg.workdir / "sandbox-home-host", runs)
     finally:
         for builder in builders:
             builder.docsplane.close()
@@ -89,6 +96,8 @@ def run(cfg: Config) -> list[Row]:
             sandboxed / bare <= TARGET, notes=[f"{len(times['bwrap'])} builds each, alternating, after a warm-up build"]),
         Row("  one command (`true`) in the sandbox (for scale)", f"{setup * 1000:.1f} ms",
             f"{direct * 1000:.1f} ms (/bin/sh -c true)", f"+{(setup - direct) * 1000:.1f} ms", "-", True),
+        Row(f"  of which its network ({builders[0].docsplane.settings.build_network})", f"{setup * 1000:.1f} ms",
+            f"{host_setup * 1000:.1f} ms (DOCSPLANE_BUILD_NETWORK=host)", f"+{(setup - host_setup) * 1000:.1f} ms", "-", True),
     ]
 
 

@@ -181,6 +181,9 @@ def assess(head: int | None, dependencies: list[Dependency], projectors: list[di
                  for p in positions if p["lag"] is not None and p["lag"] > max_lag]
     if sandbox is not None and sandbox["mode"] == "bwrap" and not sandbox["active"]:
         problems.append(sandbox["message"])
+    network = (sandbox or {}).get("network")
+    if network and network["mode"] != network["active"]:
+        problems.append(network["message"])
     failed = [d for d in dependencies if not d.ok]
     if failed:
         status = "unavailable"

@@ -52,6 +52,8 @@ class Settings:
     # workers/sandbox.py: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
     # host uid steps run as when the worker is root (a root-mapped sandbox escapes the process limit).
     build_sandbox: str = "bwrap"
+    # workers/sandbox_network.py: "isolated" (slirp4netns, not the host's loopback), "host" or "none".
+    build_network: str = "isolated"
     build_memory_max: int = 4 * 1024 ** 3
     build_processes_max: int = 512
     build_open_files_max: int = 1024
@@ -123,6 +125,7 @@ class Settings:
             build_timeout=float(env.get("DOCSPLANE_BUILD_TIMEOUT", str(cls.build_timeout))),
             build_output_max=int(env.get("DOCSPLANE_BUILD_OUTPUT_MAX", str(cls.build_output_max))),
             build_sandbox=_choice(env, "DOCSPLANE_BUILD_SANDBOX", cls.build_sandbox, ("bwrap", "none")),
+            build_network=_choice(env, "DOCSPLANE_BUILD_NETWORK", cls.build_network, ("isolated", "host", "none")),
             build_memory_max=int(env.get("DOCSPLANE_BUILD_MEMORY_MAX", str(cls.build_memory_max))),
             build_processes_max=int(env.get("DOCSPLANE_BUILD_PROCESSES_MAX", str(cls.build_processes_max))),
             build_open_files_max=int(env.get("DOCSPLANE_BUILD_OPEN_FILES_MAX", str(cls.build_open_files_max))),
@@ -169,6 +172,7 @@ class Settings:
             "DOCSPLANE_BUILD_OUTPUT_MAX": str(self.build_output_max),
             "DOCSPLANE_BUILD_LEASE_SECONDS": str(self.build_lease_seconds),
             "DOCSPLANE_BUILD_SANDBOX": self.build_sandbox,
+            "DOCSPLANE_BUILD_NETWORK": self.build_network,
             "DOCSPLANE_BUILD_MEMORY_MAX": str(self.build_memory_max),
             "DOCSPLANE_BUILD_PROCESSES_MAX": str(self.build_processes_max),
             "DOCSPLANE_BUILD_OPEN_FILES_MAX": str(self.build_open_files_max),

@@ -30,7 +30,11 @@ def render(report: dict) -> str:
 
 def _sandbox(sandbox: dict) -> str:
     state = "on" if sandbox["active"] else "OFF"
-    return f"build sandbox: {state} (DOCSPLANE_BUILD_SANDBOX={sandbox['mode']}): {sandbox['message']}"
+    line = f"build sandbox: {state} (DOCSPLANE_BUILD_SANDBOX={sandbox['mode']}): {sandbox['message']}"
+    if "network" in sandbox:
+        network = sandbox["network"]
+        line += f"\nbuild network: {network['active']} (DOCSPLANE_BUILD_NETWORK={network['mode']}): {network['message']}"
+    return line
 
 
 def _seconds(value) -> str:

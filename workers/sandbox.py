@@ -7,8 +7,9 @@
              readable=readable_repository(url, settings.data_dir))    # no home: an empty one
 
 `Bubblewrap` runs every command in a bubblewrap (`bwrap`) sandbox: its own mount, PID, IPC and UTS
-namespaces, the host's network; read-only the system (/usr, a few files of /etc) and the builder's
-Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
+namespaces, and the network DOCSPLANE_BUILD_NETWORK asks for (workers/sandbox_network.py: by default
+its own namespace, outbound through slirp4netns, the host's loopback unreachable); read-only the
+system (/usr, a few files of /etc) and the builder's Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
 of the host (no data dir, no other build, no host /proc). Limits on memory, processes, open files
 and file size apply to every process of the step.
 
@@ -44,6 +45,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from workers import build_leftovers
+from workers.sandbox_network import HOST, ISOLATED, RESOLV_CONF, UNISOLATED, Slirp, bwrap_options, probe_command
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +118,19 @@ class Bubblewrap:
     name = "bwrap"
     enabled = True
     reason = None
-    warning = None
 
-    def __init__(self, executable: str, limits: Limits, host_uid: int | None):
+    def __init__(self, executable: str, limits: Limits, host_uid: int | None, network: str = HOST,
+                 slirp: str | None = None, network_problem: str | None = None):
         self.executable = executable
         self.limits = limits
         self.host_uid = host_uid  # None: a user namespace maps INSIDE_UID to the worker's uid
         self.uid = INSIDE_UID if host_uid is None else host_uid
-        self.etc = EtcCopy({"passwd": f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
+        self.network = network  # workers/sandbox_network.py's modes
+        self.slirp = slirp  # slirp4netns' path, for ISOLATED
+        self.network_problem = network_problem  # why ISOLATED was asked and HOST is used
+        self.warning = UNISOLATED.format(reason=network_problem) if network_problem else None
+        resolver = {"resolv.conf": RESOLV_CONF} if network == ISOLATED else {}
+        self.etc = EtcCopy({**resolver, "passwd": f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
                                       f"docs:x:{self.uid}:{self.uid}:docs:{HOME}:/bin/sh\n",
                             "group": f"root:x:0:\ndocs:x:{self.uid}:\n", "gitconfig": GITCONFIG})
 
@@ -145,26 +152,31 @@ class Bubblewrap:
         with exactly `env`; `home` is bound read-write at HOME (else an empty tmpfs), `readable`
         read-only (`readable_repository`)."""
         fds: list[int] = []
+        slirp = Slirp(self.slirp) if self.network == ISOLATED else None
         try:
-            options = self._options(fds, cwd, env, home, readable)
+            options = self._options(fds, cwd, env, home, readable) + (slirp.options if slirp else [])
             arguments = _data(fds, "args", "".join(f"{option}\0" for option in options))
             yield {"args": [self.executable, "--args", str(arguments), "--", *self._drop(), "/bin/sh", "-c", LAUNCHER,
                             "sh", *argv],
                    # bwrap's own cwd is the home: build_leftovers finds it there (what runs inside shows /home/docs)
-                   "cwd": str(home) if home is not None else "/", "env": {}, "pass_fds": tuple(fds)}
+                   "cwd": str(home) if home is not None else "/", "env": {},
+                   "pass_fds": (*fds, *(slirp.child_fds if slirp else ()))}
         finally:
             for fd in fds:
                 os.close(fd)
+            if slirp:
+                slirp.close()
 
     def _options(self, fds: list[int], cwd: str | None, env: Mapping[str, str], home: Path | None,
                  readable: Iterable[str]) -> list[str]:
         options = ["--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]
         if self.host_uid is None:
-            options += ["--unshare-all", "--unshare-user", "--share-net", "--uid", str(INSIDE_UID),
+            options += ["--unshare-all", "--unshare-user", "--uid", str(INSIDE_UID),
                         "--gid", str(INSIDE_UID), "--disable-userns"]
         else:
             options += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # for setpriv, dropped by it
+        options += bwrap_options(self.network, user_namespace=self.host_uid is None)
         options += ["--hostname", "docsplane-build"]
         for path in SYSTEM:
             if os.path.islink(path):
@@ -302,15 +314,28 @@ def _exports(env: Mapping[str, str]) -> str:
 
 
 def sandbox_for(settings, warn: bool = True):
-    """The sandbox the settings ask for, once it ran `true`. Without a working bwrap: on SQLite (the
+    """The sandbox the settings ask for, once it ran its probe. Without a working bwrap: on SQLite (the
     embedded default) a NoSandbox, and a warning logged unless `warn` is false; on PostgreSQL
-    (production) SandboxRefused."""
+    (production) SandboxRefused. The same for an `isolated` network without a working slirp4netns,
+    except that the embedded default falls back to the host's network."""
     if settings.build_sandbox == "none":
         return NoSandbox("DOCSPLANE_BUILD_SANDBOX=none")
     host_uid = settings.build_uid if os.geteuid() == 0 else None
-    sandbox, problem = _probed(shutil.which("bwrap"), Limits.from_settings(settings), host_uid)
+    executable, limits = shutil.which("bwrap"), Limits.from_settings(settings)
+    sandbox, problem = _probed(executable, limits, host_uid, settings.build_network, shutil.which("slirp4netns"))
     if problem is None:
         return sandbox
+    if settings.build_network == ISOLATED and executable is not None:
+        _, host_problem = _probed(executable, limits, host_uid, HOST, None)
+        if host_problem is None:  # bwrap works: the isolated network does not
+            if not settings.uses_sqlite_event_store:
+                raise SandboxRefused(f"a build worker isolates builds from the host's network and {problem}: install "
+                                     f"slirp4netns (Debian package slirp4netns) or set DOCSPLANE_BUILD_NETWORK=host explicitly")
+            if warn:
+                log.warning("BUILDS CAN REACH THIS HOST'S LOOPBACK SERVICES: %s; builds use the host's network "
+                            "(install slirp4netns, Debian package slirp4netns)", problem)
+            return _probed(executable, limits, host_uid, HOST, None, problem)[0]
+        problem = host_problem
     if not settings.uses_sqlite_event_store:
         raise SandboxRefused(f"a build worker needs a working sandbox and {problem}: install bubblewrap "
                              f"(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
@@ -320,28 +345,33 @@ def sandbox_for(settings, warn: bool = True):
     return NoSandbox(problem)
 
 
-@functools.lru_cache(maxsize=8)
-def _probed(executable: str | None, limits: Limits, host_uid: int | None):
+@functools.lru_cache(maxsize=16)
+def _probed(executable: str | None, limits: Limits, host_uid: int | None, network: str, slirp: str | None,
+            network_problem: str | None = None):
     if executable is None:
-        problem = "bwrap is not installed"
-    else:
-        sandbox = Bubblewrap(executable, limits, host_uid)
-        problem = _probe(sandbox)
-        if problem is None:
-            return sandbox, None
+        return None, "bwrap is not installed"
+    if network == ISOLATED and slirp is None:
+        return None, "slirp4netns is not installed"
+    sandbox = Bubblewrap(executable, limits, host_uid, network, slirp, network_problem)
+    problem = _probe(sandbox)
+    if problem is None:
+        return sandbox, None
     return None, problem
 
 
 def _probe(sandbox: Bubblewrap) -> str | None:
-    """None when `true` runs in the sandbox, else what went wrong."""
+    """None when the probe runs in the sandbox (in `isolated`, finds slirp4netns' interface), else what went wrong."""
+    what = "slirp4netns" if sandbox.network == ISOLATED else "bwrap"
     try:
-        with sandbox.command(["true"], cwd="/", env={"PATH": "/usr/bin:/bin"}) as popen:
+        with sandbox.command(probe_command(sandbox.network), cwd="/", env={"PATH": "/usr/bin:/bin"}) as popen:
             result = subprocess.run(**popen, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                     errors="replace", timeout=PROBE_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap does not work here: {error}"
     if result.returncode != 0:
-        return f"bwrap does not work here: {result.stderr.strip() or f'exit code {result.returncode}'}"
+        silent = "the sandbox got no network interface (the worker's log says why)" if what == "slirp4netns" else \
+            f"exit code {result.returncode}"
+        return f"{what} does not work here: {result.stderr.strip() or silent}"
     return None
 
 
@@ -352,5 +382,18 @@ def describe(settings) -> dict:
     except SandboxRefused as refusal:
         return {"mode": settings.build_sandbox, "active": False, "message": str(refusal)}
     if sandbox.enabled:
-        return {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox"}
+        return {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox",
+                "network": _network_report(settings.build_network, sandbox)}
     return {"mode": settings.build_sandbox, "active": False, "message": f"builds are NOT sandboxed: {sandbox.reason}"}
+
+
+NETWORKS = {"isolated": "own network namespace through slirp4netns: outbound only, not this host's loopback",
+            "host": "this host's network, its loopback services included",
+            "none": "no network"}
+
+
+def _network_report(asked: str, sandbox: Bubblewrap) -> dict:
+    message = NETWORKS[sandbox.network]
+    if sandbox.network_problem:
+        message = f"builds' network is NOT isolated: {sandbox.network_problem}; {message}"
+    return {"mode": asked, "active": sandbox.network, "message": message}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from integration_support import event_log, project_settings
 from workers.build_runner import BuildRunner
 from workers.safe_tree import safe_tree_files
 from workers.build_step import run_step
-from workers.sandbox import readable_repository, sandbox_for
+from workers.sandbox import SandboxRefused, readable_repository, sandbox_for
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -153,6 +154,12 @@ def test_a_fork_bomb_is_bounded_and_ends_with_the_step(hostile):
     assert survivors == []
 
 
+def _running(pid: str) -> bool:
+    """Not gone, nor a zombie (an orphan waits for whoever reaps it)."""
+    stat = _read(Path(f"/proc/{pid}/stat"))
+    return bool(stat) and stat.rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -274,10 +281,13 @@ def test_a_killed_workers_sandbox_dies_with_it(make_settings, tmp_path):
                               cwd=Path(__file__).parents[2])
     try:
         wait_until(lambda: sandboxed_sleeps(marker), 15, "the sandboxed step")
+        slirps = slirps_of(worker.pid)  # the step's network (isolated, the default), when slirp4netns is installed
+        assert len(slirps) == (1 if shutil.which("slirp4netns") else 0)
     finally:
         worker.kill()
         worker.wait()
     wait_until(lambda: not sandboxed_sleeps(marker), 5, "the step to die with its worker")
+    wait_until(lambda: not any(_running(pid) for pid in slirps), 5, "its slirp4netns to end")
 
 
 def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile, make_settings, tmp_path, monkeypatch):
@@ -331,20 +341,26 @@ def test_without_bwrap_the_embedded_default_builds_and_says_so_loudly(hostile, w
     assert "build sandbox: OFF (DOCSPLANE_BUILD_SANDBOX=bwrap)" in render(report)
 
 
-def test_the_health_report_shows_the_sandbox_on(make_settings, open_docsplane):
+def test_the_health_report_shows_the_sandbox_on(make_settings, open_docsplane, slirp_required):
     report = system_status(open_docsplane(make_settings("sqlite")))
 
-    assert report["sandbox"] == {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox"}
+    assert report["sandbox"] == {
+        "mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox",
+        "network": {"mode": "isolated", "active": "isolated",
+                    "message": "own network namespace through slirp4netns: outbound only, not this host's loopback"}}
     assert report["problems"] == []
 
 
-def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings, amqp_url, without_bwrap):
-    settings = make_settings("postgres", DOCSPLANE_AMQP_URL=amqp_url)
+def run_worker(settings) -> subprocess.CompletedProcess:
+    """`docsplane worker` with `settings`, to its end (a refusal)."""
     script = Path(sys.executable).parent / "docsplane"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
+    return subprocess.run([*command, "worker"], env={**os.environ, **settings.as_environ()}, capture_output=True,
+                          text=True, timeout=60, cwd=Path(__file__).parents[2])
 
-    result = subprocess.run([*command, "worker"], env={**os.environ, **settings.as_environ()}, capture_output=True,
-                            text=True, timeout=60, cwd=Path(__file__).parents[2])
+
+def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings, amqp_url, without_bwrap):
+    result = run_worker(make_settings("postgres", DOCSPLANE_AMQP_URL=amqp_url))
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (  # (above it: the secrets key generated)
@@ -353,18 +369,129 @@ def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings
     assert result.stdout == ""
 
 
-def test_the_network_stays_available(hostile):
-    """Builds `pip install`: the host's network is shared (so the README warns about local services)."""
-    import socket
+@pytest.fixture
+def slirp_required():
+    if shutil.which("slirp4netns") is None:
+        message = "slirp4netns (Debian package slirp4netns) is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: the network tests must run in CI, not be skipped)", pytrace=False)
+        pytest.skip(message)
 
+
+# Prints connect()'s errno: 0 connected, 111 (ECONNREFUSED) refused.
+CONNECT = ('python -c "import socket, sys; print(socket.socket().connect_ex((sys.argv[1], int(sys.argv[2]))))" '
+           '127.0.0.1 {port}')
+CONNECTED, REFUSED = "0\n", "111\n"
+NETWORK = ["cat /etc/resolv.conf", "cat /proc/net/route"]
+
+
+def reach(hostile, **env) -> tuple[dict[str, str], list[str], object]:
+    """What a build's steps answer, connecting to a server of the test's on 127.0.0.1 and to
+    PostgreSQL's port, then showing their resolver and routes; the outputs of all its commands; its docsplane."""
     with socket.create_server(("127.0.0.1", 0)) as server:
-        port = server.getsockname()[1]
-        check = (f'python -c "import socket, sys; socket.create_connection((sys.argv[1], {port}), 5); print(sys.argv[2])"'
-                 " 127.0.0.1 connected")
-        succeeded, build, outputs, _ = hostile(build_config(check))
-
+        commands = [CONNECT.format(port=server.getsockname()[1]), CONNECT.format(port=5432), *NETWORK]
+        succeeded, build, outputs, docsplane = hostile(build_config(*commands), **env)
     assert succeeded is True, build["error"]
-    assert outputs[-1] == "connected\n"
+    return dict(zip(["listener", "postgresql", "resolver", "routes"], outputs[-4:])), outputs, docsplane
+
+
+def default_routes(routes: str) -> list[str]:
+    return [line.split()[0] for line in routes.splitlines()[1:] if line.split()[1] == "00000000"]
+
+
+def slirps_of(pid: int | str = "self") -> list[str]:
+    """The slirp4netns processes `pid` started and that still run."""
+    children = [child for task in Path(f"/proc/{pid}/task").iterdir() for child in _read(task / "children").split()]
+    return [child.decode() for child in children if _read(Path(f"/proc/{child.decode()}/comm")) == b"slirp4netns\n"]
+
+
+def test_an_isolated_build_reaches_out_but_not_the_hosts_loopback(hostile, slirp_required):
+    """The default: own network namespace through slirp4netns. The server's PostgreSQL, RabbitMQ,
+    Redis and API listen on 127.0.0.1: none answers a build."""
+    ran, _, _ = reach(hostile)
+
+    assert ran["listener"] == REFUSED
+    assert ran["postgresql"] == REFUSED
+    assert ran["resolver"] == "nameserver 10.0.2.3\n"
+    assert default_routes(ran["routes"]) == ["tap0"]
+    wait_until(lambda: not slirps_of(), 5, "every step's slirp4netns to end")
+
+
+def test_the_hosts_network_reaches_its_loopback(hostile):
+    """The control, and what DOCSPLANE_BUILD_NETWORK=host asks for."""
+    ran, _, _ = reach(hostile, DOCSPLANE_BUILD_NETWORK="host")
+
+    assert ran["listener"] == CONNECTED
+    assert ran["postgresql"] == f"{socket.socket().connect_ex(('127.0.0.1', 5432))}\n"  # as the host sees it
+    assert default_routes(ran["routes"]) != []
+
+
+def test_no_network_has_no_route(hostile):
+    ran, _, _ = reach(hostile, DOCSPLANE_BUILD_NETWORK="none")
+
+    assert ran["listener"] == REFUSED
+    assert default_routes(ran["routes"]) == []
+    assert ran["routes"].splitlines()[1:] == []
+
+
+@pytest.fixture
+def without_slirp(tmp_path, monkeypatch) -> str:
+    """A PATH with git and bwrap but no slirp4netns."""
+    directory = tmp_path / "bin-without-slirp"
+    directory.mkdir()
+    for program in ("git", "bwrap"):
+        (directory / program).symlink_to(shutil.which(program))
+    monkeypatch.setenv("PATH", str(directory))
+    return str(directory)
+
+
+def test_without_slirp4netns_the_embedded_default_uses_the_hosts_network_and_says_so(hostile, without_slirp, caplog):
+    ran, outputs, docsplane = reach(hostile)
+
+    assert ran["listener"] == CONNECTED
+    assert outputs[0].startswith("[docsplane: WARNING: this build's network is NOT isolated (slirp4netns is not "
+                                 "installed): its commands can connect to the server's own services on 127.0.0.1")
+    assert not any("NOT isolated" in output for output in outputs[1:])
+    assert "BUILDS CAN REACH THIS HOST'S LOOPBACK SERVICES: slirp4netns is not installed" in caplog.text
+    report = system_status(docsplane)
+    assert report["sandbox"]["active"] is True
+    assert report["sandbox"]["network"]["mode"] == "isolated" and report["sandbox"]["network"]["active"] == "host"
+    assert report["status"] == "degraded"
+    assert report["problems"] == [report["sandbox"]["network"]["message"]]
+    assert "slirp4netns is not installed" in report["problems"][0]
+    assert "build network: host (DOCSPLANE_BUILD_NETWORK=isolated)" in render(report)
+
+
+def test_a_slirp4netns_that_does_not_work_is_found_by_the_probe(make_settings, without_slirp, caplog):
+    broken = Path(without_slirp, "slirp4netns")
+    broken.write_text("#!/bin/sh\necho 'open(\"/dev/net/tun\"): Permission denied' >&2\nexit 1\n")
+    broken.chmod(0o755)
+
+    sandbox = sandbox_for(make_settings("sqlite"))
+
+    assert (sandbox.enabled, sandbox.network) == (True, "host")
+    assert sandbox.network_problem == ("slirp4netns does not work here: the sandbox got no network interface "
+                                       "(the worker's log says why)")
+    assert 'slirp4netns exited with 1: open("/dev/net/tun"): Permission denied' in caplog.text
+    with pytest.raises(SandboxRefused, match="slirp4netns does not work here"):
+        sandbox_for(make_settings("postgres"))
+
+
+def test_on_postgresql_the_hosts_network_must_be_chosen_explicitly(make_settings, without_slirp):
+    sandbox = sandbox_for(make_settings("postgres", DOCSPLANE_BUILD_NETWORK="host"))
+
+    assert (sandbox.enabled, sandbox.network, sandbox.warning) == (True, "host", None)
+
+
+def test_a_worker_on_postgresql_refuses_to_start_without_slirp4netns(make_settings, amqp_url, without_slirp):
+    settings = make_settings("postgres", DOCSPLANE_AMQP_URL=amqp_url)
+
+    result = run_worker(settings)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: a build worker isolates builds from the host's network and slirp4netns is not installed: install "
+        "slirp4netns (Debian package slirp4netns) or set DOCSPLANE_BUILD_NETWORK=host explicitly")
 
 
 def test_a_clone_reads_a_local_repository_but_never_the_data_dir(tmp_path):

@@ -104,3 +104,17 @@ def test_builds_unsandboxed_against_the_settings_make_it_degraded_and_none_chose
 
     chosen = {"mode": "none", "active": False, "message": "builds are NOT sandboxed: DOCSPLANE_BUILD_SANDBOX=none"}
     assert assess(10, list(REACHABLE), [], [], [], NOW, 100, chosen)["status"] == "ok"
+
+
+def test_a_build_network_not_isolated_against_the_settings_makes_it_degraded_and_host_chosen_does_not():
+    def sandbox(mode: str, active: str, message: str) -> dict:
+        return {"mode": "bwrap", "active": True, "message": "every build step runs in a bubblewrap sandbox",
+                "network": {"mode": mode, "active": active, "message": message}}
+
+    fallen_back = sandbox("isolated", "host", "builds' network is NOT isolated: slirp4netns is not installed; ...")
+    answer = assess(10, list(REACHABLE), [], [], [], NOW, 100, fallen_back)
+    assert (answer["status"], answer["problems"]) == ("degraded", [fallen_back["network"]["message"]])
+    assert "build network: host (DOCSPLANE_BUILD_NETWORK=isolated): builds' network is NOT isolated" in render(answer)
+
+    for chosen in ("host", "none", "isolated"):
+        assert assess(10, list(REACHABLE), [], [], [], NOW, 100, sandbox(chosen, chosen, "..."))["status"] == "ok"

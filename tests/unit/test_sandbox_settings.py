@@ -6,6 +6,7 @@ import pytest
 
 from docsplane.settings import Settings
 from workers.sandbox import Limits, _ancestors, _exports
+from workers.sandbox_network import bwrap_options
 
 
 def test_the_sandbox_is_bwrap_unless_none_is_chosen_explicitly():
@@ -36,3 +37,20 @@ def test_mount_points_get_their_parents_made_first_once_each():
         "/root", "/root/.pyenv", "/root/.pyenv/versions", "/etc"]
     assert _ancestors(["/tmp/pytest/repo", "/usr/x"]) == []  # /tmp is mounted whole ...
     assert _ancestors(["/tmp/pytest/repo"], below="/tmp") == ["/tmp/pytest"]  # ... and made after
+
+
+def test_the_network_is_isolated_unless_host_or_none_is_chosen():
+    assert Settings.from_env({}).build_network == "isolated"
+    assert Settings.from_env({"DOCSPLANE_BUILD_NETWORK": "host"}).build_network == "host"
+    assert Settings.from_env(Settings.from_env({"DOCSPLANE_BUILD_NETWORK": "none"}).as_environ()).build_network == "none"
+    with pytest.raises(ValueError, match="DOCSPLANE_BUILD_NETWORK: 'bridge' is not one of isolated, host, none"):
+        Settings.from_env({"DOCSPLANE_BUILD_NETWORK": "bridge"})
+
+
+def test_each_network_mode_asks_bwrap_for_its_namespace():
+    """A user-namespace sandbox unshares every namespace unless told to share the network."""
+    assert bwrap_options("isolated", user_namespace=False) == ["--unshare-net"]
+    assert bwrap_options("none", user_namespace=False) == ["--unshare-net"]
+    assert bwrap_options("host", user_namespace=False) == []
+    assert bwrap_options("isolated", user_namespace=True) == []
+    assert bwrap_options("host", user_namespace=True) == ["--share-net"]
