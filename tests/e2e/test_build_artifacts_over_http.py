@@ -9,11 +9,9 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_support import assert_json, project_body
+from e2e_support import assert_json, poll, project_body
 from git_support import commit, git, git_repository, readthedocs_yaml
 
-from commands.loading import load_project
-from domain.version import Version
 from projections.published_queries import published_release
 
 READTHEDOCS_YAML = readthedocs_yaml('htmlzip', 'epub')
@@ -30,13 +28,12 @@ def running_live(backend, start_live_server):
                              DOCSPLANE_RUN_WEBHOOKS="false")
 
 
-def add_tag_version(live, project_slug: str, tag: str) -> None:
-    """The version of a tag (the version sync makes these from the repository)."""
-    app = live.docsplane.app
-    project = load_project(app, project_slug)
-    app.save(Version.create(project_id=project.id, project_slug=project_slug, slug=tag, verbose_name=tag,
-                            number=live.docsplane.projects.ids["version"].next(), identifier=tag, type="tag",
-                            active=True, actor="alice"))
+def synced_version(live, path: str, token: str, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while (response := live.get(path, token)).status_code == 404:
+        assert time.monotonic() < deadline, "the version sync did not make the tag's version"
+        time.sleep(0.05)
+    return assert_json(response, 200)
 
 
 def finished(live, path: str, token: str, timeout: float = 90.0) -> dict:
@@ -57,12 +54,12 @@ def test_a_tag_built_over_http_publishes_its_own_html_htmlzip_and_epub(running_l
     commit(repo, docs("Newer text on main."))
     assert_json(live.post("/api/v3/projects/", alice, json=project_body(
         "Kept Docs", language="en", repository={"url": repo.as_uri(), "type": "git"})), 201)
-    add_tag_version(live, "kept-docs", "v1.0")
     base = "/api/v3/projects/kept-docs/versions/v1.0/"
-    before = assert_json(live.get(base, alice), 200)
-    assert (before["built"], before["downloads"]) == (False, {})
+    before = synced_version(live, base, alice)  # the version sync on import makes the tag's version, inactive
+    assert (before["active"], before["built"], before["downloads"]) == (False, False, {})
 
-    build = assert_json(live.post(f"{base}builds/", alice, json={}), 201)["build"]
+    assert live.patch(base, alice, json={"active": True}).status_code == 204  # activating builds it, as RTD
+    build = poll(live, f"{base}builds/", alice, lambda page: page["count"] >= 1)["results"][0]
     ended = finished(live, f"/api/v3/projects/kept-docs/builds/{build['id']}/", alice)
     assert ended["success"] is True, ended["error"]
 
