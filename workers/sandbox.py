@@ -328,21 +328,26 @@ def sandbox_for(settings, warn: bool = True):
     if settings.build_network == ISOLATED and executable is not None:
         _, host_problem = _probed(executable, limits, host_uid, HOST, None)
         if host_problem is None:  # bwrap works: the isolated network does not
-            if not settings.uses_sqlite_event_store:
-                raise SandboxRefused(f"a build worker isolates builds from the host's network and {problem}: install "
-                                     f"slirp4netns (Debian package slirp4netns) or set DOCSPLANE_BUILD_NETWORK=host explicitly")
-            if warn:
-                log.warning("BUILDS CAN REACH THIS HOST'S LOOPBACK SERVICES: %s; builds use the host's network "
-                            "(install slirp4netns, Debian package slirp4netns)", problem)
+            _fall_back(settings, warn, f"a build worker isolates builds from the host's network and {problem}: install "
+                                       f"slirp4netns (Debian package slirp4netns) or set DOCSPLANE_BUILD_NETWORK=host explicitly",
+                       f"BUILDS CAN REACH THIS HOST'S LOOPBACK SERVICES: {problem}; builds use the host's network "
+                       f"(install slirp4netns, Debian package slirp4netns)")
             return _probed(executable, limits, host_uid, HOST, None, problem)[0]
         problem = host_problem
-    if not settings.uses_sqlite_event_store:
-        raise SandboxRefused(f"a build worker needs a working sandbox and {problem}: install bubblewrap "
-                             f"(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly")
-    if warn:
-        log.warning("BUILDS ARE NOT SANDBOXED: %s; every build runs with this worker's privileges "
-                    "(install bubblewrap, Debian package bubblewrap)", problem)
+    _fall_back(settings, warn, f"a build worker needs a working sandbox and {problem}: install bubblewrap "
+                               f"(Debian package bubblewrap) or set DOCSPLANE_BUILD_SANDBOX=none explicitly",
+               f"BUILDS ARE NOT SANDBOXED: {problem}; every build runs with this worker's privileges "
+               f"(install bubblewrap, Debian package bubblewrap)")
     return NoSandbox(problem)
+
+
+def _fall_back(settings, warn: bool, refusal: str, warning: str) -> None:
+    """Production (PostgreSQL) refuses to build with less protection than asked; the embedded default
+    builds all the same, and says so."""
+    if not settings.uses_sqlite_event_store:
+        raise SandboxRefused(refusal)
+    if warn:
+        log.warning("%s", warning)
 
 
 @functools.lru_cache(maxsize=16)
