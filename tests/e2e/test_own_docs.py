@@ -4,13 +4,13 @@ sandbox (Sphinx with MyST, warnings as errors), and the docs host serves its pag
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+from missing_part import missing
 from docs_support import get_url
 from e2e_support import assert_json, project_body
 
@@ -25,10 +25,7 @@ def live(start_live_server):
     live = start_live_server("sqlite", background=True, DOCSPLANE_BUILD_QUEUE=f"test.builds.{uuid.uuid4().hex}",
                              DOCSPLANE_RUN_WEBHOOKS="false")
     if not isinstance(sandbox_for(live.docsplane.settings, warn=False), Bubblewrap):
-        message = "no working bwrap (Debian package bubblewrap): this build must run in the sandbox"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} (CI=true: not skipped)", pytrace=False)
-        pytest.skip(message)
+        missing("no working bwrap (Debian package bubblewrap): this build must run in the sandbox")
     return live
 
 
