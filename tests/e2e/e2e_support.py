@@ -113,3 +113,12 @@ def poll(live, path: str, token: str, until, timeout: float = 60.0) -> dict:
             return body
         assert time.monotonic() < deadline, f"timed out; last: {body}"
         time.sleep(0.05)
+
+
+def synced_version(live, path: str, token: str, timeout: float = 30.0) -> dict:
+    """A version the version sync makes from the repository (on import, by a background worker)."""
+    deadline = time.monotonic() + timeout
+    while (response := live.get(path, token)).status_code == 404:
+        assert time.monotonic() < deadline, f"the version sync did not make {path}"
+        time.sleep(0.05)
+    return assert_json(response, 200)

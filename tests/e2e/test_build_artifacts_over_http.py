@@ -9,7 +9,7 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_support import assert_json, poll, project_body
+from e2e_support import assert_json, poll, project_body, synced_version
 from git_support import commit, git, git_repository, readthedocs_yaml
 
 from projections.published_queries import published_release
@@ -28,24 +28,6 @@ def running_live(backend, start_live_server):
                              DOCSPLANE_RUN_WEBHOOKS="false")
 
 
-def synced_version(live, path: str, token: str, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while (response := live.get(path, token)).status_code == 404:
-        assert time.monotonic() < deadline, "the version sync did not make the tag's version"
-        time.sleep(0.05)
-    return assert_json(response, 200)
-
-
-def finished(live, path: str, token: str, timeout: float = 90.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        build = assert_json(live.get(path, token), 200)
-        if build["state"]["code"] == "finished":
-            return build
-        assert time.monotonic() < deadline, f"timed out; last: {build}"
-        time.sleep(0.1)
-
-
 def test_a_tag_built_over_http_publishes_its_own_html_htmlzip_and_epub(running_live, tmp_path):
     live = running_live
     alice = live.token("alice")
@@ -60,7 +42,7 @@ def test_a_tag_built_over_http_publishes_its_own_html_htmlzip_and_epub(running_l
 
     assert live.patch(base, alice, json={"active": True}).status_code == 204  # activating builds it, as RTD
     build = poll(live, f"{base}builds/", alice, lambda page: page["count"] >= 1)["results"][0]
-    ended = finished(live, f"/api/v3/projects/kept-docs/builds/{build['id']}/", alice)
+    ended = poll(live, f"/api/v3/projects/kept-docs/builds/{build['id']}/", alice, lambda b: b["state"]["code"] == "finished", timeout=90)
     assert ended["success"] is True, ended["error"]
 
     version = _published_version(live, base, alice)

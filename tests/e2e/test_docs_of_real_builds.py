@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from docs_support import get_url
-from e2e_support import add_version, assert_json, project_body
+from e2e_support import assert_json, project_body, synced_version
 from git_support import commit, git, git_repository, readthedocs_yaml
 
 READTHEDOCS_YAML = readthedocs_yaml('epub')
@@ -47,7 +47,8 @@ def test_each_built_version_shows_its_own_content(running_live, tmp_path):
     commit(repo, docs("the newest text on main"))
     assert_json(live.post("/api/v3/projects/", alice, json=project_body(
         "Shown", language="en", repository={"url": repo.as_uri(), "type": "git"})), 201)
-    add_version(live, "shown", "v1.0", identifier="v1.0")
+    synced_version(live, "/api/v3/projects/shown/versions/v1.0/", alice)  # made by the version sync, inactive
+    assert live.patch("/api/v3/projects/shown/versions/v1.0/", alice, json={"active": True}).status_code == 204
     for version in ("latest", "v1.0"):
         build(live, alice, version)
     for version, text in (("latest", "the newest text on main"), ("v1.0", "the tagged release v1.0")):
