@@ -62,9 +62,10 @@ class ProcessFleet:
         return [f"{kind}-{index} (exit {p.returncode})" for (kind, index), p in self.processes.items()
                 if p.poll() is not None and p.returncode != -signal.SIGKILL]
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM to all (each finishes what it is doing), SIGKILL to those that have not stopped in time."""
-        running = [p for p in self.processes.values() if p.poll() is None]
+    def stop(self, timeout: float = 15.0, kinds: tuple[str, ...] | None = None) -> None:
+        """SIGTERM to all (or to those of `kinds`; each finishes what it is doing), SIGKILL to those that
+        have not stopped in time."""
+        running = [p for (kind, _), p in self.processes.items() if p.poll() is None and (kinds is None or kind in kinds)]
         for process in running:
             process.send_signal(signal.SIGTERM)
         for process in running:
