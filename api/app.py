@@ -5,8 +5,21 @@ import json
 
 from flask import Flask, request
 
-from api import auth, body, browsable, conventions, errors, etag, idempotency, ratelimit, rendered, request_ids, scopes, sparse_fields, swagger_ui, text
-from api.json_provider import OrjsonProvider
+from api import errors
+from api.access import auth
+from api.http import body
+from api.browsable import html_answers as browsable
+from api.http import conventions
+from api.http import etag
+from api.http import idempotency
+from api.access import ratelimit
+from api.representation import rendered
+from api.http import request_ids
+from api.access import scopes
+from api.representation import sparse_fields
+from api.browsable import swagger_ui
+from api.http import text
+from api.representation.json_provider import OrjsonProvider
 from api.dashboard import views as dashboard
 from api.openapi import DocumentedApi
 from api.views import build_commands, builds, environment_variables, flyout, notifications, projects, redirects, root, tokens, versions
@@ -31,7 +44,7 @@ def create_app(docsplane) -> Flask:
     app.json = OrjsonProvider(app)
     app.json.sort_keys = True
     app.extensions["docsplane"] = docsplane
-    rendered.install(app)  # tagged GET answers rendered once per resource version (api/rendered.py)
+    rendered.install(app)  # tagged GET answers rendered once per resource version (api/representation/rendered.py)
     api = DocumentedApi(app)
     for blueprint in (
         root.blp, projects.blp, versions.blp, builds.blp, tokens.blp, redirects.blp, environment_variables.blp,

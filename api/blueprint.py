@@ -1,10 +1,10 @@
-"""Our Blueprint: flask-smorest's, reading request bodies through api.body.BodyParser and selecting
-response fields through api.sparse_fields."""
+"""Our Blueprint: flask-smorest's, reading request bodies through api.http.body.BodyParser and selecting
+response fields through api.representation.sparse_fields."""
 
 import flask_smorest
 
-from api.body import BodyParser
-from api.sparse_fields import select
+from api.http.body import BodyParser
+from api.representation.sparse_fields import select
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -5,8 +5,8 @@ import logging
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from commands.application import SaveOutcomeUnknown
-from commands.request_context import current
+from commands.handling.application import SaveOutcomeUnknown
+from commands.handling.request_context import current
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import Conflict, NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
 

@@ -10,8 +10,8 @@ from flask import current_app
 from flask_smorest import Api
 from flask_smorest.spec.plugins import FlaskPlugin
 
-from api import auth
-from api.browsable import TOKEN_COOKIE
+from api.access import auth
+from api.browsable.html_answers import TOKEN_COOKIE
 from api.schemas.errors import AcceptedSchema, ErrorSchema
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -56,7 +56,7 @@ SHAPE_PARAMETERS = {
               "elsewhere there is nothing to expand and the parameter is ignored.",
 }
 IDEMPOTENCY_KEY = {
-    "description": "Makes a retried POST safe (api/idempotency.py): 1 to 255 printable ASCII characters, scoped "
+    "description": "Makes a retried POST safe (api/http/idempotency.py): 1 to 255 printable ASCII characters, scoped "
                    "to the caller. The first request with a key runs; a retry with the same key, method, path, "
                    "query and body answers the first answer again, with `Idempotent-Replayed: true`, and "
                    "writes nothing. The key with another request is a 422; while the first is in progress, "

@@ -31,7 +31,7 @@ def _application():
     if not _store:
         with _store_lock:
             if not _store:
-                from commands.application import DocsplaneApplication
+                from commands.handling.application import DocsplaneApplication
 
                 _store.append(DocsplaneApplication(env=dict(os.environ)))
     return _store[0]

@@ -58,7 +58,7 @@ def _project_aggregates(p: int) -> list:
 def _generate(env: dict, projects: range, queue) -> None:
     """Store the events of these projects; report how many."""
     try:
-        from commands.application import DocsplaneApplication
+        from commands.handling.application import DocsplaneApplication
 
         app = DocsplaneApplication(env={**env, "CREATE_TABLE": "false", "POSTGRES_POOL_SIZE": "1"})
         pending, stored = [], 0

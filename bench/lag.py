@@ -28,7 +28,7 @@ def _writer(index: int, env: dict, rate: float, barrier, seconds: float, queue) 
     """Once every process is ready, append one Build every 1/rate s; report (id, appended, how late
 it was sent) per write. A writer that falls behind sends at once until it is back on schedule."""
     try:
-        from commands.application import DocsplaneApplication
+        from commands.handling.application import DocsplaneApplication
         from domain.build import Build
 
         app = DocsplaneApplication(env=env)

@@ -25,7 +25,7 @@ def main(argv=None) -> None:
     from pyinstrument import Profiler
 
     from api.app import create_app
-    from workers.background import projector_loop
+    from workers.following.background import projector_loop
 
     with fresh_database("profile") as dbname:
         docsplane = in_process(service_env(dbname, Path(tempfile.mkdtemp())))

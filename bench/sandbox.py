@@ -45,7 +45,7 @@ class Builder:
     """A container with one project, building it again and again under one sandbox setting."""
 
     def __init__(self, workdir: Path, sandbox: str, repo: Path):
-        from workers.build_runner import BuildRunner
+        from workers.builds.runner import BuildRunner
 
         self.docsplane = in_process({"DOCSPLANE_DATA_DIR": str(workdir / f"data-{sandbox}"),
                                      "DOCSPLANE_BUILD_SANDBOX": sandbox})
@@ -69,7 +69,7 @@ class Builder:
 
 
 def run(cfg: Config) -> list[Row]:
-    from workers.sandbox import sandbox_for
+    from workers.sandbox.sandbox import sandbox_for
 
     repo = repository(cfg.workdir / "sandbox-repo")
     builders = [Builder(cfg.workdir, "bwrap", repo), Builder(cfg.workdir, "none", repo)]

@@ -3,7 +3,7 @@
 
 In a fresh database: project A gets 10,019 events (the worst case: its latest snapshot at 10,000;
 settings changed over and over, saved in chunks, so the application takes a snapshot every 20
-versions, commands/application.py), project B gets 10. Then `repository.get` loads each 300 times
+versions, commands/handling/application.py), project B gets 10. Then `repository.get` loads each 300 times
 (50 with --quick), interleaved; the figure is A's median load time over B's (target <= 1.5). For scale, a second row shows A folded from its whole history without
 a snapshot."""
 
@@ -14,7 +14,7 @@ import time
 from functools import reduce
 
 from bench.support import SECRETS_KEY, Config, Row, event_store_env, fresh_database, in_process
-from commands.application import DocsplaneApplication
+from commands.handling.application import DocsplaneApplication
 from domain.project import Project
 
 TARGET = 1.5
@@ -23,7 +23,7 @@ SHORT = 10
 
 
 def build_history(docsplane, name: str, events: int):
-    from commands.loading import load_project
+    from commands.handling.loading import load_project
 
     docsplane.projects.import_project("bench", {
         "name": name, "repository": {"url": f"https://example.com/{name}.git", "type": "git"}, "language": "en",

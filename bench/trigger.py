@@ -85,7 +85,7 @@ def _saver(index, env, barrier, warmup, duration, queue):
     """One baseline process: create and save a Build aggregate with the bare application."""
 
     def make_operation():
-        from commands.application import DocsplaneApplication
+        from commands.handling.application import DocsplaneApplication
         from domain.build import Build
 
         app = DocsplaneApplication(env=env)
@@ -106,7 +106,7 @@ def _saver(index, env, barrier, warmup, duration, queue):
 
 
 def bare_saves(dbname: str, cfg: Config) -> dict:
-    from commands.application import DocsplaneApplication
+    from commands.handling.application import DocsplaneApplication
 
     admin_execute(f'CREATE SCHEMA "{BASELINE_SCHEMA}"', dbname)
     env = event_store_env(dbname, BASELINE_SCHEMA)

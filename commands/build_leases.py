@@ -5,9 +5,9 @@ version; the event store takes one save and the other, reloading, finds the buil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import load_build
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import load_build
+from commands.handling.result import Written
 
 
 def now() -> datetime:

@@ -2,9 +2,9 @@
 
 from datetime import datetime, timezone
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import load_build, load_project, load_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import load_build, load_project, load_version
+from commands.handling.result import Written
 from domain.build import Build
 from domain.errors import NotFound, ValidationFailed
 

@@ -1,11 +1,11 @@
 """Commands on environment variables: create and delete (maintainers only), and the read path of
 the build worker, the one place where values are decrypted."""
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_live, load_project
-from commands.preconditions import require_version
-from commands.result import Written
-from commands.secret_box import SecretBox
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_live, load_project
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
+from commands.handling.secret_box import SecretBox
 from domain.environment_variable import EnvironmentVariable, EnvironmentVariableNames, validate_name, validate_value
 from domain.ids import environment_variable_id, environment_variable_names_id
 from domain.project import Project

@@ -1,9 +1,9 @@
 """Commands on a project's maintainers: add an existing user, remove one (never the last)."""
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project
-from commands.preconditions import require_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_project
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
 from domain.errors import ValidationFailed
 from domain.ids import user_id
 

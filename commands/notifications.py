@@ -9,11 +9,11 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_live, load_project
-from commands.preconditions import require_version
-from commands.result import Written
-from commands.secret_box import SecretBox
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_live, load_project
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
+from commands.handling.secret_box import SecretBox
 from domain.ids import email_hook_id, notification_target_claim_id, webhook_id
 from domain.notification import (
     EmailHook,

@@ -1,15 +1,15 @@
 """Commands on projects: import, update (including which project it translates), delete."""
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project, load_version
-from commands.preconditions import require_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_project, load_version
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
 from commands.translations import KEEP, join_original, leave_original
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import slug_index_id
 from domain.project import LATEST, Project
-from domain.project_settings import LOCAL, import_settings, repository_kind
-from domain.rules import slugify
+from domain.rules.project_settings import LOCAL, import_settings, repository_kind
+from domain.rules.values import slugify
 from domain.slug_index import SlugIndex
 from domain.version import Version
 

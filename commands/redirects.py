@@ -3,10 +3,10 @@
 A `clean_url_to_html` or `html_to_clean_url` redirect is saved together with its project's claim on
 that type (domain/redirect_type_claim.py), so a project never holds two of one."""
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_live, load_project
-from commands.preconditions import require_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_live, load_project
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
 from domain.ids import redirect_id, redirect_type_claim_id
 from domain.project import Project
 from domain.redirect import DEFAULTS, Redirect, redirect_settings

@@ -1,9 +1,9 @@
 """Commands on subproject relationships: link a child to a parent under an alias, unlink it."""
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import load_project
-from commands.preconditions import require_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import load_project
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
 from domain.errors import NotFound, ValidationFailed
 
 

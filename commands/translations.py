@@ -1,7 +1,7 @@
 """What setting a project's `translation_of` (or a translation's language) does to the originals
 involved: they are saved with the project, so their translations' languages stay distinct."""
 
-from commands.loading import load_project
+from commands.handling.loading import load_project
 from domain.errors import NotFound, ValidationFailed
 from domain.project import Project
 

@@ -5,9 +5,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none, load_project, load_user
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none, load_project, load_user
+from commands.handling.result import Written
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import user_id
 from domain.user import User, validate_scope

@@ -1,17 +1,17 @@
 """Applying a version sync: load the project's versions through its VersionIndex, let the domain
-decide (domain/version_sync.py), and turn each change into the versions' events. Everything is saved
+decide (domain/rules/version_sync.py), and turn each change into the versions' events. Everything is saved
 by the caller in one atomic save, so a racing sync or a maintainer's PATCH makes it retry whole."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from commands.loading import get_or_none
+from commands.handling.loading import get_or_none
 from domain.ids import version_id, version_index_id
 from domain.project import Project
 from domain.version import Version
 from domain.version_index import VersionIndex
-from domain.version_sync import MACHINE_SLUGS, Create, ExistingVersion, RepositoryRefs, decide_sync
+from domain.rules.version_sync import MACHINE_SLUGS, Create, ExistingVersion, RepositoryRefs, decide_sync
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@ privacy; ask for a sync with the repository, and apply one (commands/version_syn
 build published."""
 
 from commands.builds import new_build
-from commands.concurrency import retry_on_conflict
-from commands.loading import load_build, load_project, load_version
-from commands.preconditions import require_version
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import load_build, load_project, load_version
+from commands.handling.preconditions import require_version
+from commands.handling.result import Written
 from commands.version_sync import apply_sync, version_index
-from domain.version_sync import RepositoryRefs
+from domain.rules.version_sync import RepositoryRefs
 
 
 class VersionCommands:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from commands.concurrency import retry_on_conflict
-from commands.loading import get_or_none
-from commands.result import Written
+from commands.handling.concurrency import retry_on_conflict
+from commands.handling.loading import get_or_none
+from commands.handling.result import Written
 from domain.errors import NotFound
 from domain.webhook_delivery import RetryPolicy, WebhookDelivery
 

@@ -1,4 +1,4 @@
-"""`docsplane audit`: the audit history (projections/audit.py), newest first, as an aligned table or
+"""`docsplane audit`: the audit history (projections/audit/projection.py), newest first, as an aligned table or
 as JSON lines (the REST item of GET /projects/{slug}/events/ without `_links`), for piping."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from domain.catalog import event_names
+from domain.events.catalog import event_names
 
 TABLE_COLUMNS = ("TIME (UTC)", "ACTOR", "TYPE", "PROJECT", "AGGREGATE", "REQUEST ID")
 
@@ -55,8 +55,8 @@ def positive(value: str) -> int:
 def run(args) -> int:
     from api.schemas.audit import AuditEventSchema
     from docsplane.bootstrap import build
-    from projections.audit import AuditProjection
-    from projections.audit_queries import AuditFilter
+    from projections.audit.projection import AuditProjection
+    from projections.audit.queries import AuditFilter
 
     if args.since and args.until and args.since > args.until:
         print("error: --since is later than --until", file=sys.stderr)

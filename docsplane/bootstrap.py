@@ -8,17 +8,17 @@ from pathlib import Path
 
 from artifacts.filesystem import FilesystemArtifactStore
 from artifacts.store import ArtifactStore
-from commands.application import DocsplaneApplication
+from commands.handling.application import DocsplaneApplication
 from commands.build_leases import BuildLeaseCommands
 from commands.builds import BuildCommands
 from commands.environment_variables import EnvironmentVariableCommands
 from commands.notifications import NotificationCommands
-from commands.idempotency import IdempotencyCommands
-from commands.ids import IdAllocators
+from commands.handling.idempotency import IdempotencyCommands
+from commands.handling.ids import IdAllocators
 from commands.maintainers import MaintainerCommands
 from commands.projects import ProjectCommands
 from commands.redirects import RedirectCommands
-from commands.secret_box import SecretBox
+from commands.handling.secret_box import SecretBox
 from commands.subprojects import SubprojectCommands
 from commands.users import UserCommands
 from commands.versions import VersionCommands
@@ -28,26 +28,26 @@ from docsplane.event_store_outages import fail_fast
 from docsplane.secrets import checked_key, existing_key
 from docsplane.settings import Settings
 from domain.webhook_delivery import RetryPolicy
-from projections.audit_queries import AuditQueries
-from projections.consistency import ReadYourWrites
-from projections.as_of import PointInTime
-from projections.build_command_queries import BuildCommandQueries
-from projections.build_lease_queries import BuildLeaseQueries
-from projections.environment_variable_queries import EnvironmentVariableQueries
+from projections.audit.queries import AuditQueries
+from projections.following.read_your_writes import ReadYourWrites
+from projections.replay.as_of import PointInTime
+from projections.builds.command_queries import BuildCommandQueries
+from projections.build_leases.queries import BuildLeaseQueries
+from projections.environment_variables.queries import EnvironmentVariableQueries
 from projections.docs_queries import DocsQueries
-from projections.flyout_queries import FlyoutQueries
-from projections.notification_queries import NotificationQueries
-from projections.project_relation_queries import ProjectRelationQueries
-from projections.projector import PositionSignal, Projector
+from projections.versions.flyout_queries import FlyoutQueries
+from projections.notifications.queries import NotificationQueries
+from projections.projects.relation_queries import ProjectRelationQueries
+from projections.following.projector import PositionSignal, Projector
 from projections.queries import ReadModel
-from projections.redirect_queries import RedirectQueries
+from projections.redirects.queries import RedirectQueries
 from projections.registry import PROJECTIONS
-from projections.replay import Replay
-from projections.schema import create_tables
+from projections.replay.rebuild import Replay
+from projections.following.schema import create_tables
 from projections.store import ReadStore
-from projections.token_queries import TokenQueries
-from projections.webhook_delivery_queries import WebhookDeliveryQueries
-from workers import loop_status
+from projections.users.token_queries import TokenQueries
+from projections.webhook_deliveries.queries import WebhookDeliveryQueries
+from workers.following import loop_status
 
 
 @dataclass
@@ -97,7 +97,7 @@ class Docsplane:
 
     def replay(self, projections, batch_size: int = 5000) -> Replay:
         """A replay of these projections as `docsplane replay` runs it: on PostgreSQL, the bulk phase in
-        SQLite files of the data dir, in two processes when the log is long (projections/replay_helper.py)."""
+        SQLite files of the data dir, in two processes when the log is long (projections/replay/helper.py)."""
         return Replay(self.app.recorder, self.app.mapper, self.store, projections, batch_size,
                       scratch_dir=self.settings.data_dir / "replay", sources=functools.partial(replay_sources, self.settings))
 

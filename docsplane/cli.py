@@ -7,15 +7,15 @@ import os
 import signal
 import sys
 
-from commands.request_context import request_context
+from commands.handling.request_context import request_context
 from docsplane import audit_cli, logs
 from docsplane.bootstrap import build
 from docsplane.settings import ConfigurationError
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
 from domain.errors import DomainError
 from projections.registry import PROJECTIONS
-from workers.background import artifacts_loop, dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
-from workers.log_wakeups import wake_on_appends
+from workers.following.background import artifacts_loop, dispatcher_loop, projector_loop, relay_loop, serving, webhooks_loop
+from workers.following.log_wakeups import wake_on_appends
 
 
 def run_in_foreground(loop, banner: str, docsplane) -> int:
@@ -34,7 +34,7 @@ def serve(args) -> int:
     from docsplane.http_server import create_server
     from docsplane.web import api_and_docs_app
 
-    from workers.sandbox import SandboxRefused
+    from workers.sandbox.sandbox import SandboxRefused
 
     docsplane = build()
     try:
@@ -110,8 +110,8 @@ def relay(args) -> int:
 
 
 def worker(args) -> int:
-    from workers.background import Background, build_worker, reaper_loop
-    from workers.sandbox import SandboxRefused
+    from workers.following.background import Background, build_worker, reaper_loop
+    from workers.sandbox.sandbox import SandboxRefused
 
     docsplane = build()
     if not docsplane.settings.amqp_url:
@@ -210,7 +210,7 @@ def verify(args) -> int:
     import tempfile
 
     from docsplane.progress import ProgressBar
-    from projections.verify import Verify
+    from projections.replay.verify import Verify
 
     docsplane = build()
     selected = [p.projection for p in docsplane.projectors if args.projection in (None, p.name)]

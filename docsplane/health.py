@@ -5,10 +5,10 @@
 
 - `unavailable`: the event store, the read store or (when DOCSPLANE_AMQP_URL is set) the broker
   cannot be reached; each failed dependency has a message (the driver's, credentials removed).
-- `degraded`: everything is reachable, but a loop (workers/loop_status.py) reports an error, has
+- `degraded`: everything is reachable, but a loop (workers/following/loop_status.py) reports an error, has
   not beaten for STALE_AFTER seconds, or a projector's or follower's lag (the event store's head
   minus its position, in notifications) is above DOCSPLANE_HEALTH_MAX_LAG; or builds on this host
-  would not be sandboxed though DOCSPLANE_BUILD_SANDBOX asks for bwrap (workers/sandbox.py).
+  would not be sandboxed though DOCSPLANE_BUILD_SANDBOX asks for bwrap (workers/sandbox/sandbox.py).
 
 `assess` decides from the gathered facts alone (no I/O), so the rules are unit-tested."""
 
@@ -136,7 +136,7 @@ def system_status(docsplane, now: datetime | None = None) -> dict:
 
 
 def sandbox_report(settings) -> dict:
-    from workers.sandbox import describe
+    from workers.sandbox.sandbox import describe
 
     return describe(settings)
 
@@ -151,7 +151,7 @@ def _guarded(dependency: Dependency, read):
 
 
 def _read_positions(store) -> tuple[list[dict], list[dict], list[dict]]:
-    from workers import loop_status
+    from workers.following import loop_status
 
     projectors = store.fetchall("SELECT name, position, updated FROM projection_positions ORDER BY name")
     return projectors, _follower_positions(store), loop_status.rows(store)

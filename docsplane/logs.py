@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from commands.request_context import current
+from commands.handling.request_context import current
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s corr=%(correlation_id)s]: %(message)s"
 

@@ -45,14 +45,14 @@ class Settings:
     # (docsplane/secrets.py). Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
     secrets_key_file: Path | None = None
-    # Builds (workers/build_runner.py): seconds per step and per build, bytes of output kept per step.
+    # Builds (workers/builds/runner.py): seconds per step and per build, bytes of output kept per step.
     build_step_timeout: float = 900.0
     build_timeout: float = 1800.0
     build_output_max: int = 1024 * 1024
-    # workers/sandbox.py: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
+    # workers/sandbox/sandbox.py: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
     # host uid steps run as when the worker is root (a root-mapped sandbox escapes the process limit).
     build_sandbox: str = "bwrap"
-    # workers/sandbox_network.py: "isolated" (slirp4netns, not the host's loopback), "host" or "none".
+    # workers/sandbox/network.py: "isolated" (slirp4netns, not the host's loopback), "host" or "none".
     build_network: str = "isolated"
     build_memory_max: int = 4 * 1024 ** 3
     build_processes_max: int = 512
@@ -67,7 +67,7 @@ class Settings:
     amqp_url: str | None = field(default=None, repr=False)  # may hold a password
     events_exchange: str = "docsplane.events"
     build_queue: str = "docsplane.builds"
-    # Webhooks (workers/webhooks.py): attempts per delivery, first retry's delay (doubled each time),
+    # Webhooks (workers/webhooks/worker.py): attempts per delivery, first retry's delay (doubled each time),
     # seconds an attempt may take; the API's public address, for the URLs in payloads.
     webhook_attempts: int = 5
     webhook_backoff: float = 10.0

@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Conflict, ValidationFailed
 from domain.ids import build_id
-from domain.upcasting import versioned
+from domain.events.upcasting import versioned
 
 # The order a build moves through; finishing is its own event.
 STATES = ("triggered", "cloning", "installing", "building", "finished")

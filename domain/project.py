@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.project_settings import (
+from domain.rules.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,
     SINGLE_VERSION,
     UPDATABLE,
@@ -24,8 +24,8 @@ from domain.project_settings import (
     require_alias,
     validate_settings,
 )
-from domain.rules import slugify
-from domain.upcasting import versioned
+from domain.rules.values import slugify
+from domain.events.upcasting import versioned
 
 LATEST = "latest"
 

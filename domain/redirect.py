@@ -16,8 +16,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ValidationFailed
 from domain.ids import redirect_id
-from domain.rules import require_choice
-from domain.upcasting import versioned
+from domain.rules.values import require_choice
+from domain.events.upcasting import versioned
 
 CLEAN_URL_TO_HTML = "clean_url_to_html"
 HTML_TO_CLEAN_URL = "html_to_clean_url"

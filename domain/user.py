@@ -9,8 +9,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import NotFound, ValidationFailed
 from domain.ids import user_id
-from domain.rules import require_choice
-from domain.upcasting import versioned
+from domain.rules.values import require_choice
+from domain.events.upcasting import versioned
 
 ACCESS_LEVELS = ("read", "write")
 NAME_MAX = 100

@@ -6,8 +6,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ValidationFailed
 from domain.ids import version_id
-from domain.rules import PRIVACY_LEVELS, VERSION_SLUG, require_choice, require_version_slug
-from domain.upcasting import versioned
+from domain.rules.values import PRIVACY_LEVELS, VERSION_SLUG, require_choice, require_version_slug
+from domain.events.upcasting import versioned
 
 VERSION_TYPES = ("branch", "tag", "external", "unknown")
 

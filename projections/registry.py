@@ -1,15 +1,15 @@
 """Every projection docsplane maintains, by name."""
 
-from projections.audit import AuditProjection
-from projections.build_leases import BuildLeasesProjection
-from projections.builds import BuildsProjection
-from projections.environment_variables import EnvironmentVariablesProjection
-from projections.notifications import NotificationsProjection
-from projections.projects import ProjectsProjection
-from projections.redirects import RedirectsProjection
-from projections.users import UsersProjection
-from projections.versions import VersionsProjection
-from projections.webhook_deliveries import WebhookDeliveriesProjection
+from projections.audit.projection import AuditProjection
+from projections.build_leases.projection import BuildLeasesProjection
+from projections.builds.projection import BuildsProjection
+from projections.environment_variables.projection import EnvironmentVariablesProjection
+from projections.notifications.projection import NotificationsProjection
+from projections.projects.projection import ProjectsProjection
+from projections.redirects.projection import RedirectsProjection
+from projections.users.projection import UsersProjection
+from projections.versions.projection import VersionsProjection
+from projections.webhook_deliveries.projection import WebhookDeliveriesProjection
 
 PROJECTIONS = {p.name: p for p in (
     ProjectsProjection, VersionsProjection, BuildsProjection, BuildLeasesProjection, UsersProjection,

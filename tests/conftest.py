@@ -129,10 +129,10 @@ def make_settings(request, tmp_path):
         else:
             raise ValueError(f"unknown backend {backend!r} (use 'sqlite' or 'postgres')")
         # The tests' webhook receivers listen on loopback, which production refuses (SSRF guard);
-        # tests/integration/test_webhook_ssrf.py turns the guard back on.
+        # tests/integration/worker_processes/test_webhook_ssrf.py turns the guard back on.
         env["DOCSPLANE_WEBHOOK_ALLOW_PRIVATE"] = "true"
         # The tests build from local git repositories, which production PostgreSQL deployments refuse;
-        # tests/e2e/test_repository_urls.py turns the refusal back on.
+        # tests/e2e/resources/test_repository_urls.py turns the refusal back on.
         env["DOCSPLANE_ALLOW_LOCAL_REPOSITORIES"] = "true"
         env.update({key: str(value) for key, value in overrides.items()})
         return Settings.from_env(env)

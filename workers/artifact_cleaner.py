@@ -1,5 +1,5 @@
 """Removes the stored output of deleted projects and versions (`docsplane artifacts`, or a thread
-of `docsplane serve` and `docsplane worker`), following the event log (workers/log_follower.py).
+of `docsplane serve` and `docsplane worker`), following the event log (workers/following/log_follower.py).
 
 Removal is idempotent, so the follower's at-least-once delivery and a second cleaner are harmless.
 A slug may be taken again before a lagging cleaner gets to the deletion: a project slug now held by
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from commands.loading import get_or_none, load_project
+from commands.handling.loading import get_or_none, load_project
 from domain.errors import NotFound
 from domain.ids import version_id
 from domain.project import Project
 from domain.version import Version
-from workers.log_follower import LogFollower, Logged
-from workers.loop import SupervisedLoop
+from workers.following.log_follower import LogFollower, Logged
+from workers.following.loop import SupervisedLoop
 
 log = logging.getLogger("docsplane.artifacts")
 # VersionDeleted comes with the version sync (a version whose branch or tag is gone).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from domain.build import Build
 from domain.project import Project
-from workers.log_follower import LogFollower, Logged
+from workers.following.log_follower import LogFollower, Logged
 from workers.queues import build_queue, connection, publish_job, sync_queue
 
 SYNC_EVENTS = (Project.ProjectImported, Project.VersionSyncRequested)

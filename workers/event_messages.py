@@ -17,9 +17,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.event_fields import jsonable, own_fields
+from domain.events.fields import jsonable, own_fields
 from domain.project import Project
-from domain.secret_fields import is_secret
+from domain.events.secret_fields import is_secret
 from domain.slug_index import SlugIndex
 
 
@@ -29,7 +29,7 @@ def routing_key(message: dict) -> str:
 
 
 def without_secrets(value):
-    """Secret fields (domain/secret_fields.py decides which) never leave the system: dropped, at any depth."""
+    """Secret fields (domain/events/secret_fields.py decides which) never leave the system: dropped, at any depth."""
     if isinstance(value, dict):
         return {k: without_secrets(v) for k, v in value.items() if not is_secret(str(k))}
     if isinstance(value, (list, tuple)):

@@ -1,13 +1,13 @@
 """Runs every projector until stopped: in its own process (`docsplane projector`) or as a thread
 inside `docsplane serve`. A failing batch is logged and retried; it never ends the loop.
 
-The projectors run as one group (projections/projector.py ProjectorGroup): one read of the log and
+The projectors run as one group (projections/following/projector.py ProjectorGroup): one read of the log and
 one transaction per batch for all the read models, not one each."""
 
 from __future__ import annotations
 
-from projections.projector import ProjectorGroup
-from workers.loop import SupervisedLoop
+from projections.following.projector import ProjectorGroup
+from workers.following.loop import SupervisedLoop
 
 
 class ProjectorLoop(SupervisedLoop):

@@ -1,7 +1,7 @@
 """The AMQP relay: every domain event, in log order, to a durable topic exchange on RabbitMQ (pika).
 
 Messages are persistent and published with publisher confirms; the follower's position advances
-only after the broker confirmed the whole batch (workers/log_follower.py), so delivery to the
+only after the broker confirmed the whole batch (workers/following/log_follower.py), so delivery to the
 exchange is at-least-once and in log order (hence in order per aggregate). A batch that fails
 midway is published again from its start: subscribers de-duplicate on the body's `id`.
 Routing keys and bodies: workers/event_messages.py. IdempotentRequest events (the API's record of a
@@ -18,11 +18,11 @@ import pika
 from docsplane.amqp_url import amqp_url, explain
 from domain.idempotent_request import IdempotentRequest
 from workers.event_messages import EventMessages, routing_key, to_json
-from workers.log_follower import LogFollower, Logged
+from workers.following.log_follower import LogFollower, Logged
 
 log = logging.getLogger("docsplane.relay")
 # A broker outage would make pika log every failed connection attempt at ERROR level; the
-# supervising loop (workers/loop.py) already logs each failed batch once, with its back-off.
+# supervising loop (workers/following/loop.py) already logs each failed batch once, with its back-off.
 logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 

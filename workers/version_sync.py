@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 from pathlib import Path
 from uuid import UUID
 
-from commands.loading import get_or_none, load_project
+from commands.handling.loading import get_or_none, load_project
 from commands.version_sync import SyncReport
 from domain.errors import NotFound
-from domain.version_sync import RepositoryRefs
-from workers.build_step import mask, run_step
-from workers.git_env import GIT_ENV
-from workers.sandbox import SANDBOX_PATH, readable_repository
+from domain.rules.version_sync import RepositoryRefs
+from workers.builds.step import mask, run_step
+from workers.builds.git_env import GIT_ENV
+from workers.sandbox.sandbox import SANDBOX_PATH, readable_repository
 
 log = logging.getLogger("docsplane.version_sync")
 

@@ -12,8 +12,8 @@ from flask import Blueprint, abort, current_app, g, redirect, request
 
 from api.context import current_user, services
 from api.dashboard import templates
-from api.links import absolute, docs_origin, docs_url, project_path
-from api.scopes import token_projects
+from api.representation.links import absolute, docs_origin, docs_url, project_path
+from api.access.scopes import token_projects
 
 blp = Blueprint("dashboard", __name__)
 PROJECT = "/projects/<project_slug>"

@@ -4,8 +4,8 @@ prints the same items (without `_links`, which need a host)."""
 from marshmallow import Schema, fields, pre_dump
 from webargs.fields import DelimitedList
 
-from api.links import absolute, project_path
-from api.pagination import PageArgs, page_schema
+from api.representation.links import absolute, project_path
+from api.representation.pagination import PageArgs, page_schema
 from api.schemas.projects import UtcDateTime
 
 

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.expand import Expand, ExpandArgs, expanded
-from api.links import absolute, build_commands_path, build_path, project_path, version_path
-from api.pagination import PageArgs, page_schema
+from api.representation.expand import Expand, ExpandArgs, expanded
+from api.representation.links import absolute, build_commands_path, build_path, project_path, version_path
+from api.representation.pagination import PageArgs, page_schema
 from api.schemas.common import CodeNameSchema, Timestamp
 from domain.build import STATES
 

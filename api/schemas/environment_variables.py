@@ -3,8 +3,8 @@ create input. `value` is write-only: it is in the input schema and nowhere else.
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from api.links import environment_variable_path
-from api.pagination import page_schema
+from api.representation.links import environment_variable_path
+from api.representation.pagination import page_schema
 from api.schemas.nested import NestedResourceSchema
 
 

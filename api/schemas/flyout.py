@@ -2,9 +2,9 @@
 
 from marshmallow import Schema, fields, pre_dump
 
-from api.links import absolute, docs_url, downloads, project_path, version_path
+from api.representation.links import absolute, docs_url, downloads, project_path, version_path
 from api.schemas.common import CodeNameSchema
-from domain.languages import LANGUAGES
+from domain.rules.languages import LANGUAGES
 
 
 class DocumentationUrlSchema(Schema):

@@ -3,7 +3,7 @@ pk, created, modified, project (its slug) and absolute `_links` to themselves an
 
 from marshmallow import Schema, fields, pre_dump
 
-from api.links import absolute, project_path
+from api.representation.links import absolute, project_path
 from api.schemas.common import Timestamp
 
 

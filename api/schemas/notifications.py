@@ -4,8 +4,8 @@ A webhook's `secret` is write-only: accepted on create, PUT and PATCH, answered 
 
 from marshmallow import EXCLUDE, Schema, fields, pre_dump
 
-from api.links import absolute, notification_path, project_path
-from api.pagination import page_schema
+from api.representation.links import absolute, notification_path, project_path
+from api.representation.pagination import page_schema
 from api.schemas.common import Timestamp
 from api.schemas.nested import NestedLinksSchema
 from domain.notification import WEBHOOK_EVENTS

@@ -3,12 +3,12 @@
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
 from api.context import current_user
-from api.expand import Expand, ExpandArgs, expanded
-from api.links import absolute, docs_url, project_path
-from api.pagination import PageArgs, page_schema
+from api.representation.expand import Expand, ExpandArgs, expanded
+from api.representation.links import absolute, docs_url, project_path
+from api.representation.pagination import PageArgs, page_schema
 from api.schemas.common import CodeNameSchema, Timestamp, UtcDateTime
 from api.schemas.versions import ActiveVersionSchema
-from domain.languages import LANGUAGES, PROGRAMMING_LANGUAGES
+from domain.rules.languages import LANGUAGES, PROGRAMMING_LANGUAGES
 
 URL_MAX = 1024  # repository and homepage URLs
 NO_SPACES = validate.Regexp(r"^\S+$", error="must not contain spaces or control characters")

@@ -2,8 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, fields, post_load, pre_dump, validate
 
-from api.links import redirect_path
-from api.pagination import page_schema
+from api.representation.links import redirect_path
+from api.representation.pagination import page_schema
 from api.schemas.nested import NestedResourceSchema
 from domain.redirect import ACCEPTED_TYPES, DESCRIPTION_MAX, HTTP_STATUSES
 

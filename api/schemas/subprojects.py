@@ -2,8 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.links import absolute, project_path, subproject_path
-from api.pagination import page_schema
+from api.representation.links import absolute, project_path, subproject_path
+from api.representation.pagination import page_schema
 from api.schemas.projects import ProjectSchema
 
 

@@ -3,8 +3,8 @@ token once in the answer to issuing it), and the body that issues one."""
 
 from marshmallow import RAISE, Schema, fields, pre_dump, validate
 
-from api.links import absolute
-from api.pagination import page_schema
+from api.representation.links import absolute
+from api.representation.pagination import page_schema
 from api.schemas.common import Timestamp
 from domain.user import ACCESS_LEVELS, NAME_MAX
 

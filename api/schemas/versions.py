@@ -2,9 +2,9 @@
 
 from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
-from api.expand import Expand, ExpandArgs, expanded
-from api.links import absolute, docs_url, downloads, project_path, version_path
-from api.pagination import PageArgs, page_schema
+from api.representation.expand import Expand, ExpandArgs, expanded
+from api.representation.links import absolute, docs_url, downloads, project_path, version_path
+from api.representation.pagination import PageArgs, page_schema
 from api.schemas.builds import BuildSchema
 from api.schemas.common import UtcDateTime
 from domain.version import VERSION_TYPES

@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, pre_dump
 
-from api.links import absolute, build_path, notification_path, project_path
-from api.pagination import page_schema
+from api.representation.links import absolute, build_path, notification_path, project_path
+from api.representation.pagination import page_schema
 from api.schemas.common import Timestamp
 from domain.notification import WEBHOOK_EVENTS
 from domain.webhook_delivery import OUTCOMES

@@ -5,11 +5,11 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.pagination import envelope, limit_of
-from api.project_access import maintained_project
-from api.scopes import token_projects
+from api.representation.pagination import envelope, limit_of
+from api.access.project_access import maintained_project
+from api.access.scopes import token_projects
 from api.schemas.audit import AuditEventArgs, AuditEventPageSchema
-from projections.audit_queries import AuditFilter
+from projections.audit.queries import AuditFilter
 
 blp = Blueprint("events", __name__, url_prefix="/api/v3/projects/<project_slug>/events",
                 description="Audit history: who did what to a project, when, in which request")

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import services
-from api.pagination import PageArgs, envelope, limit_of
+from api.representation.pagination import PageArgs, envelope, limit_of
 from api.schemas.builds import BuildCommandPageSchema, BuildCommandSchema
 from api.views.builds import visible_build
 

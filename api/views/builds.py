@@ -6,9 +6,9 @@ from marshmallow import Schema, fields
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.links import absolute, build_path
-from api.pagination import envelope, limit_of
-from api.scopes import token_projects
+from api.representation.links import absolute, build_path
+from api.representation.pagination import envelope, limit_of
+from api.access.scopes import token_projects
 from api.schemas.builds import BuildExpandArgs, BuildListArgs, BuildPageSchema, BuildSchema, BuildTriggerSchema
 from api.schemas.errors import AcceptedSchema, ErrorSchema
 from api.schemas.projects import ProjectSchema
@@ -67,7 +67,7 @@ class ProjectBuilds(MethodView):
 
 @blp.route("/builds/latest/")
 class LatestBuild(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug):
         """The project's most recent build."""
@@ -77,7 +77,7 @@ class LatestBuild(MethodView):
 
 @blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
 class BuildDetail(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug, build_id):
         """A build's details."""

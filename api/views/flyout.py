@@ -1,5 +1,5 @@
 """The flyout menu as JSON (seed 000, Version 4), fetched by documentation pages: public projects
-answer without a token (api/auth.py OPTIONAL_AUTH_ENDPOINTS); private ones only to maintainers."""
+answer without a token (api/access/auth.py OPTIONAL_AUTH_ENDPOINTS); private ones only to maintainers."""
 
 from flask import abort
 from flask.views import MethodView
@@ -7,7 +7,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import current_user, services
 from api.schemas.flyout import FlyoutSchema
-from api.scopes import token_projects
+from api.access.scopes import token_projects
 from api.views.versions import visible_version
 
 blp = Blueprint("flyout", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Flyout menu")

@@ -5,9 +5,9 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute, maintainer_path
-from api.pagination import PageArgs, envelope, limit_of
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute, maintainer_path
+from api.representation.pagination import PageArgs, envelope, limit_of
 from api.schemas.maintainers import MaintainerCreateSchema, MaintainerPageSchema, MaintainerSchema
 from api.views.projects import visible_project_row
 from api.writes import accepted, visible

@@ -7,10 +7,10 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute, notification_path
-from api.pagination import PageArgs, envelope, limit_of
-from api.project_access import maintained_project
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute, notification_path
+from api.representation.pagination import PageArgs, envelope, limit_of
+from api.access.project_access import maintained_project
 from api.schemas.notifications import (
     CreatedWebhookSchema,
     EmailHookCreateSchema,

@@ -5,12 +5,12 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute, project_path
-from api.pagination import envelope, limit_of
-from api.rendered import rendered
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute, project_path
+from api.representation.pagination import envelope, limit_of
+from api.representation.rendered import rendered
 from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectPutSchema, ProjectSchema, ProjectUpdateSchema
-from api.scopes import token_projects
+from api.access.scopes import token_projects
 from api.writes import accepted, visible
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
@@ -69,7 +69,7 @@ class ProjectList(MethodView):
 
 @blp.route("/<project_slug>/")
 class ProjectDetail(MethodView):
-    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (api/expand.py)
+    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
     @blp.response(200, ProjectSchema)
     def get(self, args, project_slug):
         """A project's details; with `as_of`, as they were at that moment."""

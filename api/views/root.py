@@ -4,7 +4,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from api.blueprint import Blueprint
-from api.links import absolute
+from api.representation.links import absolute
 
 blp = Blueprint("root", __name__, url_prefix="/api/v3", description="API root")
 

@@ -6,10 +6,10 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute, subproject_path
-from api.pagination import PageArgs, envelope, limit_of
-from api.scopes import token_projects
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute, subproject_path
+from api.representation.pagination import PageArgs, envelope, limit_of
+from api.access.scopes import token_projects
 from api.schemas.projects import ProjectSchema
 from api.schemas.subprojects import SubprojectCreateSchema, SubprojectPageSchema, SubprojectSchema
 from api.views.projects import visible_project, visible_project_row

@@ -1,7 +1,7 @@
 """The caller's own API tokens: list, issue (the plain token is answered once), detail, revoke.
 
 Only a token for all of the user's projects reaches these routes, and only a write token issues or
-revokes (api/scopes.py), so an issued token is never wider than the one that issued it."""
+revokes (api/access/scopes.py), so an issued token is never wider than the one that issued it."""
 
 from dataclasses import asdict
 
@@ -10,9 +10,9 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute
-from api.pagination import PageArgs, envelope, limit_of
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute
+from api.representation.pagination import PageArgs, envelope, limit_of
 from api.schemas.tokens import IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema, token_path
 from api.writes import accepted, visible
 

@@ -5,8 +5,8 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.pagination import PageArgs, envelope, limit_of
-from api.scopes import token_projects
+from api.representation.pagination import PageArgs, envelope, limit_of
+from api.access.scopes import token_projects
 from api.schemas.projects import ProjectPageSchema
 from api.views.projects import visible_project_row
 

@@ -7,9 +7,9 @@ from marshmallow import Schema, fields
 
 from api.blueprint import Blueprint
 from api.context import current_user, services
-from api.etag import if_match, tagged
-from api.links import absolute, project_path, version_path
-from api.pagination import envelope, limit_of
+from api.http.etag import if_match, tagged
+from api.representation.links import absolute, project_path, version_path
+from api.representation.pagination import envelope, limit_of
 from api.schemas.versions import (
     VersionDetailArgs, VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema,
 )
@@ -36,7 +36,7 @@ class VersionList(MethodView):
 @blp.route("/versions/<version_slug>/")
 @blp.route("/version/<version_slug>/", endpoint="VersionDetailSingular")
 class VersionDetail(MethodView):
-    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (api/expand.py)
+    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
     @blp.response(200, VersionSchema)
     def get(self, args, project_slug, version_slug):
         """A version's details; with `as_of`, as they were at that moment."""

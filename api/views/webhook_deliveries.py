@@ -1,13 +1,13 @@
 """A webhook's delivery attempts, newest first: as private as the webhook (maintainers only).
-The webhook worker (workers/webhooks.py) records them."""
+The webhook worker (workers/webhooks/worker.py) records them."""
 
 from flask import abort
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import services
-from api.pagination import PageArgs, envelope, limit_of
-from api.project_access import maintained_project
+from api.representation.pagination import PageArgs, envelope, limit_of
+from api.access.project_access import maintained_project
 from api.schemas.webhook_deliveries import WebhookDeliveryAttemptPageSchema
 
 blp = Blueprint(

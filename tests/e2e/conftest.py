@@ -3,7 +3,7 @@
 - `start_live_server(backend, projector=True, background=False, **env_overrides) -> LiveServer`
       builds the container from `make_settings(backend, **env_overrides)`, optionally runs the
       projector loop in a thread, or with `background` every loop `docsplane serve` runs beside
-      the API (workers/background.py: dispatcher, build worker...), and serves the API on a free
+      the API (workers/following/background.py: dispatcher, build worker...), and serves the API on a free
       port. Everything started is shut down after the test.
 - `live_server`  the same, for the parametrized `backend`, with the projector running.
 - `browser`  a headless Chromium driven by selenium; skipped without chromium and chromedriver,
@@ -35,7 +35,7 @@ from docsplane.web import api_and_docs_app
 from docsplane.bootstrap import build
 from docsplane.http_server import create_server
 from e2e_support import SEED_PROJECT
-from workers.background import Background, projector_loop, serving
+from workers.following.background import Background, projector_loop, serving
 
 HTTP_TIMEOUT = 30
 

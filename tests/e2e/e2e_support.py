@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 
-from commands.loading import load_project
+from commands.handling.loading import load_project
 from domain.version import Version
 
 # seed 002, "Project create": body.json

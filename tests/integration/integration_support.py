@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from commands.loading import load_project
+from commands.handling.loading import load_project
 from commands.webhook_deliveries import AttemptResult, DeliveryTarget
 from domain.ids import build_id, webhook_id
 from read_model_dump import PRIMARY_KEYS, dump_tables, read_model_tables, rebuild_all  # noqa: F401  (shared with e2e)

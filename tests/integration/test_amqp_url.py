@@ -21,8 +21,8 @@ from kombu import Connection
 from docsplane.amqp_url import AmqpUrlError, amqp_url
 from docsplane.health import system_status
 from docsplane.settings import ConfigurationError, Settings
-from workers import loop_status
-from workers.background import relay_loop
+from workers.following import loop_status
+from workers.following.background import relay_loop
 from workers.queues import build_queue, connection, publish_job
 from workers.relay import Relay
 

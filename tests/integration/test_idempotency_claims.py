@@ -1,10 +1,10 @@
 """The claim on an Idempotency-Key is saved atomically with the command's own events
-(commands/idempotency.py, DocsplaneApplication.save): of two commands claiming one key exactly one
+(commands/handling/idempotency.py, DocsplaneApplication.save): of two commands claiming one key exactly one
 writes, the other gets KeyInUse (never retried as an ordinary race, never a second write)."""
 
 from collections import Counter
 
-from commands.idempotency import KeyInUse, claiming
+from commands.handling.idempotency import KeyInUse, claiming
 from domain.errors import ValidationFailed
 from integration_support import event_log, project_settings, topic_name
 from racing import run_concurrently as race

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from commands.request_context import request_context
+from commands.handling.request_context import request_context
 from domain.sequence import IdSequence
 
 

@@ -3,8 +3,8 @@ is shown by `python -m bench --only snapshots`)."""
 
 from functools import reduce
 
-from commands.application import DocsplaneApplication
-from commands.loading import load_project
+from commands.handling.application import DocsplaneApplication
+from commands.handling.loading import load_project
 from domain.project import Project
 from integration_support import project_settings
 

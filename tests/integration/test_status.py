@@ -1,5 +1,5 @@
 """The status report over real stores (docsplane/health.py): positions and lags after writes, and what
-the loops record (workers/loop_status.py) as another process would read it."""
+the loops record (workers/following/loop_status.py) as another process would read it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import time
 from integration_support import head, populate
 
 from docsplane.health import system_status
-from projections.schema import create_tables
-from workers.log_follower import LogFollower
-from workers.loop import SupervisedLoop
-from workers.loop_status import Heartbeat
+from projections.following.schema import create_tables
+from workers.following.log_follower import LogFollower
+from workers.following.loop import SupervisedLoop
+from workers.following.loop_status import Heartbeat
 
 
 def wait_for(condition, timeout: float = 10.0):

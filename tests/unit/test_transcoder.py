@@ -1,4 +1,4 @@
-"""The orjson reader of the event store's JSON (commands/transcoder.py) gives exactly what the library's gives."""
+"""The orjson reader of the event store's JSON (commands/handling/transcoder.py) gives exactly what the library's gives."""
 
 import math
 from datetime import datetime, timezone
@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
-from commands.transcoder import OrjsonTranscoder
+from commands.handling.transcoder import OrjsonTranscoder
 
 
 def registered(transcoder):

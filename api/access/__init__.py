@@ -1,0 +1,1 @@
+"""Who may do what: token authentication, scopes, project access, rate limits."""

@@ -1,0 +1,1 @@
+"""HTTP conventions: request ids, User-Agent and Accept, bodies, ETags, Idempotency-Key, storable text."""

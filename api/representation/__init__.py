@@ -1,0 +1,1 @@
+"""How resources are shown: links, pagination, expand, fields/omit, rendering, JSON."""

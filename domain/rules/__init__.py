@@ -1,0 +1,1 @@
+"""Value rules the aggregates obey: project settings, languages, version slugs, the version sync's decision."""

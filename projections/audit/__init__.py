@@ -1,0 +1,1 @@
+"""The audit history read model: its projection and queries."""

@@ -1,0 +1,1 @@
+"""The build leases read model: its projection and queries."""

@@ -1,0 +1,1 @@
+"""The builds read model: its projection and queries."""

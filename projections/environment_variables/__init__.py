@@ -1,0 +1,1 @@
+"""The environment variables read model: its projection and queries."""

@@ -1,0 +1,1 @@
+"""Following the notification log: projectors, their tracked positions, and read-your-writes."""

@@ -1,0 +1,1 @@
+"""The notification targets read model (webhooks, email hooks): its projection and queries."""

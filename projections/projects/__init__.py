@@ -1,0 +1,1 @@
+"""The projects read model: its projection and queries."""

@@ -1,0 +1,67 @@
+"""Base of every projection: which events it handles and which tables it owns."""
+
+import json
+from datetime import datetime, timezone
+
+from eventsourcing.utils import get_topic
+
+
+def handles(*event_classes):
+    """Mark a method as the handler of these domain event classes."""
+
+    def mark(method):
+        method.handled = event_classes
+        return method
+
+    return mark
+
+
+class ReadModelProjection:
+    name: str = ""
+    tables: tuple[str, ...] = ()  # the tables it owns (emptied by a rebuild)
+    ddl: tuple[str, ...] = ()  # CREATE TABLE/INDEX IF NOT EXISTS statements for them (all of them, only them)
+    handlers: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.handlers = {
+            event_class: method
+            for method in vars(cls).values()
+            for event_class in getattr(method, "handled", ())
+        }
+
+    @classmethod
+    def topics(cls) -> list[str]:
+        """Read only these from the log: the filter runs in the event store's database."""
+        return sorted(get_topic(event_class) for event_class in cls.handlers)
+
+    def wants(self, event) -> bool:
+        """Whether `apply` takes this event (a pass over the log may read more than one projection's topics).
+        By the event's class only: a replay asks once per class."""
+        return type(event) in self.handlers
+
+    def apply(self, tx, event, position: int) -> None:
+        """`position`: the event's notification id (most projections key rows by their own ids)."""
+        self.handlers[type(event)](self, tx, event)
+
+    def drop_project_rows(self, tx, deleted) -> None:
+        """On ProjectDeleted: every table of a projection keyed by `project_id` loses the project's rows."""
+        for table in self.tables:
+            tx.execute(f"DELETE FROM {table} WHERE project_id = ?", (str(deleted.originator_id),))
+
+
+def as_json(value) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def timestamp(event) -> str:
+    return event.timestamp.isoformat()
+
+
+def stored_time(moment: datetime) -> str:
+    """UTC, always with microseconds: stored times compare correctly as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    elif moment.tzinfo is not timezone.utc:  # the events' own timestamps are UTC already: no conversion
+        moment = moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")

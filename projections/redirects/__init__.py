@@ -1,0 +1,1 @@
+"""The redirects read model: its projection and queries."""

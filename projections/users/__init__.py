@@ -1,0 +1,1 @@
+"""The users and tokens read model: its projection and queries."""

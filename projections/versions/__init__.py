@@ -1,0 +1,1 @@
+"""The versions read model: its projection and queries (the flyout, published releases)."""

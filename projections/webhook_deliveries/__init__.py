@@ -1,0 +1,1 @@
+"""The webhook deliveries read model: its projection and queries."""

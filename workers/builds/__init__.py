@@ -1,0 +1,1 @@
+"""The build worker: config, steps, the runner, publishing, leases and the reaper."""

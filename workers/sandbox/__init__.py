@@ -1,0 +1,1 @@
+"""Where builds run: the bubblewrap sandbox, its network, and reading its output safely."""

@@ -1,0 +1,1 @@
+"""Webhook delivery: the worker and what a webhook receives."""
