@@ -26,7 +26,7 @@ from domain.errors import NotFound
 from domain.rules.version_sync import RepositoryRefs
 from workers.builds.step import mask, run_step
 from workers.builds.git_env import GIT_ENV
-from workers.sandbox.sandbox import SANDBOX_PATH, readable_repository
+from workers.sandbox.bubblewrap import SANDBOX_PATH, readable_repository
 
 log = logging.getLogger("docsplane.version_sync")
 

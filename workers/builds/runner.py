@@ -31,7 +31,8 @@ from workers.builds import leftovers as build_leftovers
 from workers.builds.config import ConfigError, Step, plan_steps, read_config
 from workers.builds.publish import formats_promised, formats_present
 from workers.builds.step import StepResult, mask, run_step
-from workers.sandbox.sandbox import SANDBOX_PATH, readable_repository, sandbox_for
+from workers.sandbox.bubblewrap import SANDBOX_PATH, readable_repository
+from workers.sandbox.sandbox import sandbox_for
 from workers.builds.git_env import GIT_ENV
 from workers.version_sync import VersionSyncer
 

@@ -14,7 +14,8 @@ from missing_part import missing
 from docs_support import get_url
 from e2e_support import assert_json, project_body
 
-from workers.sandbox.sandbox import Bubblewrap, sandbox_for
+from workers.sandbox.bubblewrap import Bubblewrap
+from workers.sandbox.sandbox import sandbox_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT = 600.0  # a Sphinx build of every page on a busy two-core machine

@@ -25,7 +25,8 @@ from integration_support import event_log, project_settings
 from workers.builds.runner import BuildRunner
 from workers.sandbox.safe_tree import safe_tree_files
 from workers.builds.step import run_step
-from workers.sandbox.sandbox import SandboxRefused, readable_repository, sandbox_for
+from workers.sandbox.bubblewrap import readable_repository
+from workers.sandbox.sandbox import SandboxRefused, sandbox_for
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -577,7 +578,7 @@ def test_without_the_sandbox_the_same_build_reads_the_servers_environment(hostil
 
 def test_a_builder_python_under_tmp_is_seen_in_the_sandbox(make_settings, tmp_path, monkeypatch):
     """A checkout (and its .venv) under /tmp: the sandbox's own /tmp must not hide the builder's Python."""
-    import workers.sandbox.sandbox as sandbox_module
+    import workers.sandbox.bubblewrap as sandbox_module
 
     python = tmp_path / "checkout" / ".venv"
     (python / "bin").mkdir(parents=True)

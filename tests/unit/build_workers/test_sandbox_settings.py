@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from docsplane.settings import Settings
-from workers.sandbox.sandbox import Limits, _ancestors, _exports
+from workers.sandbox.bubblewrap import _ancestors, _exports
+from workers.sandbox.limits import Limits
 from workers.sandbox.network import bwrap_options
 
 
