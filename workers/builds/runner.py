@@ -13,7 +13,6 @@ import glob
 import logging
 import os
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from commands.handling.loading import load_build, load_project, load_version
 from domain.build import STATES
 from domain.errors import NotFound, ValidationFailed
 from workers.builds import leftovers as build_leftovers
+from workers.builds.failures import BuildClosed, BuildFailed, check_disk, command_quote, failure, total_limit
 from workers.builds.config import ConfigError, Step, plan_steps, read_config
 from workers.builds.publish import formats_promised, formats_present
 from workers.builds.step import StepResult, mask, run_step
@@ -45,17 +45,6 @@ PHASES = ("cloning", "installing", "building")
 
 # The first of "$@" that names a commit.
 FIRST_COMMIT = 'for ref; do git rev-parse --verify --quiet "$ref^{commit}" >/dev/null && echo "$ref" && exit 0; done; exit 1'
-# How shells and Python report a fork refused by the process limit.
-FORK_FAILED = ("Cannot fork", "fork: Resource temporarily unavailable", "fork: retry: Resource temporarily unavailable",
-               "BlockingIOError: [Errno 11] Resource temporarily unavailable")
-
-
-class BuildFailed(Exception):
-    """Ends the build unsuccessfully; the message is the build's `error`."""
-
-
-class BuildClosed(Exception):
-    """The build was finished elsewhere (cancelled through the API, or by a lease expiry)."""
 
 
 class BuildRunner:
@@ -238,7 +227,7 @@ class _BuildRun:
         if self.cancelled.is_set():
             raise BuildFailed(CANCELLED)
         if remaining <= 0:
-            raise BuildFailed(self._total_limit())
+            raise BuildFailed(total_limit(self.settings))
         limit = min(self.settings.build_step_timeout, remaining)
         result = run_step(step.command, str(self.inside / "checkout"), self.env, limit, self.settings.build_output_max,
                           self.secrets, self.cancelled, sandbox=self.sandbox, home=self.home, readable=self.readable)
@@ -248,40 +237,13 @@ class _BuildRun:
         if result.cancelled:
             raise BuildFailed(CANCELLED)
         if result.timed_out and limit < self.settings.build_step_timeout:
-            raise BuildFailed(self._total_limit())
+            raise BuildFailed(total_limit(self.settings))
         if result.timed_out or result.exit_code != 0:
-            raise BuildFailed(f"{self._failure(result, limit, error)}: {_short(command)}")
-        self._check_disk()
+            raise BuildFailed(f"{failure(result, limit, error, self.settings)}: {command_quote(command)}")
+        check_disk(self.home, self.settings)
         if step.creates_venv:
             self._use_venv(self.home / "venv")
         return result
-
-    def _failure(self, result: StepResult, limit: float, error: str | None) -> str:
-        """Why a command failed: its time limit, a limit of the sandbox it ran into, or its exit code."""
-        reached = self._limit_reached(result)
-        if result.timed_out:
-            return f"the command timed out after {limit:g} seconds" + (f", having reached {reached}" if reached else "")
-        if reached:
-            return f"the command reached {reached}"
-        return error or f"the command exited with code {result.exit_code}"
-
-    def _limit_reached(self, result: StepResult) -> str | None:
-        """Which of the build's limits a failed command ran into, when that shows."""
-        if result.exit_code in (128 + signal.SIGXFSZ, -signal.SIGXFSZ):
-            return f"the build's disk limit of {self.settings.build_disk_max} bytes per file (DOCSPLANE_BUILD_DISK_MAX)"
-        if any(sign in result.output for sign in FORK_FAILED):
-            return (f"the build's limit of {self.settings.build_processes_max} processes "
-                    f"(DOCSPLANE_BUILD_PROCESSES_MAX)")
-        return None
-
-    def _check_disk(self) -> None:
-        used = disk_usage(self.home)
-        if used > self.settings.build_disk_max:
-            raise BuildFailed(f"the build uses {used} bytes of disk, more than its limit of "
-                              f"{self.settings.build_disk_max} bytes (DOCSPLANE_BUILD_DISK_MAX)")
-
-    def _total_limit(self) -> str:
-        return f"the build exceeded its time limit of {self.settings.build_timeout:g} seconds"
 
     def _use_venv(self, venv: Path) -> None:
         """Later steps run in the build's virtual environment. `--system-site-packages` reaches only
@@ -336,18 +298,6 @@ class _BuildRun:
         return success
 
 
-def disk_usage(root: Path) -> int:
-    """Bytes a directory tree takes on disk, symbolic links not followed."""
-    total = 0
-    for directory, _, files in os.walk(root):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(directory, name)).st_blocks * 512
-            except OSError:
-                pass
-    return total
-
-
 def _masked(value, secrets: list[str]):
     """A recorded config with secret values masked in its strings, like commands and output."""
     if isinstance(value, dict):
@@ -355,9 +305,3 @@ def _masked(value, secrets: list[str]):
     if isinstance(value, list):
         return [_masked(item, secrets) for item in value]
     return mask(value, secrets) if isinstance(value, str) else value
-
-
-def _short(command: str, length: int = 200) -> str:
-    """A command as an error message quotes it: its first line, at most `length` characters."""
-    line = command.splitlines()[0] if command else ""
-    return line if line == command and len(line) <= length else line[:length] + " …"
