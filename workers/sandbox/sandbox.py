@@ -7,7 +7,7 @@
              readable=readable_repository(url, settings.data_dir))    # no home: an empty one
 
 `Bubblewrap` runs every command in a bubblewrap (`bwrap`) sandbox: its own mount, PID, IPC and UTS
-namespaces, and the network DOCSPLANE_BUILD_NETWORK asks for (workers/sandbox/network.py: by default
+namespaces, and the network DOCSPLANE_BUILD_NETWORK asks for (by default
 its own namespace, outbound through slirp4netns, the host's loopback unreachable); read-only the
 system (/usr, a few files of /etc) and the builder's Python; writable only the build's home (bound at /home/docs) and a size-limited /tmp; nothing else
 of the host (no data dir, no other build, no host /proc). Limits on memory, processes, open files
@@ -125,7 +125,7 @@ class Bubblewrap:
         self.limits = limits
         self.host_uid = host_uid  # None: a user namespace maps INSIDE_UID to the worker's uid
         self.uid = INSIDE_UID if host_uid is None else host_uid
-        self.network = network  # workers/sandbox/network.py's modes
+        self.network = network  # ISOLATED, HOST or NONE
         self.slirp = slirp  # slirp4netns' path, for ISOLATED
         self.network_problem = network_problem  # why ISOLATED was asked and HOST is used
         self.warning = UNISOLATED.format(reason=network_problem) if network_problem else None
