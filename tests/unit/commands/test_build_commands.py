@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import names
 from domain.rules.version_sync import RepositoryRefs
+from write_side import names
 
 
 def triggered(commands, log, project) -> int:

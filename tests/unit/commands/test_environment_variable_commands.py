@@ -1,6 +1,6 @@
 """Environment variables: values recorded only encrypted, names unique per project, decrypted for builds."""
 
-from conftest import names
+from write_side import names
 
 SECRET = "s3cr3t-value-never-stored-in-clear"
 

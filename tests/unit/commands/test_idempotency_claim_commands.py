@@ -6,7 +6,7 @@ import json
 import pytest
 
 from commands.handling.idempotency import KeyInUse, claiming
-from conftest import names
+from write_side import names
 
 PATH = "/api/v3/projects/pets/builds/"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import names, settings
+from write_side import names, settings
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.handling import concurrency
 from commands.handling.loading import load_project
-from conftest import names, settings
 from domain.errors import DomainError
 from domain.sequence import IdSequence
+from write_side import names, settings
 
 
 def lose_the_next_race(monkeypatch, app, winner) -> None:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import names, settings
+from commands.projects import ProjectCommands
+from write_side import names, settings
 
 
 def test_an_import_claims_the_slug_and_creates_latest_in_one_save(commands, log):
@@ -41,7 +42,7 @@ def test_a_local_repository_is_refused_unless_the_deployment_allows_it(app, comm
         commands.projects.import_project("alice", settings("Pets", repository={"url": url, "type": "git"}))
     assert error.value.field == "repository.url"
 
-    allowing = type(commands.projects)(app, commands.projects.ids, allow_local_repositories=True)
+    allowing = ProjectCommands(app, commands.projects.ids, allow_local_repositories=True)
     allowing.import_project("alice", settings("Pets", repository={"url": url, "type": "git"}))
     assert "Project.ProjectImported" in names(log.new())
 

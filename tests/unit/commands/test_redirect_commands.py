@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import names
+from write_side import names
 
 
 def test_a_redirect_is_created_with_read_the_docs_defaults(commands, log, project):

@@ -3,7 +3,7 @@
 import pytest
 
 from commands.users import hash_token
-from conftest import names
+from write_side import names
 
 
 def test_a_new_user_gets_a_token_recorded_only_as_its_hash(commands, log):

@@ -1,9 +1,9 @@
 """Versions: activating builds one, the default version stays active, hiding and privacy are recorded."""
 
 from commands.handling.loading import load_project, load_version
-from conftest import names
 from domain.ids import version_id
 from domain.rules.version_sync import RepositoryRefs
+from write_side import names
 
 
 def synced(commands, log, project, **refs) -> None:
