@@ -34,11 +34,13 @@ def test_the_answer_is_recorded_without_the_fields_withheld(commands, log, proje
     log.new()
 
     body = json.dumps({"id": 7, "token": "plain-token-1234"}).encode()
-    commands.idempotency.record_response(held, 201, {"Content-Type": "application/json", "Location": "/x", "Set-Cookie": "a=b"}, body)
+    headers = {"Content-Type": "application/json", "Location": "/x", "Set-Cookie": "a=b"}
+    commands.idempotency.record_response(held, 201, headers, body)
 
     [recorded] = log.new()
     assert names([recorded]) == ["IdempotentRequest.ResponseRecorded"]
-    assert (recorded.status, recorded.headers, recorded.withheld) == (201, {"Content-Type": "application/json", "Location": "/x"}, ["token"])
+    assert (recorded.status, recorded.withheld) == (201, ["token"])
+    assert recorded.headers == {"Content-Type": "application/json", "Location": "/x"}
     assert not any(b"plain-token-1234" in state for state in log.stored_states())
     answer = commands.idempotency.answer(commands.idempotency.find(held))
     assert json.loads(answer.body) == {"id": 7}
