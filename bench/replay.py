@@ -5,7 +5,7 @@ no decoding). Both are events of the log per second.
 Its ceiling, shown for the reader with no target of its own: the same select with every event
 decoded into its domain event by the application's mapper, and nothing else done with it, in one
 process. Every projection is a handler of domain events, so a replay decodes every event it
-applies at least once; the audit's process (projections/replay/helper.py) decodes them again."""
+applies at least once; the audit's helper process decodes them again."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ SELECT_BATCH = 10_000
 
 def replay_all(env: dict) -> None:
     """Rebuild every read model from the event log, as `docsplane replay` does (Docsplane.replay: the
-    same Replay, with its helper process): the bulk phase into shadow tables, then the swaps
-    (projections/replay/rebuild.py)."""
+    same Replay, with its helper process): the bulk phase into shadow tables, then the swaps."""
     docsplane = in_process(env)
     try:
         docsplane.replay([p.projection for p in docsplane.projectors]).run()

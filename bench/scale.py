@@ -1,6 +1,6 @@
 """Figure 7: the cost of a GET (project detail) and of a POST (build trigger) on a database with a
 small history (1,000 events) and with a large one (1,000,000; --quick: fewer). Projects have the
-same size in both (bench/history.py); only the history around them grows, so any difference is a
+same size in both (bench.history); only the history around them grows, so any difference is a
 scan that grows with history. Cost: the median latency of one client's closed loop, both histories'
 APIs measured in alternating windows."""
 

@@ -3,7 +3,7 @@
 
 In a fresh database: project A gets 10,019 events (the worst case: its latest snapshot at 10,000;
 settings changed over and over, saved in chunks, so the application takes a snapshot every 20
-versions, commands/handling/application.py), project B gets 10. Then `repository.get` loads each 300 times
+versions), project B gets 10. Then `repository.get` loads each 300 times
 (50 with --quick), interleaved; the figure is A's median load time over B's (target <= 1.5). For scale, a second row shows A folded from its whole history without
 a snapshot."""
 

@@ -10,7 +10,7 @@ one fresh database of the same PostgreSQL server, with the same number of client
             `DocsplaneApplication(env=...).save` in a loop, into a fresh schema of the same database.
   pgbench:  `pgbench -f` with one INSERT of a row the size of a stored event, same client count.
   ceilings: what any build trigger over HTTP is bounded by on this machine, measured with the same
-            gunicorn settings and clients (bench/bare_app.py): a bare Flask POST route that saves
+            gunicorn settings and clients (bench.bare_app): a bare Flask POST route that saves
             the same event with the bare application (HTTP plus the save, no authentication, no
             loading, no projection, no answer to read), and a bare POST route that touches no
             database at all. Shown for the reader, with no target of their own.
@@ -123,7 +123,7 @@ def bare_saves(dbname: str, cfg: Config) -> dict:
 
 
 def bare_http_writes(dbname: str, cfg: Config) -> dict:
-    """The ceilings' POSTs/s (bench/bare_app.py under the API's gunicorn settings): the bare save
+    """The ceilings' POSTs/s (bench.bare_app under the API's gunicorn settings): the bare save
     route into the bare savers' schema (made by bare_saves), and the route without a database."""
     env = {**service_env(dbname, cfg.workdir / "ceilings"), **event_store_env(dbname, BASELINE_SCHEMA),
            "CREATE_TABLE": "false", "POSTGRES_POOL_SIZE": "4", "POSTGRES_MAX_OVERFLOW": "4"}

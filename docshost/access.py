@@ -1,6 +1,6 @@
 """Who reads a private project or version on a docs host: its maintainers, through an API token in the
-`Authorization: Token …` header (scripts, CI), or in a browser through a signed grant for this project
-(docshost/grants.py). The API's cookie is never read here: docs are untrusted HTML, served on another
+`Authorization: Token …` header (scripts, CI), or in a browser through a signed grant for this project.
+The API's cookie is never read here: docs are untrusted HTML, served on another
 origin than the API."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The docs host: a WSGI app of its own that serves projects' published documentation on
-`{project}.{docs domain}`, reading read models only. `docsplane serve` dispatches docs hosts to it
-(docshost/hosts.py); `docsplane docs-server` and `docsplane.wsgi:docs_app` run it alone."""
+`{project}.{docs domain}`, reading read models only. `docsplane serve` dispatches docs hosts to it;
+`docsplane docs-server` and `docsplane.wsgi:docs_app` run it alone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""User-defined redirects as Read the Docs applies them (readthedocs/redirects/querysets.py and models.py):
+"""User-defined redirects as Read the Docs applies them (readthedocs.redirects: its querysets and models):
 the first enabled rule in `position` order whose `from_url` matches decides; a rule applies when the page
 does not exist, or always when it is forced. `page` rules match the file within a version, `exact` rules the
 whole path; both take a trailing `*` wildcard whose rest replaces `:splat` (the older `$rest` too)."""

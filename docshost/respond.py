@@ -1,5 +1,5 @@
 """Decisions as HTTP answers: files with their type, validators and caching; in production an
-`X-Accel-Redirect` to nginx's internal location instead of the bytes (deploy/docs-nginx.conf.template)."""
+`X-Accel-Redirect` to nginx's internal location instead of the bytes (the shipped docs nginx config)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`docsplane audit`: the audit history (projections/audit/projection.py), newest first, as an aligned table or
+"""`docsplane audit`: the audit history, newest first, as an aligned table or
 as JSON lines (the REST item of GET /projects/{slug}/events/ without `_links`), for piping."""
 
 from __future__ import annotations

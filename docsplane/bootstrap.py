@@ -97,7 +97,7 @@ class Docsplane:
 
     def replay(self, projections, batch_size: int = 5000) -> Replay:
         """A replay of these projections as `docsplane replay` runs it: on PostgreSQL, the bulk phase in
-        SQLite files of the data dir, in two processes when the log is long (projections/replay/helper.py)."""
+        SQLite files of the data dir, in two processes when the log is long."""
         return Replay(self.app.recorder, self.app.mapper, self.store, projections, batch_size,
                       scratch_dir=self.settings.data_dir / "replay", sources=functools.partial(replay_sources, self.settings))
 
@@ -127,7 +127,7 @@ def open_application(settings: Settings) -> DocsplaneApplication:
     app = DocsplaneApplication(env={**settings.event_store, "CREATE_TABLE": "false"})
     recorders = [app.recorder] + ([app.snapshots.recorder] if app.snapshots is not None else [])
     for datastore in {id(r.datastore): r.datastore for r in recorders}.values():
-        fail_fast(datastore)  # a 503 in seconds, not a minute, while the server is away (event_store_outages.py)
+        fail_fast(datastore)  # a quick 503 while the server is away
     with app.recorder.datastore.get_connection() as conn:  # pool connections are autocommit
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:

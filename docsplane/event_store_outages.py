@@ -1,8 +1,8 @@
 """The PostgreSQL event store while its server is away: answer quickly, come back quickly.
 
 The `eventsourcing` library retries every event-store call 10 times, and each attempt waits up to
-POSTGRES_CONNECT_TIMEOUT for a pool connection: a request caught by an outage waited ~50 s for its
-503. And psycopg's pool reconnects with an exponential back-off that only ends after 5 minutes, during
+POSTGRES_CONNECT_TIMEOUT for a pool connection: a request caught by an outage waited for every
+attempt before its 503. And psycopg's pool reconnects with an exponential back-off that only ends after 5 minutes, during
 which it starts no other connection attempt: after an outage of a minute, the first requests waited
 up to another minute for a connection although the server was back.
 

@@ -5,10 +5,10 @@
 
 - `unavailable`: the event store, the read store or (when DOCSPLANE_AMQP_URL is set) the broker
   cannot be reached; each failed dependency has a message (the driver's, credentials removed).
-- `degraded`: everything is reachable, but a loop (workers/following/loop_status.py) reports an error, has
+- `degraded`: everything is reachable, but a loop reports an error, has
   not beaten for STALE_AFTER seconds, or a projector's or follower's lag (the event store's head
   minus its position, in notifications) is above DOCSPLANE_HEALTH_MAX_LAG; or builds on this host
-  would not be sandboxed though DOCSPLANE_BUILD_SANDBOX asks for bwrap (workers/sandbox/sandbox.py).
+  would not be sandboxed though DOCSPLANE_BUILD_SANDBOX asks for bwrap.
 
 `assess` decides from the gathered facts alone (no I/O), so the rules are unit-tested."""
 
@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 STALE_AFTER = 60.0  # seconds without a heartbeat (loops beat every 5 s; the reaper scans every 15 s at most)
 PROBE_TIMEOUT = 3  # seconds to connect to a store or the broker
-PROJECTOR_LOOP = "projector"  # every projection is run by the loop of this name (workers/projector.py)
+PROJECTOR_LOOP = "projector"  # every projection is run by the loop of this name
 CREDENTIALS = re.compile(r"(\w+://[^:/@\s]*):[^@\s]*@")
 
 
@@ -72,7 +72,7 @@ def probe_read_store(url: str, timeout: float = PROBE_TIMEOUT) -> Dependency:
 
 
 def probe_broker(url: str, timeout: float = PROBE_TIMEOUT) -> Dependency:
-    """Connects as the relay and the workers do, to the same vhost (docsplane/amqp_url.py)."""
+    """Connects as the relay and the workers do, to the same vhost."""
     from kombu import Connection
 
     from docsplane.amqp_url import amqp_url, explain, vhost

@@ -32,7 +32,7 @@ class Settings:
     page_size_max: int = 100
     max_body_bytes: int = 1024 * 1024
     # Where documentation is served; `{port}` is the API request's own port (":8000"), so on the embedded
-    # default the docs host answers on the port of the API. Its host names the docs domain (docshost/hosts.py).
+    # default the docs host answers on the port of the API. Its host names the docs domain.
     docs_url: str = "http://{project}.docs.localhost{port}/{language}/{version}/"
     # Production behind nginx: the internal location that maps the artifact root ("" serves the files itself).
     docs_accel_redirect: str = ""
@@ -42,17 +42,17 @@ class Settings:
     # Where the counters live (the `limits` library's storage URIs): memory:// per process, or redis://host:port/db.
     rate_limit_storage: str = "memory://"
     # None: read from secrets_key_file, or (embedded default only) generated once into data_dir
-    # (docsplane/secrets.py). Kept out of repr(), hence of logs.
+    # Kept out of repr(), hence of logs.
     secrets_key: str | None = field(default=None, repr=False)
     secrets_key_file: Path | None = None
-    # Builds (workers/builds/runner.py): seconds per step and per build, bytes of output kept per step.
+    # Builds: seconds per step and per build, bytes of output kept per step.
     build_step_timeout: float = 900.0
     build_timeout: float = 1800.0
     build_output_max: int = 1024 * 1024
-    # workers/sandbox/sandbox.py: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
+    # The build sandbox: "bwrap" (bubblewrap) or "none"; the limits of every step's processes, and the
     # host uid steps run as when the worker is root (a root-mapped sandbox escapes the process limit).
     build_sandbox: str = "bwrap"
-    # workers/sandbox/network.py: "isolated" (slirp4netns, not the host's loopback), "host" or "none".
+    # The build sandbox's network: "isolated" (slirp4netns, not the host's loopback), "host" or "none".
     build_network: str = "isolated"
     build_memory_max: int = 4 * 1024 ** 3
     build_processes_max: int = 512
@@ -67,7 +67,7 @@ class Settings:
     amqp_url: str | None = field(default=None, repr=False)  # may hold a password
     events_exchange: str = "docsplane.events"
     build_queue: str = "docsplane.builds"
-    # Webhooks (workers/webhooks/worker.py): attempts per delivery, first retry's delay (doubled each time),
+    # Webhooks: attempts per delivery, first retry's delay (doubled each time),
     # seconds an attempt may take; the API's public address, for the URLs in payloads.
     webhook_attempts: int = 5
     webhook_backoff: float = 10.0
@@ -77,9 +77,9 @@ class Settings:
     # a project's webhook must not probe the service's own network) unless this is true.
     webhook_allow_private: bool = False
     public_url: str = "http://127.0.0.1:8000"
-    # docsplane/health.py: a projector or follower further behind the log's head than this is "degraded".
+    # Health: a projector or follower further behind the log's head than this is "degraded".
     health_max_lag: int = 1000
-    # Where builds' output is kept (artifacts/filesystem.py); None: <data dir>/artifacts.
+    # Where builds' output is kept; None: <data dir>/artifacts.
     artifacts_dir: Path | None = None
     # Projects may name a local path or file:// repository (the build workers would read this machine's
     # files): from_env turns it on for the embedded SQLite default, off when PostgreSQL is configured.
@@ -100,8 +100,8 @@ class Settings:
             event_store.setdefault("SQLITE_DBNAME", str(data_dir / "events.sqlite3"))
             event_store.setdefault("SQLITE_LOCK_TIMEOUT", "30")
         else:
-            # The library waits this long for a pool connection, and retries 10 times: its default of
-            # 30 s would hold a request for minutes while the database is down, instead of a quick 503.
+            # The library waits this long for a pool connection, and retries: its default would hold a
+            # request for minutes while the database is down, instead of a quick 503.
             event_store.setdefault("POSTGRES_CONNECT_TIMEOUT", "5")
         return cls(
             data_dir=data_dir,

@@ -1,4 +1,4 @@
-"""`docsplane status` as aligned tables (docsplane/health.py makes the report)."""
+"""`docsplane status` as aligned tables (the health module makes the report)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Removes the stored output of deleted projects and versions (`docsplane artifacts`, or a thread
-of `docsplane serve` and `docsplane worker`), following the event log (workers/following/log_follower.py).
+of `docsplane serve` and `docsplane worker`), following the event log.
 
 Removal is idempotent, so the follower's at-least-once delivery and a second cleaner are harmless.
 A slug may be taken again before a lagging cleaner gets to the deletion: a project slug now held by

@@ -1,5 +1,5 @@
 """The build dispatcher: each BuildTriggered in the event log, and each BuildRetried (a build whose
-worker stopped responding runs again), becomes one job on the build queue (workers/queues.py); each
+worker stopped responding runs again), becomes one job on the build queue; each
 ProjectImported and VersionSyncRequested becomes a version sync job, on the sync queue beside it.
 Its position advances only after the batch's jobs were published (confirmed by RabbitMQ), so no
 build waiting to run is ever left without a job; a job may come twice."""

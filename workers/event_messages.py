@@ -29,7 +29,7 @@ def routing_key(message: dict) -> str:
 
 
 def without_secrets(value):
-    """Secret fields (domain/events/secret_fields.py decides which) never leave the system: dropped, at any depth."""
+    """Secret fields (the domain decides which) never leave the system: dropped, at any depth."""
     if isinstance(value, dict):
         return {k: without_secrets(v) for k, v in value.items() if not is_secret(str(k))}
     if isinstance(value, (list, tuple)):

@@ -32,7 +32,7 @@ def sync_queue(build_queue_name: str = BUILD_QUEUE) -> Queue:
 def connection(settings) -> Connection:
     """RabbitMQ with publisher confirms (publish returns once the broker has the job), or memory://.
     Connecting fails at once when the broker is away (no retries inside kombu): the caller's
-    supervised loop (workers/following/loop.py) retries with back-off and logs."""
+    supervised loop retries with back-off and logs."""
     if settings.amqp_url:
         options = {"confirm_publish": True, "max_retries": 0}
         return Connection(amqp_url(settings.amqp_url), transport_options=options, connect_timeout=5)

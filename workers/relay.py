@@ -1,10 +1,10 @@
 """The AMQP relay: every domain event, in log order, to a durable topic exchange on RabbitMQ (pika).
 
 Messages are persistent and published with publisher confirms; the follower's position advances
-only after the broker confirmed the whole batch (workers/following/log_follower.py), so delivery to the
+only after the broker confirmed the whole batch, so delivery to the
 exchange is at-least-once and in log order (hence in order per aggregate). A batch that fails
 midway is published again from its start: subscribers de-duplicate on the body's `id`.
-Routing keys and bodies: workers/event_messages.py. IdempotentRequest events (the API's record of a
+Routing keys and bodies: the event_messages module. IdempotentRequest events (the API's record of a
 request's Idempotency-Key and answer) are not relayed: bookkeeping, not domain news. While the
 broker is away the API keeps writing to the event store; the supervising loop retries with back-off
 and the relay catches up."""
@@ -22,7 +22,7 @@ from workers.following.log_follower import LogFollower, Logged
 
 log = logging.getLogger("docsplane.relay")
 # A broker outage would make pika log every failed connection attempt at ERROR level; the
-# supervising loop (workers/following/loop.py) already logs each failed batch once, with its back-off.
+# supervising loop already logs each failed batch once, with its back-off.
 logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
@@ -32,7 +32,7 @@ class BrokerRefused(Exception):
 
 def open_channel(url: str, exchange: str):
     """A channel on a fresh connection, with the events exchange declared (durable topic).
-    The broker's refusals come as BrokerRefused, saying what to fix (docsplane/amqp_url.py)."""
+    The broker's refusals come as BrokerRefused, saying what to fix."""
     parameters = pika.URLParameters(amqp_url(url))  # the vhost read as kombu reads it
     parameters.connection_attempts = 1
     parameters.socket_timeout = 5

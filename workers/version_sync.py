@@ -1,5 +1,5 @@
 """Reading a project's branches and tags from its repository (`git ls-remote --symref`, run as a build
-step is: workers/build_step.run_step) and handing them to the version sync command.
+step is, by run_step) and handing them to the version sync command.
 
     syncer = VersionSyncer(docsplane, actor="worker:...", sandbox=sandbox_for(settings))
     syncer.sync("pip") -> SyncReport | None   # None: nothing synced, and the log says why

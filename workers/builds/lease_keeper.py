@@ -4,7 +4,7 @@ While the build runs, the keeper renews the worker's lease every third of its le
 often, checks the read model for a cancel request. It sets `cancelled` (the BuildRunner then kills
 the running step and ends the build) when a maintainer cancelled the build, or when the lease was
 taken from this worker: it stopped renewing long enough for the reaper to retry or end the build,
-so whatever it still writes is refused (domain/build.py) and it had better stop."""
+so whatever it still writes is refused (the Build aggregate) and it had better stop."""
 
 from __future__ import annotations
 

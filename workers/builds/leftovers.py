@@ -1,7 +1,7 @@
 """What a killed worker leaves of a build: its temporary directory, and the step's processes, which
 run in a session of their own and so outlive the worker (in the sandbox, bwrap's --die-with-parent
 ends them with the worker; should one survive, its bwrap works in the build's home, and the
-sandbox dies with it); and the copy of /etc its sandboxes used (workers/sandbox/sandbox.py). Each such
+sandbox dies with it); and the copy of /etc its sandboxes used. Each such
 directory names its owner (pid and start time, so a reused pid is not mistaken for it); the next
 build on the machine removes the directories whose owner is gone, killing first every process still
 working inside them.

@@ -1,7 +1,7 @@
 """Runs one build for real, in a fresh temporary directory: clone the project's repository at the
 version's identifier, read its configuration, install, build. Every state, the configuration and
 every command go through the build commands, so the API shows the build as it runs. Every command
-(the clone and git's answers included) runs in the sandbox (workers/sandbox/sandbox.py), which sees only the
+(the clone and git's answers included) runs in the sandbox, which sees only the
 build's home: `home/` of the temporary directory, at /home/docs.
 
 A failed build is not an exception: it is a finished, unsuccessful build with a clear `error`.
@@ -51,7 +51,7 @@ class BuildRunner:
     def __init__(self, docsplane, settings, actor: str = ACTOR, sandbox=None):
         self.docsplane = docsplane
         self.settings = settings
-        self.actor = actor  # a build worker (workers/builds/worker.py) passes its name: its lease's holder
+        self.actor = actor  # a build worker passes its name: its lease's holder
         self.builder = socket.gethostname()
         self.sandbox = sandbox or sandbox_for(settings)  # SandboxRefused on PostgreSQL without bwrap
         self.syncer = VersionSyncer(docsplane, actor, self.sandbox)

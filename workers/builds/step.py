@@ -1,5 +1,5 @@
-"""Running one build step: a shell command in its own process group, in the build's sandbox
-(workers/sandbox/sandbox.py), with a time limit, a cancel signal, and its output captured up to a cap with
+"""Running one build step: a shell command in its own process group, in the build's sandbox,
+with a time limit, a cancel signal, and its output captured up to a cap with
 the project's secret values masked."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class StepResult:
 def run_step(command: str, cwd: str | None, env: dict[str, str], timeout: float, output_max: int,
              secrets: Iterable[str] = (), cancelled: threading.Event | None = None, *, sandbox,
              home: Path | None = None, readable: Iterable[str] = ()) -> StepResult:
-    """Run `command` with /bin/sh in `sandbox` (workers/sandbox/sandbox.py: `sandbox_for(settings)`; always
+    """Run `command` with /bin/sh in `sandbox` (`sandbox_for(settings)`; always
     given, so no caller runs a repository's code unsandboxed by omission). `cwd` is a path as the
     command sees it (None: the home); `home` the build's home on the host (None: an empty one);
     `readable` host paths it may read (`readable_repository`). On timeout or cancel the whole process

@@ -1,14 +1,14 @@
 """The build worker (`docsplane worker`, or a thread of `docsplane serve` in the embedded mode):
-consumes build jobs (workers/queues.py) one at a time and runs each with the BuildRunner.
+consumes build jobs (the build queue) one at a time and runs each with the BuildRunner.
 
 - prefetch_count=1, and a job is acknowledged only once its build has ended (acks late).
-- Before running a build the worker takes its lease (commands/build_leases.py), so a build runs
+- Before running a build the worker takes its lease (BuildLeaseCommands), so a build runs
   once at a time however many workers were handed its job: the others acknowledge and skip it, as
   they do a job for an unknown, finished, cancelled or already running build. A LeaseKeeper renews
   the lease while the build runs and stops the build when a maintainer cancels it.
 - The build runs in a thread of its own, so that the consuming thread keeps the broker connection
   alive (heartbeats) and acknowledges on the channel the job came on.
-- A worker killed mid-build stops renewing its lease; the reaper (workers/builds/reaper.py) retries the
+- A worker killed mid-build stops renewing its lease; the lease reaper retries the
   build once or ends it. A failure of the worker itself (not of the build) gives the build up the
   same way at once.
 - A version sync job ({"sync": <project id>}, from the sync queue) runs the same way, without a

@@ -2,8 +2,8 @@
 API (`docsplane serve`, the end-to-end tests); each also runs alone as its own `docsplane` command.
 
     background = Background(docsplane)
-    background.start(projector_loop(docsplane))     # any supervised loop (workers/following/loop.py)
-    background.start_worker()                         # a build worker (workers/builds/worker.py)
+    background.start(projector_loop(docsplane))     # any supervised loop
+    background.start_worker()                         # a build worker
     background.stop()                                 # all of them, the worker once its build ended
 
 `serving(docsplane)` starts what `docsplane serve` runs."""
@@ -21,7 +21,7 @@ log = logging.getLogger("docsplane.workers")
 
 
 def reporting(docsplane, loop: SupervisedLoop) -> SupervisedLoop:
-    """The loop, recording its heartbeat and last error for `docsplane status` (workers/following/loop_status.py)."""
+    """The loop, recording its heartbeat and last error for `docsplane status`."""
     loop.heartbeat = Heartbeat(docsplane.store, loop.name)
     return loop
 

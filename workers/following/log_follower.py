@@ -7,7 +7,7 @@ Interface:
     follower.run_batch() -> bool   # handle the next batch; False when already caught up
     follower.catch_up()            # run batches until caught up
     follower.position              # the saved position (a notification id)
-    loop = SupervisedLoop("relay", [follower], settings.poll_interval)   # workers/following/loop.py
+    loop = SupervisedLoop("relay", [follower], settings.poll_interval)
     loop.start_thread() or loop.run_forever(); loop.wake.set() to run at once; loop.request_stop()
 
 `handle(batch)` receives a non-empty list of `Logged(id, event)` in log order: the notification id
@@ -20,7 +20,7 @@ the same events are handed over again, so a handler must tolerate repeats. Unlik
 lock is held while handling (a handler does network I/O): run one process per follower name; a
 second one duplicates work but loses nothing, since a position only ever moves forward.
 
-The table is not a read model: a read-model rebuild (projections/following/schema.py) leaves it alone, so a
+The table is not a read model: a read-model rebuild leaves it alone, so a
 schema change never re-sends the whole history."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ DDL = """CREATE TABLE IF NOT EXISTS follower_positions (
     position BIGINT NOT NULL,
     updated TEXT
 )"""
-SCHEMA_LOCK = 4242  # the read store's DDL lock (projections/following/schema.py): concurrent starters must not race
+SCHEMA_LOCK = 4242  # the read store's DDL lock: concurrent starters must not race
 
 
 class Logged(NamedTuple):
@@ -63,7 +63,7 @@ class LogFollower:
         return self.store.fetchone("SELECT position FROM follower_positions WHERE name = ?", (self.name,))["position"]
 
     def run_batch(self) -> bool:
-        # As in projections/following/projector.py: ids become visible in order, so once everything up to
+        # As in the projectors: ids become visible in order, so once everything up to
         # `head` is read no event at or below it can appear later (gaps may be skipped safely).
         head = self.recorder.max_notification_id() or 0
         position = self.position

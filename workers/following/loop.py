@@ -1,7 +1,7 @@
 """The supervised loop every log-following process runs (projector, relay, dispatcher, ...): call
 `run_batch()` on each step until stopped; sleep until woken or the poll interval passes when
 nothing progressed; on a failure log it, back off exponentially and retry, never end the loop.
-With a `heartbeat` (workers/following/loop_status.py) it also records, for other processes to see, that it
+With a `heartbeat` (loop_status.Heartbeat) it also records, for other processes to see, that it
 is alive and its last error (cleared on recovery)."""
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ DDL = """CREATE TABLE IF NOT EXISTS loop_status (
     last_error_at TEXT,
     PRIMARY KEY (name, instance)
 )"""
-SCHEMA_LOCK = 4242  # the read store's DDL lock (projections/following/schema.py, workers/following/log_follower.py)
+SCHEMA_LOCK = 4242  # the read store's DDL lock, shared with the log followers' table
 HEARTBEAT_EVERY = 5.0  # seconds: a write every few seconds per loop, not one per batch
 MAX_ERROR_LENGTH = 500
 

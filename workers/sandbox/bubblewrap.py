@@ -65,7 +65,7 @@ class Bubblewrap:
         self.limits = limits
         self.host_uid = host_uid  # None: a user namespace maps INSIDE_UID to the worker's uid
         self.uid = INSIDE_UID if host_uid is None else host_uid
-        self.network = network  # workers/sandbox/network.py's modes
+        self.network = network  # ISOLATED, HOST or NONE
         self.slirp = slirp  # slirp4netns' path, for ISOLATED
         self.network_problem = network_problem  # why ISOLATED was asked and HOST is used
         self.warning = UNISOLATED.format(reason=network_problem) if network_problem else None

@@ -1,4 +1,4 @@
-"""A build sandbox's network (DOCSPLANE_BUILD_NETWORK), for workers/sandbox/sandbox.py.
+"""A build sandbox's network (DOCSPLANE_BUILD_NETWORK), for the bubblewrap sandbox.
 
 - `isolated` (default): the sandbox has its own network namespace, and slirp4netns gives it user-mode
   networking (10.0.2.100, gateway 10.0.2.2, DNS 10.0.2.3) with --disable-host-loopback: outbound

@@ -1,10 +1,10 @@
 """Webhook delivery (`docsplane webhooks`, or a thread of `docsplane serve`).
 
-Follows the event log (workers/following/log_follower.py) for BuildTriggered and BuildFinished; each event
+Follows the event log for BuildTriggered and BuildFinished; each event
 goes to every webhook of the build's project that wants it (build:triggered; build:passed or
-build:failed by the build's success) as a signed POST (workers/webhooks/payload.py). Every attempt
+build:failed by the build's success) as a signed POST. Every attempt
 is recorded as an event (WebhookDeliveryAttempted); a failed one is retried later with exponential
-backoff (domain/webhook_delivery.py) by the retry step, which polls the `webhook_deliveries` read
+backoff (the RetryPolicy) by the retry step, which polls the `webhook_deliveries` read
 model for the pending deliveries that are due: retries are never slept inline.
 
 At-least-once: the log position advances past a batch only after each of its attempts was
