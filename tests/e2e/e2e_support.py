@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
+from pathlib import Path
 
 from commands.handling.loading import load_project
 from domain.version import Version
@@ -122,3 +124,9 @@ def synced_version(live, path: str, token: str, timeout: float = 30.0) -> dict:
         assert time.monotonic() < deadline, f"the version sync did not make {path}"
         time.sleep(0.05)
     return assert_json(response, 200)
+
+
+def docsplane_command() -> list[str]:
+    """The `docsplane` command of this interpreter's environment (its script, or `python -m`)."""
+    script = Path(sys.executable).parent / "docsplane"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]

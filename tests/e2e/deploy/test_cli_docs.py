@@ -12,7 +12,8 @@ import requests
 
 from e2e_support import project_body
 from git_support import git_repository
-from test_cli_serve import _docsplane_command, _environment, _free_port, _run, _serving
+from e2e_support import docsplane_command
+from test_cli_serve import _environment, _free_port, _run, _serving
 
 FILES = {".readthedocs.yaml": "version: 2\nbuild:\n  os: ubuntu-24.04\n  tools:\n    python: '3.12'\nsphinx:\n  configuration: docs/conf.py\n",
          "docs/conf.py": "project = 'First'\n", "docs/index.rst": "First\n=====\n\nRead me after command 1.\n"}
@@ -45,7 +46,7 @@ def test_the_first_builds_documentation_opens_where_the_api_is(tmp_path):
     # The docs host reads read models only: an event store that cannot be reached does not matter to it.
     unreachable = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(_free_port()),
                    "POSTGRES_DBNAME": "nowhere", "POSTGRES_USER": "nobody", "POSTGRES_PASSWORD": ""}
-    alone = subprocess.Popen([*_docsplane_command(), "docs-server", "--port", str(port)], env={**env, **unreachable}, cwd=tmp_path,
+    alone = subprocess.Popen([*docsplane_command(), "docs-server", "--port", str(port)], env={**env, **unreachable}, cwd=tmp_path,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +13,8 @@ from pathlib import Path
 
 import requests
 
-from e2e_support import SEED_PROJECT, project_body
+from e2e_support import SEED_PROJECT, docsplane_command, project_body
 from git_support import build_config, git_repository
-
-
-def _docsplane_command() -> list[str]:
-    script = Path(sys.executable).parent / "docsplane"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
 
 
 def _free_port() -> int:
@@ -42,7 +36,7 @@ def _serving(env, cwd) -> Iterator[str]:
     """`docsplane serve` on a free port, once it answers; yields its URL and stops it after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*_docsplane_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([*docsplane_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                               env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -67,7 +61,7 @@ def _serving(env, cwd) -> Iterator[str]:
 
 
 def _run(env, cwd, *args) -> subprocess.CompletedProcess:
-    done = subprocess.run([*_docsplane_command(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([*docsplane_command(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -76,7 +70,7 @@ def test_users_create_then_serve(tmp_path):
     # No build worker: the build stays `triggered` (the seed's repository is not cloned), so that
     # the read models are still while they are compared across a replay below.
     env = {**_environment(tmp_path / "data"), "DOCSPLANE_RUN_WORKER": "false"}
-    created = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
+    created = subprocess.run([*docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
                              capture_output=True, text=True, timeout=60)
     assert created.returncode == 0, created.stderr
     token = created.stdout.split()[-1]
@@ -113,7 +107,7 @@ def test_users_create_then_serve(tmp_path):
             assert answer.status_code == 200 and answer.json()["count"] == 1
 
         # Creating an existing user fails clearly, without a traceback.
-        again = subprocess.run([*_docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
+        again = subprocess.run([*docsplane_command(), "users", "create", "alice"], env=env, cwd=tmp_path,
                                capture_output=True, text=True, timeout=60)
         assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
     # The data lives where DOCSPLANE_DATA_DIR said.

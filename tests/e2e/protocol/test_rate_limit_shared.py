@@ -19,7 +19,7 @@ from docsplane.bootstrap import build
 
 BUDGET = 20
 BURST = 80
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def start_gunicorn(env: dict, logs: Path) -> tuple[subprocess.Popen, str]:

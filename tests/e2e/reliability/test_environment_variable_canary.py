@@ -24,7 +24,7 @@ import pika
 from e2e_support import assert_json, project_body
 from git_support import build_config, git_repository
 from stored_everything import read_model_rows
-from test_cli_serve import _docsplane_command
+from e2e_support import docsplane_command
 from test_private_projects_hidden import crawl, with_queries
 
 
@@ -83,7 +83,7 @@ def test_environment_variable_values_are_nowhere(start_live_server, amqp_url, tm
     env.update(live.docsplane.settings.as_environ())
     cli = []
     for command in (["audit", "--limit", "10000"], ["audit", "--format", "jsonl", "--limit", "10000"], ["status", "--json"]):
-        done = subprocess.run([*_docsplane_command(), *command], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run([*docsplane_command(), *command], env=env, capture_output=True, text=True, timeout=60)
         assert done.stdout, (command, done.returncode, done.stderr)
         cli.append((f"docsplane {' '.join(command)}", done.stdout + done.stderr))
     messages = []

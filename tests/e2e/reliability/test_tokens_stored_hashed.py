@@ -10,7 +10,7 @@ import subprocess
 
 from e2e_support import assert_json, project_body
 from stored_everything import decoded_events, event_store_rows, read_model_rows
-from test_cli_serve import _docsplane_command
+from e2e_support import docsplane_command
 
 from commands.users import hash_token
 from domain.ids import user_id
@@ -26,7 +26,7 @@ def test_tokens_are_stored_only_hashed(backend, start_live_server, reliability):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
     env.update(live.docsplane.settings.as_environ())
     for command in (["users", "create", "carol"], ["users", "token", "alice", "--project", "alpha", "--read-only"]):
-        done = subprocess.run([*_docsplane_command(), *command], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run([*docsplane_command(), *command], env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         tokens.append(done.stdout.split()[-1])
     revoked = assert_json(live.post("/api/v3/tokens/", alice, json={"name": "gone"}), 201)

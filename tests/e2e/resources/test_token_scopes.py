@@ -6,8 +6,7 @@ import os
 import subprocess
 
 import pytest
-from e2e_support import assert_error, assert_json, nothing_changes, project_body
-from test_cli_serve import _docsplane_command
+from e2e_support import assert_error, assert_json, docsplane_command, nothing_changes, project_body
 
 READ_ONLY = "This token is read-only."
 
@@ -173,7 +172,7 @@ def test_cli_issues_scoped_tokens(live_server, alice):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCSPLANE_", "POSTGRES_", "SQLITE_", "PERSISTENCE_"))}
     env.update(live_server.docsplane.settings.as_environ())
     done = subprocess.run(
-        [*_docsplane_command(), "users", "token", "alice", "--project", "alpha", "--project", "beta", "--read-only", "--name", "ci"],
+        [*docsplane_command(), "users", "token", "alice", "--project", "alpha", "--project", "beta", "--read-only", "--name", "ci"],
         env=env, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -184,7 +183,7 @@ def test_cli_issues_scoped_tokens(live_server, alice):
     listed = assert_json(live_server.get("/api/v3/tokens/", alice), 200)["results"][-1]
     assert (listed["name"], listed["projects"], listed["access"], listed["hint"]) == ("ci", ["alpha", "beta"], "read", token[-4:])
 
-    refused = subprocess.run([*_docsplane_command(), "users", "token", "alice", "--project", "nope"],
+    refused = subprocess.run([*docsplane_command(), "users", "token", "alice", "--project", "nope"],
                              env=env, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "'nope' is not a project you maintain" in refused.stderr
 

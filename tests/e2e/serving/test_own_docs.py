@@ -17,7 +17,7 @@ from e2e_support import assert_json, project_body
 from workers.sandbox.bubblewrap import Bubblewrap
 from workers.sandbox.sandbox import sandbox_for
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BUILD_TIMEOUT = 600.0  # a Sphinx build of every page on a busy two-core machine
 
 

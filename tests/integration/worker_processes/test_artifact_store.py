@@ -14,7 +14,7 @@ import pytest
 from artifacts.filesystem import STAGING, FilesystemArtifactStore
 from artifacts.store import content_hash
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def output(directory: Path, pages: dict[str, str], formats=("epub",)) -> Path:

@@ -277,7 +277,7 @@ def test_a_killed_workers_sandbox_dies_with_it(make_settings, tmp_path):
     env = {**os.environ, **make_settings("sqlite").as_environ()}
     (tmp_path / "home").mkdir()
     worker = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(tmp_path / "home")], env=env,
-                              cwd=Path(__file__).parents[2])
+                              cwd=Path(__file__).parents[3])
     try:
         wait_until(lambda: sandboxed_sleeps(marker), 15, "the sandboxed step")
         slirps = slirps_of(worker.pid)  # the step's network (isolated, the default), when slirp4netns is installed
@@ -303,7 +303,7 @@ def test_the_next_build_ends_a_sandbox_left_in_a_dead_workers_directory(hostile,
     marker = f"60.{os.getpid()}{time.monotonic_ns() % 100000}"
     env = {**os.environ, **make_settings("sqlite").as_environ()}
     orphan = subprocess.Popen([sys.executable, "-c", SANDBOXED_SLEEP, marker, str(left / "home")], env=env,
-                              cwd=Path(__file__).parents[2])
+                              cwd=Path(__file__).parents[3])
     try:
         wait_until(lambda: sandboxed_sleeps(marker), 15, "the orphaned step")
 
@@ -355,7 +355,7 @@ def run_worker(settings) -> subprocess.CompletedProcess:
     script = Path(sys.executable).parent / "docsplane"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "docsplane.cli"]
     return subprocess.run([*command, "worker"], env={**os.environ, **settings.as_environ()}, capture_output=True,
-                          text=True, timeout=60, cwd=Path(__file__).parents[2])
+                          text=True, timeout=60, cwd=Path(__file__).parents[3])
 
 
 def test_a_worker_on_postgresql_refuses_to_start_without_a_sandbox(make_settings, amqp_url, without_bwrap):
