@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import (
-    AlreadyLinked, AlreadyMaintainer, IllegalLink, InvalidSetting, LanguageInUse, LastMaintainer, LinkedProjectMissing, LinkNotAllowed,
-    NameTaken, NotAllowed, UnchangeableField, UnknownResource,
+    AlreadyLinked, AlreadyMaintainer, IllegalLink, InvalidSetting, LanguageInUse, LastMaintainer, LinkedProjectMissing,
+    LinkNotAllowed, NameTaken, NotAllowed, UnchangeableField, UnknownResource,
 )
 from domain.rules.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,

@@ -86,7 +86,8 @@ def if_match(current: Callable[[], dict]) -> int | None:
     if request.if_match.star_tag:
         return None
     if not request.if_match.contains(tag_of(resource)):
-        raise ApiError(412, "Precondition failed: If-Match does not name the resource's current ETag; GET it again and retry")
+        raise ApiError(412, "Precondition failed: If-Match does not name the resource's current ETag; "
+                            "GET it again and retry")
     return resource["aggregate_version"]
 
 
