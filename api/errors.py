@@ -1,14 +1,18 @@
 """Every error the API answers, as JSON in the seed's format, decided in this one place."""
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from commands.handling.application import SaveOutcomeUnknown
-from commands.handling.request_context import current
+from commands.handling.save_outcome import SaveOutcomeUnknown, saved_before_outage
 from docsplane.unavailable import UNAVAILABLE_ERRORS, unavailable_store
-from domain.errors import Conflict, NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
+from domain.errors import (
+    AlreadyTaken, DomainError, FieldError, InvalidValue, NotAllowed, ReferenceMissing, RequiredValueMissing, StaleWrite,
+    StateMovedOn, StoredAnswerUnreadable, UnknownResource,
+)
 
 log = logging.getLogger("docsplane.api")
 
@@ -21,6 +25,54 @@ RESOURCES = {
     "webhook_deliveries": "WebhookDelivery",
     "subprojects": "Subproject", "translations": "Project", "maintainers": "Maintainer", "events": "Event",
 }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How the API answers a kind of domain error: a 422 with its seed-004 `code`, or another status
+    with a `message`."""
+
+    status: int
+    code: str = ""
+    message: Callable[[DomainError], str] = str
+
+
+# An error is answered as the nearest of its classes found here.
+ANSWERS: dict[type[DomainError], Answer] = {
+    InvalidValue: Answer(422, "invalid"),
+    RequiredValueMissing: Answer(422, "missing_field"),
+    ReferenceMissing: Answer(422, "missing"),
+    AlreadyTaken: Answer(422, "already_exists"),
+    UnknownResource: Answer(404, message=lambda error: "Not found."),
+    NotAllowed: Answer(403, message=lambda error: f"Permission denied: {error}"),
+    StateMovedOn: Answer(409),
+    StoredAnswerUnreadable: Answer(409),
+    StaleWrite: Answer(412, message=lambda error: (
+        "Precondition failed: the resource changed since it was read "
+        f"(version {error.current}, If-Match named {error.expected})"
+    )),
+}
+
+
+def answer_for(error: DomainError) -> Answer:
+    for kind in type(error).__mro__:
+        if kind in ANSWERS:
+            return ANSWERS[kind]
+    raise LookupError(f"no answer for {type(error).__name__}: add its class, or a base of it, to ANSWERS")
+
+
+def code_of(error: FieldError) -> str:
+    """The seed-004 code a 422 gives for `error`."""
+    return answer_for(error).code
+
+
+def domain_error(error: DomainError):
+    """The answer to a refused decision: a 422 names the error's resource and field."""
+    answer = answer_for(error)
+    if isinstance(error, FieldError):
+        return validation_failed([{"resource": error.resource, "field": error.field, "code": answer.code,
+                                   "message": error.message}])
+    return json_answer(answer.status, {"message": answer.message(error)})
 
 
 def current_resource() -> str:
@@ -83,31 +135,23 @@ def handle_http(error: HTTPException):
 def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(ApiError, lambda e: json_answer(e.status, {"message": e.message}, e.headers))
-    app.register_error_handler(
-        ValidationFailed,
-        lambda e: validation_failed([{"resource": e.resource, "field": e.field, "code": e.code, "message": e.message}]),
-    )
-    app.register_error_handler(NotFound, lambda e: json_answer(404, {"message": "Not found."}))
-    app.register_error_handler(PermissionDenied, lambda e: json_answer(403, {"message": f"Permission denied: {e}"}))
-    app.register_error_handler(Conflict, lambda e: json_answer(409, {"message": str(e)}))
-    app.register_error_handler(PreconditionFailed, lambda e: json_answer(412, {"message": f"Precondition failed: {e}"}))
+    app.register_error_handler(DomainError, domain_error)
     for unavailable in UNAVAILABLE_ERRORS:
         app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _internal)
 
 
 def _unavailable(error: Exception):
-    """A connection-level failure of a store (docsplane/unavailable.py): 503, never a 500, and the
-    pools heal by themselves once the database is back (no restart)."""
+    """A connection-level failure of a store: 503, never a 500, and the pools heal by themselves
+    once the database is back (no restart)."""
     store = unavailable_store(error)
     if store is None:  # e.g. sqlite3's "no such table": a bug, not an outage
         return _internal(error)
     log.error("%s unavailable on %s %s: %s", store, request.method, request.path, " ".join(str(error).split()))
-    context = current()
     if isinstance(error, SaveOutcomeUnknown):
         message = (f"The {store} became unavailable while the change was being recorded: it may or may not have "
                    "been recorded. Check before retrying.")
-    elif context is not None and context.outcome.saves:  # recorded, then the answer could not be read
+    elif saved_before_outage():  # recorded, then the answer could not be read
         message = f"Accepted. The change is recorded, but the {store} is unavailable to show it; GET it shortly."
         return json_answer(202, {"message": message}, {"Retry-After": "5"})
     else:

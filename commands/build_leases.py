@@ -28,21 +28,21 @@ class BuildLeaseCommands:
 
     @retry_on_conflict
     def lease_build(self, worker: str, number: int) -> Written:
-        """Conflict when another worker runs the build; ValidationFailed when it is not waiting to run."""
+        """LeaseNotHeld when another worker runs the build; IllegalBuildTransition when it is not waiting to run."""
         build = load_build(self.app, number)
         build.lease(worker, now(), self.lease_seconds)
         return Written(number, self.app.save(build))
 
     @retry_on_conflict
     def renew_lease(self, worker: str, number: int) -> Written:
-        """Conflict when the lease was taken from `worker`."""
+        """LeaseNotHeld when the lease was taken from `worker`."""
         build = load_build(self.app, number)
         build.renew_lease(worker, now(), self.lease_seconds)
         return Written(Heartbeat(cancel_requested=build.cancel_requested_by is not None), self.app.save(build))
 
     @retry_on_conflict
     def give_up(self, worker: str, number: int, reason: str) -> Written:
-        """The value is what happened (Build.give_up); Conflict when `worker` lost the lease."""
+        """The value is what happened (Build.give_up); LeaseNotHeld when `worker` lost the lease."""
         build = load_build(self.app, number)
         outcome = build.give_up(worker, reason)
         return Written(outcome, self.app.save(build))

@@ -6,7 +6,7 @@ from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import load_build, load_project, load_version
 from commands.handling.result import Written
 from domain.build import Build
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import UnknownResource, VersionInactive, VersionMissing
 
 
 class BuildCommands:
@@ -25,23 +25,23 @@ class BuildCommands:
         project.ensure_maintainer(actor)
         try:
             version = load_version(self.app, project, version_slug or project.default_version)
-        except NotFound:
+        except UnknownResource:
             if not version_in_body:
                 raise
-            raise ValidationFailed("Build", "version", "missing", f"the project has no version '{version_slug}'") from None
+            raise VersionMissing("Build", "version", f"the project has no version '{version_slug}'") from None
         if not version.active:
-            raise ValidationFailed("Build", "version", "invalid", f"version '{version.slug}' is not active")
+            raise VersionInactive("Build", "version", f"version '{version.slug}' is not active")
         build = new_build(self.ids, project, version, actor)
         return Written(build.number, self.app.save(build))
 
     @retry_on_conflict
     def cancel_build(self, actor: str, project_slug: str, number: int) -> Written:
         """A maintainer stops a build. The value is True when the build is running (its worker
-        ends it shortly) and False when it ended at once; Conflict when it had already finished."""
+        ends it shortly) and False when it ended at once; AlreadyDone when it had already finished."""
         project = load_project(self.app, project_slug)
         build = load_build(self.app, number)
         if build.project_id != project.id:
-            raise NotFound(f"build {number} of project '{project_slug}'")
+            raise UnknownResource(f"build {number} of project '{project_slug}'")
         project.ensure_maintainer(actor)
         build.request_cancel(actor, datetime.now(timezone.utc))
         return Written(not build.is_finished, self.app.save(build))

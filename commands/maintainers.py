@@ -4,7 +4,7 @@ from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import get_or_none, load_project
 from commands.handling.preconditions import require_version
 from commands.handling.result import Written
-from domain.errors import ValidationFailed
+from domain.errors import UserMissing
 from domain.ids import user_id
 
 
@@ -17,7 +17,7 @@ class MaintainerCommands:
         project = load_project(self.app, project_slug)
         project.ensure_maintainer(actor)  # first: only maintainers may learn which users exist
         if get_or_none(self.app, user_id(username)) is None:
-            raise ValidationFailed("Maintainer", "username", "missing", f"there is no user '{username}'")
+            raise UserMissing("Maintainer", "username", f"there is no user '{username}'")
         project.add_maintainer(username, actor)
         return Written(username, self.app.save(project))
 

@@ -5,7 +5,7 @@ from commands.handling.loading import get_or_none, load_project, load_version
 from commands.handling.preconditions import require_version
 from commands.handling.result import Written
 from commands.translations import KEEP, join_original, leave_original
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import InvalidSetting, SlugTaken, UnknownResource, VersionMissing
 from domain.ids import slug_index_id
 from domain.project import LATEST, Project
 from domain.rules.project_settings import LOCAL, import_settings, repository_kind
@@ -29,8 +29,8 @@ class ProjectCommands:
         """A local path or file:// URL would let any user make the build workers read the server's files."""
         url = (settings.get("repository") or {}).get("url")
         if isinstance(url, str) and repository_kind(url) == LOCAL and not self.allow_local_repositories:
-            raise ValidationFailed("Project", "repository.url", "invalid",
-                                   "local repositories are not allowed here (DOCSPLANE_ALLOW_LOCAL_REPOSITORIES)")
+            raise InvalidSetting("Project", "repository.url",
+                                 "local repositories are not allowed here (DOCSPLANE_ALLOW_LOCAL_REPOSITORIES)")
 
     @retry_on_conflict
     def import_project(self, actor: str, settings: dict) -> Written:
@@ -38,7 +38,7 @@ class ProjectCommands:
         slug = slugify(settings.get("name") or "")
         index = get_or_none(self.app, slug_index_id(slug)) if slug else None
         if index is not None and index.claimed:
-            raise ValidationFailed("Project", "name", "already_exists", f"a project with slug '{slug}' already exists")
+            raise SlugTaken("Project", "name", f"a project with slug '{slug}' already exists", value=slug)
         settings = import_settings(settings)  # before an id is reserved: a rejected import writes no event
         self._require_repository_allowed(settings)
         project = Project.import_(number=self.ids["project"].next(), actor=actor, **settings)
@@ -94,5 +94,5 @@ class ProjectCommands:
     def _require_version(self, project: Project, slug: str) -> None:
         try:
             load_version(self.app, project, slug)
-        except NotFound:
-            raise ValidationFailed("Project", "default_version", "missing", f"the project has no version '{slug}'") from None
+        except UnknownResource:
+            raise VersionMissing("Project", "default_version", f"the project has no version '{slug}'") from None

@@ -4,7 +4,7 @@ from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import load_project
 from commands.handling.preconditions import require_version
 from commands.handling.result import Written
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import LinkedProjectMissing, UnknownResource
 
 
 class SubprojectCommands:
@@ -20,8 +20,8 @@ class SubprojectCommands:
         parent.ensure_maintainer(actor)
         try:
             child = load_project(self.app, child_slug)
-        except NotFound:
-            raise ValidationFailed("Subproject", "child", "missing", f"there is no project '{child_slug}'") from None
+        except UnknownResource:
+            raise LinkedProjectMissing("Subproject", "child", f"there is no project '{child_slug}'") from None
         child.ensure_linkable_by(actor, "Subproject", "child")
         alias = parent.add_subproject(child, alias, actor)
         return Written(alias, self.app.save(parent, child))

@@ -2,7 +2,7 @@
 involved: they are saved with the project, so their translations' languages stay distinct."""
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import TranslationTargetMissing, UnknownResource
 from domain.project import Project
 
 KEEP = object()  # the PATCH did not name `translation_of`
@@ -35,7 +35,7 @@ def join_original(app, actor: str, project: Project, target, language_changed: b
 def _load_original(app, actor: str, slug: str) -> Project:
     try:
         original = load_project(app, slug)
-    except NotFound:
-        raise ValidationFailed("Project", "translation_of", "missing", f"there is no project '{slug}'") from None
+    except UnknownResource:
+        raise TranslationTargetMissing("Project", "translation_of", f"there is no project '{slug}'") from None
     original.ensure_linkable_by(actor, "Project", "translation_of")
     return original

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import get_or_none, load_project, load_user
 from commands.handling.result import Written
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import InvalidSetting, NameTaken, UnknownResource
 from domain.ids import user_id
 from domain.user import User, validate_scope
 
@@ -43,9 +43,9 @@ class UserCommands:
     def create_user(self, username: str, actor: str = "system:cli") -> Written:
         """Create a user and its first token (every project, write); the plain token is returned once."""
         if not USERNAME.match(username):
-            raise ValidationFailed("User", "username", "invalid", "letters, digits, '_', '.', '-' (at most 150)")
+            raise InvalidSetting("User", "username", "letters, digits, '_', '.', '-' (at most 150)")
         if get_or_none(self.app, user_id(username)) is not None:
-            raise ValidationFailed("User", "username", "already_exists", f"user '{username}' already exists")
+            raise NameTaken("User", "username", f"user '{username}' already exists")
         user = User(username=username, actor=actor)
         issued = self._issue(user, actor, name="", projects=None, access="write")
         return Written(issued.token, self.app.save(user))
@@ -65,7 +65,7 @@ class UserCommands:
 
     @retry_on_conflict
     def revoke_token(self, username: str, number: int, actor: str) -> Written:
-        """Only the owner's own tokens: another user's token number is NotFound."""
+        """Only the owner's own tokens: another user's token number is UnknownResource."""
         user = load_user(self.app, username)
         user.revoke_token(number, actor)
         return Written(number, self.app.save(user))
@@ -75,10 +75,10 @@ class UserCommands:
         # request cannot probe for private projects.
         try:
             maintained = username in load_project(self.app, slug).maintainers
-        except NotFound:
+        except UnknownResource:
             maintained = False
         if not maintained:
-            raise ValidationFailed("Token", "projects", "invalid", f"'{slug}' is not a project you maintain")
+            raise InvalidSetting("Token", "projects", f"'{slug}' is not a project you maintain", value=slug)
 
     def _issue(self, user: User, actor: str, **scope) -> IssuedToken:
         token = secrets.token_hex(20)

@@ -43,7 +43,7 @@ class VersionCommands:
     @retry_on_conflict
     def record_publication(self, actor: str, build_number: int, release) -> Written:
         """A build worker stored a build's output as `release` (artifacts.store.Release); a build
-        finished already (cancelled meanwhile) publishes nothing: ValidationFailed."""
+        finished already (cancelled meanwhile) publishes nothing: IllegalBuildTransition."""
         build = load_build(self.app, build_number)
         build.require_publisher(actor)
         version = self.app.repository.get(build.version_id)

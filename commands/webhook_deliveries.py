@@ -11,7 +11,7 @@ from uuid import UUID
 from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import get_or_none
 from commands.handling.result import Written
-from domain.errors import NotFound
+from domain.errors import UnknownResource
 from domain.webhook_delivery import RetryPolicy, WebhookDelivery
 
 
@@ -60,11 +60,11 @@ class WebhookDeliveryCommands:
     @retry_on_conflict
     def record_attempt(self, actor: str, target: DeliveryTarget, attempt: int, result: AttemptResult) -> Written:
         """Record attempt number `attempt`; the value is its outcome (delivered, retrying, failed).
-        Conflict when that attempt is already recorded (another worker got there first)."""
+        AlreadyDone when that attempt is already recorded (another worker got there first)."""
         delivery = self.delivery(target.delivery_id)
         if delivery is None:
             if attempt != 1:
-                raise NotFound(f"webhook delivery {target.delivery_id}")
+                raise UnknownResource(f"webhook delivery {target.delivery_id}")
             delivery = WebhookDelivery(**vars(target), actor=actor)
         outcome = delivery.record_attempt(
             attempt=attempt, status_code=result.status_code, error=result.error, started=result.started,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import AlreadyDone, IllegalBuildTransition, InvalidValue, LeaseNotHeld, RequiredValueMissing
 from domain.ids import build_id
 from domain.events.upcasting import versioned
 
@@ -49,16 +49,16 @@ class Build(Aggregate):
     def change_state(self, state: str, actor: str, commit: str | None = None) -> None:
         """States only move forward; finishing goes through `finish`."""
         if state not in STATES[1:-1]:
-            raise ValidationFailed("Build", "state", "invalid", f"'{state}' is not a state a build moves to")
+            raise IllegalBuildTransition("Build", "state", f"'{state}' is not a state a build moves to")
         if STATES.index(state) <= STATES.index(self.state):
-            raise ValidationFailed("Build", "state", "invalid", f"a build in '{self.state}' cannot move to '{state}'")
+            raise IllegalBuildTransition("Build", "state", f"a build in '{self.state}' cannot move to '{state}'")
         self._require_lease(actor)
         self._change_state(state=state, commit=commit, actor=actor)
 
     def finish(self, success: bool, actor: str, error: str | None = None, builder: str | None = None) -> None:
         """A build asked to cancel that ends unsuccessfully ends as cancelled, whatever stopped it."""
         if self.is_finished:
-            raise ValidationFailed("Build", "state", "invalid", "the build has already finished")
+            raise IllegalBuildTransition("Build", "state", "the build has already finished")
         self._require_lease(actor)
         if self.cancel_requested_by is not None and not success:
             error = self.cancelled_error
@@ -69,7 +69,7 @@ class Build(Aggregate):
         self._require_running("config")
         self._require_lease(actor)
         if not isinstance(config, dict):
-            raise ValidationFailed("Build", "config", "invalid", "a build's config is a JSON object")
+            raise InvalidValue("Build", "config", "a build's config is a JSON object")
         self._configure(config=config, actor=actor)
 
     def record_command(self, command_id: int, command: str, output: str, exit_code: int,
@@ -78,16 +78,16 @@ class Build(Aggregate):
         self._require_running("commands")
         self._require_lease(actor)
         if not isinstance(command, str) or not command.strip():
-            raise ValidationFailed("BuildCommand", "command", "missing_field", "the command that ran is required")
+            raise RequiredValueMissing("BuildCommand", "command", "the command that ran is required")
         if not isinstance(output, str):
-            raise ValidationFailed("BuildCommand", "output", "invalid", "the output is text")
+            raise InvalidValue("BuildCommand", "output", "the output is text")
         if not isinstance(exit_code, int) or isinstance(exit_code, bool):
-            raise ValidationFailed("BuildCommand", "exit_code", "invalid", "the exit code is an integer")
+            raise InvalidValue("BuildCommand", "exit_code", "the exit code is an integer")
         for field, moment in (("created", started), ("finished", finished)):
             if not isinstance(moment, datetime) or moment.tzinfo is None:
-                raise ValidationFailed("BuildCommand", field, "invalid", "a time with its time zone")
+                raise InvalidValue("BuildCommand", field, "a time with its time zone")
         if finished < started:
-            raise ValidationFailed("BuildCommand", "finished", "invalid", "a command cannot finish before it started")
+            raise InvalidValue("BuildCommand", "finished", "a command cannot finish before it started")
         self._record_command(command_id=command_id, command=command, output=output, exit_code=exit_code,
                              started=started, finished=finished, actor=actor)
 
@@ -106,26 +106,26 @@ class Build(Aggregate):
 
     def lease(self, worker: str, now: datetime, seconds: float) -> None:
         """`worker` takes the build to run it. Only a build waiting to run can be taken, and by one
-        worker: another one racing for it (or a second delivery of its job) gets Conflict."""
+        worker: another one racing for it (or a second delivery of its job) gets LeaseNotHeld."""
         self._require_running("state")
         if self.lease_holder not in (None, worker):
-            raise Conflict(f"build {self.number} is being run by {self.lease_holder}")
+            raise LeaseNotHeld(f"build {self.number} is being run by {self.lease_holder}")
         if self.state != "triggered":
-            raise ValidationFailed("Build", "state", "invalid", f"build {self.number} is not waiting to run")
+            raise IllegalBuildTransition("Build", "state", f"build {self.number} is not waiting to run")
         self._lease(worker=worker, expires_at=now + timedelta(seconds=seconds), actor=worker)
 
     def renew_lease(self, worker: str, now: datetime, seconds: float) -> None:
         """The running worker's heartbeat. Refused once the lease was taken from it (after it had
         expired the build was retried or finished): the worker must stop."""
         if self.is_finished or self.lease_holder != worker:
-            raise Conflict(f"{worker} no longer holds the lease on build {self.number}")
+            raise LeaseNotHeld(f"{worker} no longer holds the lease on build {self.number}")
         self._renew_lease(worker=worker, expires_at=now + timedelta(seconds=seconds), actor=worker)
 
     def request_cancel(self, actor: str, now: datetime) -> None:
         """A running build is asked to stop (its worker notices and ends it); one that is not
         running (not started yet, or its worker gone) ends at once."""
         if self.is_finished:
-            raise Conflict(f"build {self.number} has already finished")
+            raise AlreadyDone(f"build {self.number} has already finished")
         if self.cancel_requested_by is None:
             self._request_cancel(actor=actor)
         if not self.is_leased(now):
@@ -142,7 +142,7 @@ class Build(Aggregate):
         """The lease's holder cannot go on for a failure of its own (not the build's): as if its
         lease had expired, at once."""
         if self.is_finished or self.lease_holder != worker:
-            raise Conflict(f"{worker} does not hold the lease on build {self.number}")
+            raise LeaseNotHeld(f"{worker} does not hold the lease on build {self.number}")
         return self._end_attempt(worker, f"The build worker failed: {reason}")
 
     def _end_attempt(self, actor: str, error: str) -> str:
@@ -163,11 +163,11 @@ class Build(Aggregate):
         that lost its lease (it stopped responding and the build was retried) must not. A build
         never leased (driven by commands directly) takes writes from anyone."""
         if actor != self.lease_holder and (self.lease_holder is not None or self.attempt > 1):
-            raise Conflict(f"{actor} does not hold the lease on build {self.number}")
+            raise LeaseNotHeld(f"{actor} does not hold the lease on build {self.number}")
 
     def _require_running(self, field: str) -> None:
         if self.is_finished:
-            raise ValidationFailed("Build", field, "invalid", "the build has already finished")
+            raise IllegalBuildTransition("Build", field, "the build has already finished")
 
     @event("BuildStateChanged")
     def _change_state(self, state: str, commit: str | None, actor: str) -> None:

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting, NameTaken, RequiredValueMissing
 from domain.ids import environment_variable_id, environment_variable_names_id
 
 NAME_MAX = 128
@@ -24,22 +24,22 @@ RESERVED_PREFIX = "READTHEDOCS"
 
 def validate_name(name: str) -> None:
     if not _NAME.fullmatch(name) or len(name) > NAME_MAX:
-        raise ValidationFailed(
-            "EnvironmentVariable", "name", "invalid",
+        raise InvalidSetting(
+            "EnvironmentVariable", "name",
             f"letters, digits and '_', not starting with a digit, at most {NAME_MAX} characters",
         )
     if name.startswith(RESERVED_PREFIX):
-        raise ValidationFailed("EnvironmentVariable", "name", "invalid", f"names starting with {RESERVED_PREFIX} are reserved")
+        raise InvalidSetting("EnvironmentVariable", "name", f"names starting with {RESERVED_PREFIX} are reserved")
 
 
 def validate_value(value: str) -> None:
     """Checked on the plain value, before it is encrypted. Messages never quote the value."""
     if not value:
-        raise ValidationFailed("EnvironmentVariable", "value", "missing_field", "the value is required")
+        raise RequiredValueMissing("EnvironmentVariable", "value", "the value is required")
     if len(value) > VALUE_MAX:
-        raise ValidationFailed("EnvironmentVariable", "value", "invalid", f"at most {VALUE_MAX} characters")
+        raise InvalidSetting("EnvironmentVariable", "value", f"at most {VALUE_MAX} characters")
     if "\x00" in value:
-        raise ValidationFailed("EnvironmentVariable", "value", "invalid", "a process environment cannot hold NUL characters")
+        raise InvalidSetting("EnvironmentVariable", "value", "a process environment cannot hold NUL characters")
 
 
 class EnvironmentVariable(Aggregate):
@@ -87,7 +87,7 @@ class EnvironmentVariableNames(Aggregate):
 
     def require_free(self, name: str) -> None:
         if name in self.numbers:
-            raise ValidationFailed("EnvironmentVariable", "name", "already_exists", f"the project already has a variable '{name}'")
+            raise NameTaken("EnvironmentVariable", "name", f"the project already has a variable '{name}'")
 
     def claim(self, name: str, number: int, actor: str) -> None:
         self.require_free(name)

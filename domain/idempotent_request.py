@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import Conflict
+from domain.errors import AlreadyDone
 from domain.ids import idempotent_request_id
 
 
@@ -45,7 +45,7 @@ class IdempotentRequest(Aggregate):
                         withheld: list[str], actor: str) -> None:
         """The answer the claiming request got; recorded once (a replay answers it for ever)."""
         if self.answered:
-            raise Conflict("the answer to this request is already recorded")
+            raise AlreadyDone("the answer to this request is already recorded")
         self._record_response(status=status, headers=dict(headers), body_ciphertext=body_ciphertext,
                               withheld=list(withheld), actor=actor)
 

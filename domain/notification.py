@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting, NameTaken, UnchangeableField
 from domain.ids import email_hook_id, notification_target_claim_id, webhook_id
 
 # Read the Docs' webhook events, in the order they are documented and stored.
@@ -27,36 +27,36 @@ _HOST = re.compile(r"[\w-]+(\.[\w-]+)*\.?")  # DNS names (IDN letters too) and I
 def require_url(url) -> None:
     """An absolute http(s) URL with a host: where a build worker can POST."""
     if not isinstance(url, str) or not url or len(url) > URL_MAX or any(c.isspace() or not c.isprintable() for c in url):
-        raise ValidationFailed("Webhook", "url", "invalid", f"an http or https URL of at most {URL_MAX} characters, without spaces")
+        raise InvalidSetting("Webhook", "url", f"an http or https URL of at most {URL_MAX} characters, without spaces")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
     except ValueError:
-        raise ValidationFailed("Webhook", "url", "invalid", "not a valid URL") from None
+        raise InvalidSetting("Webhook", "url", "not a valid URL", value=url) from None
     host = parts.hostname or ""
     if parts.scheme.lower() not in ("http", "https") or not host or (":" not in host and not _HOST.fullmatch(host)):
-        raise ValidationFailed("Webhook", "url", "invalid", "an absolute http or https URL with a host")
+        raise InvalidSetting("Webhook", "url", "an absolute http or https URL with a host")
 
 
 def require_events(events) -> list[str]:
     """A non-empty list of documented events; returned de-duplicated in the documented order."""
     if not isinstance(events, list) or not events:
-        raise ValidationFailed("Webhook", "events", "invalid", f"at least one of {', '.join(WEBHOOK_EVENTS)}")
+        raise InvalidSetting("Webhook", "events", f"at least one of {', '.join(WEBHOOK_EVENTS)}")
     for name in events:
         if name not in WEBHOOK_EVENTS:
-            raise ValidationFailed("Webhook", "events", "invalid", f"'{name}' is not one of {', '.join(WEBHOOK_EVENTS)}")
+            raise InvalidSetting("Webhook", "events", f"'{name}' is not one of {', '.join(WEBHOOK_EVENTS)}")
     return [name for name in WEBHOOK_EVENTS if name in events]
 
 
 def require_secret(secret) -> None:
     """Checked on the plain secret, before it is encrypted. Messages never quote it."""
     if not isinstance(secret, str) or not secret or len(secret) > SECRET_MAX:
-        raise ValidationFailed("Webhook", "secret", "invalid", f"a non-empty string of at most {SECRET_MAX} characters")
+        raise InvalidSetting("Webhook", "secret", f"a non-empty string of at most {SECRET_MAX} characters")
 
 
 def require_email(email) -> None:
     if not isinstance(email, str) or len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
-        raise ValidationFailed("EmailHook", "email", "invalid", "not a valid email address")
+        raise InvalidSetting("EmailHook", "email", "not a valid email address", value=email)
 
 
 def url_key(url: str) -> str:
@@ -102,7 +102,7 @@ class Webhook(Aggregate):
         nothing happened). A new secret always counts: equal secrets never encrypt alike."""
         unknown = set(changes) - {"url", "events", "secret_ciphertext"}
         if unknown:
-            raise ValidationFailed("Webhook", sorted(unknown)[0], "invalid", "this field cannot be changed")
+            raise UnchangeableField("Webhook", sorted(unknown)[0], "this field cannot be changed")
         changes = dict(changes)
         if "url" in changes:
             require_url(changes["url"])
@@ -176,7 +176,7 @@ class NotificationTargetClaim(Aggregate):
     def require_free(self) -> None:
         if self.owner is not None:
             resource, field = CLAIMED_FIELDS[self.kind]
-            raise ValidationFailed(resource, field, "already_exists", f"another {resource} of this project has this {field}")
+            raise NameTaken(resource, field, f"another {resource} of this project has this {field}")
 
     def claim(self, owner: int, actor: str) -> None:
         self.require_free()

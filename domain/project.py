@@ -12,7 +12,10 @@ from collections.abc import Iterable
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import (
+    AlreadyLinked, AlreadyMaintainer, IllegalLink, InvalidSetting, LanguageInUse, LastMaintainer, LinkedProjectMissing,
+    LinkNotAllowed, NameTaken, NotAllowed, UnchangeableField, UnknownResource,
+)
 from domain.rules.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,
     SINGLE_VERSION,
@@ -72,8 +75,8 @@ class Project(Aggregate):
         if actor in self.maintainers:
             return
         if self.privacy_level == "private":
-            raise NotFound(f"project '{self.slug}'")
-        raise PermissionDenied(f"'{actor}' is not a maintainer of '{self.slug}'")
+            raise UnknownResource(f"project '{self.slug}'")
+        raise NotAllowed(f"'{actor}' is not a maintainer of '{self.slug}'")
 
     def ensure_linkable_by(self, actor: str, resource: str, field: str) -> None:
         """Linking two projects takes a maintainer of both. The other project is named in a body
@@ -81,15 +84,15 @@ class Project(Aggregate):
         if actor in self.maintainers:
             return
         if self.privacy_level == "private":
-            raise ValidationFailed(resource, field, "missing", f"there is no project '{self.slug}'")
-        raise ValidationFailed(resource, field, "invalid", f"'{actor}' is not a maintainer of '{self.slug}'")
+            raise LinkedProjectMissing(resource, field, f"there is no project '{self.slug}'")
+        raise LinkNotAllowed(resource, field, f"'{actor}' is not a maintainer of '{self.slug}'")
 
     # -- settings ------------------------------------------------------------------------------
     def update(self, actor: str, changes: dict) -> dict:
         """Apply what differs; returns the effective changes (empty: nothing happened)."""
         unknown = set(changes) - set(UPDATABLE)
         if unknown:
-            raise ValidationFailed("Project", sorted(unknown)[0], "invalid", "this field cannot be changed")
+            raise UnchangeableField("Project", sorted(unknown)[0], "this field cannot be changed")
         changes = renamed_scheme(changes)
         validate_settings(changes)
         aligned = align_versioning(changes, self.versioning_scheme)
@@ -99,8 +102,8 @@ class Project(Aggregate):
         if "versioning_scheme" in effective and effective["versioning_scheme"] != MULTIPLE_WITH_TRANSLATIONS:
             if self.translation_of or self.translations:
                 field = "versioning_scheme" if "versioning_scheme" in changes else "single_version"
-                raise ValidationFailed(
-                    "Project", field, "invalid",
+                raise InvalidSetting(
+                    "Project", field,
                     "a project with translations, or one that is a translation, keeps a versioning scheme with translations",
                 )
         if effective:
@@ -134,7 +137,7 @@ class Project(Aggregate):
     def add_maintainer(self, username: str, actor: str) -> None:
         self.ensure_maintainer(actor)
         if username in self.maintainers:
-            raise ValidationFailed("Maintainer", "username", "already_exists", f"'{username}' already maintains '{self.slug}'")
+            raise AlreadyMaintainer("Maintainer", "username", f"'{username}' already maintains '{self.slug}'")
         self._add_maintainer(username=username, actor=actor)
 
     @event("MaintainerAdded")
@@ -144,10 +147,10 @@ class Project(Aggregate):
     def remove_maintainer(self, username: str, actor: str) -> None:
         self.ensure_maintainer(actor)
         if username not in self.maintainers:
-            raise NotFound(f"maintainer '{username}' of '{self.slug}'")
+            raise UnknownResource(f"maintainer '{username}' of '{self.slug}'")
         if self.maintainers == [username]:
-            raise ValidationFailed(
-                "Maintainer", "username", "invalid",
+            raise LastMaintainer(
+                "Maintainer", "username",
                 f"'{username}' is the only maintainer; a project always keeps one (add another first)",
             )
         self._remove_maintainer(username=username, actor=actor)
@@ -162,20 +165,20 @@ class Project(Aggregate):
         alias = child.slug if alias is None else alias
         require_alias(alias)
         if child.id == self.id:
-            raise ValidationFailed("Subproject", "child", "invalid", "a project cannot be its own subproject")
+            raise IllegalLink("Subproject", "child", "a project cannot be its own subproject")
         if self.superproject:
-            raise ValidationFailed(
-                "Subproject", "child", "invalid",
+            raise IllegalLink(
+                "Subproject", "child",
                 f"'{self.slug}' is a subproject of '{self.superproject['slug']}', and subprojects cannot have subprojects",
             )
         if child.subprojects:
-            raise ValidationFailed("Subproject", "child", "invalid", f"'{child.slug}' has subprojects, so it cannot become one")
+            raise IllegalLink("Subproject", "child", f"'{child.slug}' has subprojects, so it cannot become one")
         if child.superproject:
-            raise ValidationFailed(
-                "Subproject", "child", "already_exists", f"'{child.slug}' is already a subproject of '{child.superproject['slug']}'"
+            raise AlreadyLinked(
+                "Subproject", "child", f"'{child.slug}' is already a subproject of '{child.superproject['slug']}'"
             )
         if alias in self.subprojects:
-            raise ValidationFailed("Subproject", "alias", "already_exists", f"'{self.slug}' already has a subproject '{alias}'")
+            raise NameTaken("Subproject", "alias", f"'{self.slug}' already has a subproject '{alias}'")
         self._add_subproject(alias=alias, child_id=child.id, child_slug=child.slug, actor=actor)
         child._link_as_subproject(parent_id=self.id, parent_slug=self.slug, alias=alias, actor=actor)
         return alias
@@ -183,7 +186,7 @@ class Project(Aggregate):
     def subproject(self, alias: str) -> dict:
         """The child ({"id", "slug"}) linked under `alias`."""
         if alias not in self.subprojects:
-            raise NotFound(f"subproject '{alias}' of '{self.slug}'")
+            raise UnknownResource(f"subproject '{alias}' of '{self.slug}'")
         return self.subprojects[alias]
 
     def remove_subproject(self, child: Project, actor: str) -> None:
@@ -209,13 +212,13 @@ class Project(Aggregate):
     # -- translations (decided on the original) ------------------------------------------------
     def add_translation(self, translation: Project, actor: str) -> None:
         """Make `translation` a translation of this project, the original."""
-        def refuse(message: str, code: str = "invalid"):
-            raise ValidationFailed("Project", "translation_of", code, message)
+        def refuse(message: str, error: type = IllegalLink):
+            raise error("Project", "translation_of", message)
 
         if translation.id == self.id:
             refuse("a project cannot be a translation of itself")
         if translation.translation_of:
-            refuse(f"'{translation.slug}' is already a translation of '{translation.translation_of['slug']}'", "already_exists")
+            refuse(f"'{translation.slug}' is already a translation of '{translation.translation_of['slug']}'", AlreadyLinked)
         if self.translation_of:
             refuse(f"'{self.slug}' is itself a translation of '{self.translation_of['slug']}'; translate the original")
         if translation.translations:
@@ -240,10 +243,10 @@ class Project(Aggregate):
         """`language` is free for the project `slug` in this family: it is the original's language
         for none but the original, and one translation's at most."""
         if slug != self.slug and language == self.language:
-            raise ValidationFailed("Project", field, "invalid", f"the original '{self.slug}' is already in '{language}'")
+            raise LanguageInUse("Project", field, f"the original '{self.slug}' is already in '{language}'")
         for other, translation in self.translations.items():
             if other != slug and translation["language"] == language:
-                raise ValidationFailed("Project", field, "invalid", f"'{other}' is already the '{language}' translation of '{self.slug}'")
+                raise LanguageInUse("Project", field, f"'{other}' is already the '{language}' translation of '{self.slug}'")
 
     @event("TranslationAdded")
     def _add_translation(self, slug: str, translation_id, language: str, actor: str) -> None:

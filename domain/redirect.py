@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting, RequiredValueMissing
 from domain.ids import redirect_id
 from domain.rules.values import require_choice
 from domain.events.upcasting import versioned
@@ -85,8 +85,8 @@ def normalized_to_url(path: str) -> str:
     return path if _EXTERNAL.match(path) else "/" + path.lstrip("/")
 
 
-def _refuse(field: str, message: str, code: str = "invalid"):
-    raise ValidationFailed("Redirect", field, code, message)
+def _refuse(field: str, message: str, error: type = InvalidSetting):
+    raise error("Redirect", field, message)
 
 
 def _check_url_text(field: str, url) -> None:
@@ -134,7 +134,7 @@ def redirect_settings(current: dict, changes: dict) -> dict:
         _check_url_text(field, settings[field])
     for field in REQUIRED_URLS[settings["type"]]:
         if not settings[field]:
-            _refuse(field, f"a '{settings['type']}' redirect needs {field}", "missing_field")
+            _refuse(field, f"a '{settings['type']}' redirect needs {field}", RequiredValueMissing)
     from_url = normalized_from_url(settings["from_url"]) if settings["from_url"] else ""
     to_url = normalized_to_url(settings["to_url"]) if settings["to_url"] else ""
     if from_url and not is_docs_path(from_url):

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ValidationFailed
+from domain.errors import RedirectTypeTaken
 from domain.ids import redirect_type_claim_id
 from domain.redirect import CLEAN_URL_TO_HTML, HTML_TO_CLEAN_URL
 
@@ -28,8 +28,8 @@ class RedirectTypeClaim(Aggregate):
 
     def require_free_for(self, number: int | None) -> None:
         if self.owner is not None and self.owner != number:
-            raise ValidationFailed("Redirect", "type", "already_exists",
-                                   f"only one redirect of type '{self.type}' is allowed per project")
+            raise RedirectTypeTaken("Redirect", "type",
+                                    f"only one redirect of type '{self.type}' is allowed per project")
 
     def claim(self, owner: int, actor: str) -> None:
         self.require_free_for(owner)

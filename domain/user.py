@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import InvalidSetting, UnknownResource
 from domain.ids import user_id
 from domain.rules.values import require_choice
 from domain.events.upcasting import versioned
@@ -18,12 +18,12 @@ NAME_MAX = 100
 
 def validate_scope(name: str, projects: list[str] | None, access: str) -> None:
     if not isinstance(name, str) or len(name) > NAME_MAX:
-        raise ValidationFailed("Token", "name", "invalid", f"a name is at most {NAME_MAX} characters")
+        raise InvalidSetting("Token", "name", f"a name is at most {NAME_MAX} characters")
     require_choice("Token", "access", access, ACCESS_LEVELS)
     if projects is None:
         return
     if not isinstance(projects, list) or not projects or not all(isinstance(p, str) and p for p in projects):
-        raise ValidationFailed("Token", "projects", "invalid", "a non-empty list of project slugs, or null for all projects")
+        raise InvalidSetting("Token", "projects", "a non-empty list of project slugs, or null for all projects")
 
 
 class User(Aggregate):
@@ -55,7 +55,7 @@ class User(Aggregate):
 
     def revoke_token(self, number: int, actor: str) -> None:
         if number not in self.token_numbers:
-            raise NotFound(f"token {number} of '{self.username}'")
+            raise UnknownResource(f"token {number} of '{self.username}'")
         self._revoke_token(number=number, actor=actor)
 
     @event("TokenRevoked")

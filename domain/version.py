@@ -4,7 +4,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting, VersionInUse
 from domain.ids import version_id
 from domain.rules.values import PRIVACY_LEVELS, VERSION_SLUG, require_choice, require_version_slug
 from domain.events.upcasting import versioned
@@ -51,7 +51,7 @@ class Version(Aggregate):
     def delete(self, actor: str) -> None:
         """Its branch or tag is gone from the repository; an active version is kept (RTD does)."""
         if self.active:
-            raise ValidationFailed("Version", "active", "invalid", "an active version is not deleted")
+            raise VersionInUse("Version", "active", "an active version is not deleted")
         if not self.deleted:
             self._delete(actor=actor)
 
@@ -82,7 +82,7 @@ class Version(Aggregate):
 
     def deactivate(self, actor: str, default_version: str) -> None:
         if self.slug == default_version:
-            raise ValidationFailed("Version", "active", "invalid", "the project's default version cannot be deactivated")
+            raise VersionInUse("Version", "active", "the project's default version cannot be deactivated")
         if self.active:
             self._deactivate(actor=actor)
 
@@ -129,9 +129,9 @@ def _require_alias(slug: str, alias_of: str | None) -> None:
     if alias_of is None:
         return
     if not isinstance(alias_of, str) or not VERSION_SLUG.match(alias_of):
-        raise ValidationFailed("Version", "alias_of", "invalid", "an alias names another version by its slug")
+        raise InvalidSetting("Version", "alias_of", "an alias names another version by its slug")
     if alias_of == slug:
-        raise ValidationFailed("Version", "alias_of", "invalid", "a version cannot be an alias of itself")
+        raise InvalidSetting("Version", "alias_of", "a version cannot be an alias of itself")
 
 
 # -- what earlier releases recorded ------------------------------------------------------------

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import AlreadyDone, InvalidValue, RequiredValueMissing
 from domain.ids import webhook_delivery_id
 
 OUTCOMES = ("delivered", "retrying", "failed")
@@ -61,13 +61,13 @@ class WebhookDelivery(Aggregate):
         """Record what one POST got (a status code, or an error when no answer came) and decide
         what follows: "delivered" (2xx), "retrying" at `next_attempt_at`, or "failed" for good."""
         if self.state != "pending":
-            raise Conflict(f"delivery {self.id} has already {self.state}")
+            raise AlreadyDone(f"delivery {self.id} has already {self.state}")
         if attempt != self.attempts + 1:
-            raise Conflict(f"attempt {attempt} of delivery {self.id} was already recorded")
+            raise AlreadyDone(f"attempt {attempt} of delivery {self.id} was already recorded")
         if started.tzinfo is None:
-            raise ValidationFailed("WebhookDelivery", "started", "invalid", "a time with its time zone")
+            raise InvalidValue("WebhookDelivery", "started", "a time with its time zone")
         if status_code is None and not error:
-            raise ValidationFailed("WebhookDelivery", "error", "missing_field", "an attempt without an answer has an error")
+            raise RequiredValueMissing("WebhookDelivery", "error", "an attempt without an answer has an error")
         if succeeded(status_code):
             outcome, next_attempt_at = "delivered", None
         elif attempt >= policy.attempts:

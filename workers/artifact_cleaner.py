@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from commands.handling.loading import get_or_none, load_project
-from domain.errors import NotFound
+from domain.errors import UnknownResource
 from domain.ids import version_id
 from domain.project import Project
 from domain.version import Version
@@ -40,7 +40,7 @@ class ArtifactCleaner:
     def _project_deleted(self, project) -> None:
         try:
             holder = load_project(self.app, project.slug)
-        except NotFound:
+        except UnknownResource:
             holder = None
         if holder is None or holder.id == project.id:
             self.artifacts.remove_project(project.slug)

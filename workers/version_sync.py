@@ -22,7 +22,7 @@ from uuid import UUID
 
 from commands.handling.loading import get_or_none, load_project
 from commands.version_sync import SyncReport
-from domain.errors import NotFound
+from domain.errors import UnknownResource
 from domain.rules.version_sync import RepositoryRefs
 from workers.builds.step import mask, run_step
 from workers.builds.git_env import GIT_ENV
@@ -111,7 +111,7 @@ class VersionSyncer:
     def _sync(self, project_slug: str) -> SyncReport | None:
         try:
             url = load_project(self.app, project_slug).repository["url"]
-        except NotFound:
+        except UnknownResource:
             log.info("version sync of %s skipped: the project no longer exists", project_slug)
             return None
         try:

@@ -4,12 +4,12 @@ them) and 403 for a public one (it visibly exists, but this part is not theirs).
 
 from api.context import current_user
 from api.views.projects import visible_project_row
-from domain.errors import PermissionDenied
+from domain.errors import NotAllowed
 
 
 def maintained_project(slug: str) -> dict:
     """The project's read-model row, when the caller maintains it."""
     project = visible_project_row(slug)
     if current_user() not in project["users"]:
-        raise PermissionDenied(f"only maintainers of '{slug}' may see this")
+        raise NotAllowed(f"only maintainers of '{slug}' may see this")
     return project

@@ -40,7 +40,7 @@ from collections.abc import Callable
 import orjson
 from flask import g, request
 
-from domain.errors import PreconditionFailed
+from api.errors import ApiError
 
 READS = ("GET", "HEAD")
 # Dates as str() renders them, as the json.dumps fallback does.
@@ -76,7 +76,7 @@ def tagged(resource: dict) -> dict:
 
 
 def if_match(current: Callable[[], dict]) -> int | None:
-    """The aggregate version a write must find, from If-Match; PreconditionFailed (412) when stale.
+    """The aggregate version a write must find, from If-Match; 412 when stale.
 
     `current` loads the resource as its GET does (aborting 404 when it is not visible); it runs only
     when the request carries If-Match."""
@@ -86,7 +86,8 @@ def if_match(current: Callable[[], dict]) -> int | None:
     if request.if_match.star_tag:
         return None
     if not request.if_match.contains(tag_of(resource)):
-        raise PreconditionFailed("If-Match does not name the resource's current ETag; GET it again and retry")
+        raise ApiError(412, "Precondition failed: If-Match does not name the resource's current ETag; "
+                            "GET it again and retry")
     return resource["aggregate_version"]
 
 

@@ -3,10 +3,10 @@ first answer again (`Idempotent-Replayed: true`) without writing again; with ano
 
 Per authenticated user (every POST needs a token). The key must be 1 to 255 printable ASCII
 characters, else 422. A request is the same when its method, path (trailing slash aside), query and
-canonical JSON body are (compared by a keyed hash: commands/handling/idempotency.py). The claim on a key is
-saved with the request's first write, so a request that wrote nothing (a 4xx) leaves the key free.
-A request finding the key held by one still in flight waits for its answer, up to the write wait
-plus a second, then answers 409 with Retry-After."""
+canonical JSON body are (compared by a keyed hash). The flow of a claim (made here, saved with the
+request's first write, replayed from here) is explained in the commands' idempotency module; these
+hooks are its HTTP side. A request finding the key held by one still in flight waits for its answer,
+up to the write wait plus a second, then answers 409 with Retry-After."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 from flask import Response, g, request
 
 from api.context import services
-from api.errors import current_resource, json_answer, validation_failed
+from api.errors import current_resource, domain_error, json_answer, validation_failed
 from commands.handling.idempotency import KeyInUse, claiming
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import InvalidValue, StoredAnswerUnreadable
 
 log = logging.getLogger("docsplane.api")
 
@@ -65,7 +65,7 @@ def begin():
         return None
     key = request.headers[HEADER]
     if not VALID.fullmatch(key):
-        raise ValidationFailed(current_resource(), HEADER, "invalid", "1 to 255 printable ASCII characters")
+        raise InvalidValue(current_resource(), HEADER, "1 to 255 printable ASCII characters")
     idempotency = services().idempotency
     claim = idempotency.claim(g.user, key, "POST", _path(), _canonical_request())
     holder = idempotency.find(claim)
@@ -125,8 +125,8 @@ def answer_as(holder, claim):
         return _in_flight(holder)
     try:
         stored = idempotency.answer(holder)
-    except Conflict as error:
-        return json_answer(409, {"message": str(error)})
+    except StoredAnswerUnreadable as error:
+        return domain_error(error)
     response = Response(stored.body, status=stored.status, headers=stored.headers)
     response.headers[REPLAYED] = "true"
     if stored.withheld:

@@ -10,7 +10,7 @@ import re
 from flask import request
 
 from api.errors import ApiError, current_resource
-from domain.errors import ValidationFailed
+from domain.errors import InvalidValue
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MESSAGE = "must not contain NUL characters or unpaired UTF-16 surrogates"
@@ -38,7 +38,7 @@ def unstorable_field(data) -> str | None:
 def require_storable_body(data) -> None:
     field = unstorable_field(data)
     if field is not None:
-        raise ValidationFailed(current_resource(), field, "invalid", MESSAGE)
+        raise InvalidValue(current_resource(), field, MESSAGE)
 
 
 def require_storable_url() -> None:
@@ -47,4 +47,4 @@ def require_storable_url() -> None:
         raise ApiError(404, "Not found.")
     for name, value in request.args.items(multi=True):
         if "\x00" in name or "\x00" in value:
-            raise ValidationFailed(current_resource(), name.replace("\x00", ""), "invalid", MESSAGE)
+            raise InvalidValue(current_resource(), name.replace("\x00", ""), MESSAGE)

@@ -16,7 +16,7 @@ from flask import g, request
 
 from api import openapi
 from api.errors import current_resource
-from domain.errors import ValidationFailed
+from domain.errors import InvalidValue
 
 PARAMETERS = ("fields", "omit")
 
@@ -65,8 +65,8 @@ def _check(parameter: str, name: str, known: dict) -> None:
         if part not in known:
             choices = ", ".join(prefix + field for field in sorted(known))
             hint = f"known: {choices}" if known else f"'{prefix.rstrip('.')}' has no nested fields"
-            raise ValidationFailed(
-                current_resource(), parameter, "invalid", f"unknown field '{name}'; {hint}"
+            raise InvalidValue(
+                current_resource(), parameter, f"unknown field '{name}'; {hint}"
             )
         known, prefix = openapi.fields_of(known[part]), f"{prefix}{part}."
 

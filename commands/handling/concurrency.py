@@ -6,17 +6,17 @@ import time
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.errors import Conflict
+from domain.errors import ConcurrentWriteLost
 
 ATTEMPTS = 12
-MAX_BACKOFF = 0.25  # seconds; with 12 attempts a command gives up after at most ~1.5 s of waiting
+MAX_BACKOFF = 0.25  # seconds: the longest wait between two attempts
 
 
 def retry_on_conflict(command):
     """Re-run the whole command (load, decide, save) when another writer got there first.
 
     The event store rejects a stale save (same aggregate id and version), so nothing is ever
-    overwritten; after ATTEMPTS lost races the caller gets Conflict (HTTP 409)."""
+    overwritten; after ATTEMPTS lost races the caller gets ConcurrentWriteLost."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
@@ -25,6 +25,6 @@ def retry_on_conflict(command):
                 return command(*args, **kwargs)
             except IntegrityError:
                 time.sleep(random.uniform(0, min(MAX_BACKOFF, 0.002 * 2**attempt)))  # jitter spreads the retries
-        raise Conflict(f"{command.__name__}: too many concurrent writes, try again")
+        raise ConcurrentWriteLost(f"{command.__name__}: too many concurrent writes, try again")
 
     return run

@@ -1,13 +1,20 @@
-"""Idempotency-Key on POST: the claim on a key is saved atomically with the command's own events, and
-the answer is recorded after it, so a retry is answered the same without a second write.
+"""Idempotency-Key on POST, the whole flow: a retried request is answered as the first one was,
+without a second write.
 
-The claim reaches the command's save without any command's signature changing: the API sets the
-request's pending claim (`claiming`, a contextvar like the request ids) and DocsplaneApplication.save
-adds a new IdempotentRequest to the first save of the request that holds more than id-sequence
-bookkeeping (HiLo reservations are no write of the request's own). When that save fails and the claim
-exists, another request holds the key: the save raises KeyInUse, which retry_on_conflict does not
-retry (re-running the command cannot help; the caller answers as the holder is answered). A save that
-fails while the claim does not exist is an ordinary race: IntegrityError, retried with the claim.
+1. Claim. Before the view runs, the API makes the request's `Claim` on its key (`claim`) and looks
+   for a stored one (`find`): found, the request is answered from it (step 3). Else the claim is
+   made pending for the request (`claiming`, a contextvar like the request ids), so that no
+   command's signature has to carry it.
+2. Saved with the first write. `save_with_pending_claim` (every save of the application goes
+   through it) adds a new IdempotentRequest to the first save of the request that holds more than
+   id-sequence bookkeeping (HiLo reservations are no write of the request's own): the claim exists
+   exactly when the request wrote, so a request that wrote nothing (a 4xx) leaves the key free.
+   When that save fails and the claim exists, another request holds the key: KeyInUse, which
+   retry_on_conflict does not retry (re-running the command cannot help; the caller answers as the
+   holder is answered). A save that fails while the claim does not exist is an ordinary race:
+   IntegrityError, retried with the claim.
+3. Replay. After the view, the claiming request records its answer on its claim
+   (`record_response`); a later request with the key gets it back (`answer`).
 
 What is recorded of an answer: status, the headers in STORED_HEADERS, and the body encrypted with the
 secrets key (an answer may hold a webhook's secret, which is stored with that key anyway), less the
@@ -23,10 +30,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from cryptography.fernet import InvalidToken
+from eventsourcing.persistence import IntegrityError, Recording
 
 from commands.handling.loading import get_or_none
 from commands.handling.result import Written
-from domain.errors import Conflict
+from domain.errors import StoredAnswerUnreadable
 from domain.idempotent_request import IdempotentRequest
 from domain.ids import idempotent_request_id
 from domain.sequence import IdSequence
@@ -86,6 +94,23 @@ def claiming(claim: Claim) -> Iterator[Claim]:
         _pending.reset(token)
 
 
+def save_with_pending_claim(app, save, objs: tuple, kwargs: dict) -> list[Recording]:
+    """`save(*objs, **kwargs)`, with the pending claim's IdempotentRequest added when this is the
+    request's first write (step 2)."""
+    claim = pending()
+    if claim is None or not claim.wanted_by(objs):
+        return save(*objs, **kwargs)
+    request = claim.new_aggregate()
+    try:
+        recordings = save(*objs, request, **kwargs)
+    except IntegrityError:
+        if next(iter(app.events.get(request.id, lte=1)), None) is not None:
+            raise KeyInUse(claim) from None  # held by another request: no retry can help
+        raise  # an ordinary race: the command reloads and decides again, with the claim
+    claim.saved = request
+    return recordings
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     status: int
@@ -117,12 +142,12 @@ class IdempotencyCommands:
         return Written(None, self.app.save(request))
 
     def answer(self, request: IdempotentRequest) -> StoredAnswer:
-        """The recorded answer, decrypted; Conflict when the secrets key it was recorded with is gone."""
+        """The recorded answer, decrypted; StoredAnswerUnreadable when the secrets key it was recorded with is gone."""
         try:
             body = self.box.decrypt(request.body_ciphertext).encode()
         except InvalidToken:
-            raise Conflict("the answer to the first request with this Idempotency-Key cannot be read "
-                           "(the secrets key changed); use a new key") from None
+            raise StoredAnswerUnreadable("the answer to the first request with this Idempotency-Key cannot be read "
+                                         "(the secrets key changed); use a new key") from None
         return StoredAnswer(request.status, dict(request.headers), body, list(request.withheld))
 
 

@@ -2,7 +2,7 @@
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.errors import NotFound
+from domain.errors import UnknownResource
 from domain.ids import build_id, slug_index_id, user_id, version_id
 from domain.project import Project
 from domain.version import Version
@@ -19,7 +19,7 @@ def load_live(app, aggregate_id, what: str):
     """A project's sub-resource (redirect, variable, hook): a deleted one is gone for good."""
     aggregate = get_or_none(app, aggregate_id)
     if aggregate is None or aggregate.deleted:
-        raise NotFound(what)
+        raise UnknownResource(what)
     return aggregate
 
 
@@ -36,7 +36,7 @@ def load_project(app, slug: str) -> Project:
         app.project_ids.pop(slug, None)
     index = get_or_none(app, slug_index_id(slug))
     if index is None or index.project_id is None:
-        raise NotFound(f"project '{slug}'")
+        raise UnknownResource(f"project '{slug}'")
     project = app.repository.get(index.project_id)
     app.project_ids[slug] = index.project_id
     return project
@@ -45,19 +45,19 @@ def load_project(app, slug: str) -> Project:
 def load_version(app, project: Project, slug: str) -> Version:
     version = get_or_none(app, version_id(project.id, slug))
     if version is None or version.deleted:
-        raise NotFound(f"version '{slug}' of project '{project.slug}'")
+        raise UnknownResource(f"version '{slug}' of project '{project.slug}'")
     return version
 
 
 def load_build(app, number: int):
     build = get_or_none(app, build_id(number))
     if build is None:
-        raise NotFound(f"build {number}")
+        raise UnknownResource(f"build {number}")
     return build
 
 
 def load_user(app, username: str):
     user = get_or_none(app, user_id(username))
     if user is None:
-        raise NotFound(f"user '{username}'")
+        raise UnknownResource(f"user '{username}'")
     return user

@@ -1,6 +1,6 @@
 """Who asked: the request id and correlation id stamped on every stored event.
 
-The API sets them per HTTP request (api/http/request_ids.py), workers per job, the CLI per command; a
+The API sets them per HTTP request, workers per job, the CLI per command; a
 save with none set gets a fresh request id of its own. Commands keep their signatures: the
 application's mapper (StampingMapper) adds `request_id` and `correlation_id` to the stored state of
 each domain event, and reading an event back gives it those attributes (the library restores the
@@ -31,7 +31,7 @@ class Outcome:
 class RequestContext:
     request_id: str
     correlation_id: str  # shared by the events of one request, and by everything done on its behalf
-    # An outage after a save must not be answered "nothing was changed" (api/errors.py).
+    # An outage after a save must not be answered "nothing was changed".
     outcome: Outcome = field(default_factory=Outcome, compare=False)
 
 
@@ -67,6 +67,18 @@ def request_context(request_id: str | None = None, correlation_id: str | None = 
         yield context
     finally:
         leave(token)
+
+
+@contextmanager
+def ensuring_request() -> Iterator[RequestContext]:
+    """The current request's context; outside any request (a test, a script), one of its own, so
+    that the events of one save still share a request id."""
+    context = _current.get()
+    if context is not None:
+        yield context
+        return
+    with request_context() as context:
+        yield context
 
 
 def correlation_id_of(app, aggregate_id) -> str | None:

@@ -1,5 +1,5 @@
 """The event store's JSON, read by orjson: the library's JSONTranscoder and transcodings, decoded
-several times faster (every event a projector or a replay reads is decoded; a replay reads the whole log).
+by a faster parser (every event a projector or a replay reads is decoded; a replay reads the whole log).
 
 Writing is the library's own, so the stored JSON is unchanged. Reading gives exactly what the
 library's decoder gives: orjson parses, then every `{"_type_": ..., "_data_": ...}` object is

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting, RequiredValueMissing
 from domain.rules.languages import LANGUAGES, PROGRAMMING_LANGUAGES
 from domain.rules.values import PRIVACY_LEVELS, require_choice, slugify
 
@@ -40,14 +40,14 @@ _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 def validate_settings(settings: dict) -> None:
     if "name" in settings and not slugify(settings["name"] or ""):
-        raise ValidationFailed("Project", "name", "invalid", "the name must contain letters or digits")
+        raise InvalidSetting("Project", "name", "the name must contain letters or digits")
     if "repository" in settings:
         url = settings["repository"].get("url")
         if not isinstance(url, str) or not url.strip():
-            raise ValidationFailed("Project", "repository.url", "missing_field", "the repository URL is required")
+            raise RequiredValueMissing("Project", "repository.url", "the repository URL is required")
         if repository_kind(url) is None:
-            raise ValidationFailed(
-                "Project", "repository.url", "invalid",
+            raise InvalidSetting(
+                "Project", "repository.url",
                 f"a repository URL is {', '.join(s + '://' for s in REMOTE_SCHEMES)} with a host, or user@host:path",
             )
         require_choice("Project", "repository.type", settings["repository"].get("type"), REPOSITORY_TYPES)
@@ -86,7 +86,7 @@ def repository_kind(url: str) -> str | None:
 def require_config_path(path) -> None:
     """Read the Docs' `validate_build_config_file`: a relative path in the repository to a `.readthedocs.yaml`."""
     def refuse(message: str):
-        raise ValidationFailed("Project", "readthedocs_yaml_path", "invalid", message)
+        raise InvalidSetting("Project", "readthedocs_yaml_path", message, value=path)
 
     if not isinstance(path, str) or path.startswith("/") or path.endswith("/"):
         refuse("a relative path to a file, not beginning or ending with '/'")
@@ -119,7 +119,7 @@ def align_versioning(settings: dict, scheme: str) -> dict:
     if "versioning_scheme" in settings:
         single = settings["versioning_scheme"] == SINGLE_VERSION
         if settings.get("single_version", single) != single:
-            raise ValidationFailed("Project", "single_version", "invalid", "contradicts versioning_scheme")
+            raise InvalidSetting("Project", "single_version", "contradicts versioning_scheme")
         settings["single_version"] = single
     elif settings.get("single_version"):
         settings["versioning_scheme"] = SINGLE_VERSION
@@ -131,6 +131,6 @@ def align_versioning(settings: dict, scheme: str) -> dict:
 def require_alias(alias: str) -> None:
     """A subproject's alias names it in URLs (/projects/<alias>/), like a slug."""
     if not isinstance(alias, str) or not _ALIAS.match(alias):
-        raise ValidationFailed(
-            "Subproject", "alias", "invalid", "an alias is 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit"
+        raise InvalidSetting(
+            "Subproject", "alias", "an alias is 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit"
         )

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from domain.errors import ValidationFailed
+from domain.errors import InvalidSetting
 
 PRIVACY_LEVELS = ("public", "private")
 SLUG_MAX = 63
@@ -18,9 +18,9 @@ def slugify(text: str) -> str:
 
 def require_choice(resource: str, field: str, value, choices) -> None:
     if value not in choices:
-        raise ValidationFailed(resource, field, "invalid", f"'{value}' is not one of the allowed values")
+        raise InvalidSetting(resource, field, f"'{value}' is not one of the allowed values", value=value)
 
 
 def require_version_slug(slug: str) -> None:
     if not VERSION_SLUG.match(slug):
-        raise ValidationFailed("Version", "slug", "invalid", "a version slug is lower-case a-z, 0-9, '.', '_', '-'")
+        raise InvalidSetting("Version", "slug", "a version slug is lower-case a-z, 0-9, '.', '_', '-'")

@@ -5,7 +5,8 @@ writes, the other gets KeyInUse (never retried as an ordinary race, never a seco
 from collections import Counter
 
 from commands.handling.idempotency import KeyInUse, claiming
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from integration_support import event_log, project_settings, topic_name
 from racing import run_concurrently as race
 
@@ -41,7 +42,7 @@ def test_concurrent_claims_of_one_key_write_once(docsplane, reliability):
     ok = [value for status, value in results if status == "ok"]
     errors = [value for status, value in results if status == "error"]
     assert len(ok) == 1 and len(errors) == THREADS - 1, results
-    assert all(isinstance(e, KeyInUse) for e in errors), errors  # not Conflict: no retries were spent on it
+    assert all(isinstance(e, KeyInUse) for e in errors), errors  # not StateMovedOn: no retries were spent on it
     after = counts(docsplane)
     assert after["BuildTriggered"] - before["BuildTriggered"] == 1
     assert after["RequestClaimed"] - before["RequestClaimed"] == 1
@@ -62,5 +63,5 @@ def test_an_ordinary_race_is_retried_and_stores_no_claim(docsplane):
     results = race(2, import_)
     assert sorted(status for status, _ in results) == ["error", "ok"]
     error = next(value for status, value in results if status == "error")
-    assert isinstance(error, ValidationFailed) and error.code == "already_exists"
+    assert isinstance(error, FieldError) and code_of(error) == "already_exists"
     assert counts(docsplane)["RequestClaimed"] == 1 and counts(docsplane)["ProjectImported"] == 1

@@ -2,7 +2,8 @@
 
 from collections import Counter
 
-from domain.errors import Conflict, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, StateMovedOn
 from domain.ids import sequence_id, version_id
 from integration_support import event_log, project_settings, topic_name
 from racing import run_concurrently
@@ -11,8 +12,8 @@ THREADS = 20
 
 
 def successes_and_conflicts(results):
-    unexpected = [value for status, value in results if status == "error" and not isinstance(value, Conflict)]
-    assert not unexpected, f"only Conflict may escape a racing command, got {unexpected!r}"
+    unexpected = [value for status, value in results if status == "error" and not isinstance(value, StateMovedOn)]
+    assert not unexpected, f"only StateMovedOn may escape a racing command, got {unexpected!r}"
     successes = [value for status, value in results if status == "ok"]
     conflicts = [value for status, value in results if status == "error"]
     assert successes, "every racing command failed"
@@ -46,8 +47,8 @@ def test_racing_imports_of_one_slug(docsplane):
         assert sorted(statuses) == ["error", "ok"], results
         winner = statuses.index("ok")
         error = results[1 - winner][1]
-        assert isinstance(error, ValidationFailed), error
-        assert (error.field, error.code) == ("name", "already_exists")
+        assert isinstance(error, FieldError), error
+        assert (error.field, code_of(error)) == ("name", "already_exists")
         slug = f"racy-docs-{round_}"
         assert results[winner][1].value == slug
 

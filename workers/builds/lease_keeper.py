@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from domain.errors import Conflict
+from domain.errors import StateMovedOn
 
 log = logging.getLogger("docsplane.worker")
 
@@ -51,7 +51,7 @@ class LeaseKeeper:
                         self.cancelled.set()
                 elif self.queries.cancel_requested(self.number):
                     self.cancelled.set()
-            except Conflict as refusal:
+            except StateMovedOn as refusal:
                 if self._done.is_set():  # the build just finished: its lease ended with it
                     return
                 log.warning("build %s: lease lost (%s); stopping it", self.number, refusal)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from commands.handling.loading import load_build, load_project, load_version
 from domain.build import STATES
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import FieldError, UnknownResource
 from workers.builds import leftovers as build_leftovers
 from workers.builds.failures import BuildClosed, BuildFailed, check_disk, command_quote, failure, total_limit
 from workers.builds.config import ConfigError, Step, plan_steps, read_config
@@ -61,7 +61,7 @@ class BuildRunner:
         not run again: its outcome is returned."""
         try:
             build = load_build(self.docsplane.app, build_number)
-        except NotFound:
+        except UnknownResource:
             log.warning("build %s does not exist; nothing to run", build_number)
             return False
         if build.is_finished:
@@ -137,7 +137,7 @@ class _BuildRun:
         try:
             project = load_project(self.app, self.project_slug)
             version = load_version(self.app, project, self.version_slug)
-        except NotFound as missing:
+        except UnknownResource as missing:
             raise BuildFailed(f"the {missing} no longer exists") from None
         url = project.repository["url"]
         password = urlsplit(url).password if "://" in url else None
@@ -269,7 +269,7 @@ class _BuildRun:
     def _write(self, command, *args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except ValidationFailed:
+        except FieldError:
             if load_build(self.app, self.number).is_finished:
                 raise BuildClosed() from None
             raise
@@ -290,7 +290,7 @@ class _BuildRun:
     def _finish(self, success: bool, error: str | None = None) -> bool:
         try:
             self.commands.finish_build(self.actor, self.number, success, error=error, builder=self.builder)
-        except ValidationFailed:
+        except FieldError:
             if load_build(self.app, self.number).is_finished:
                 return False
             raise

@@ -29,7 +29,7 @@ from kombu.exceptions import MessageStateError
 from kombu.mixins import ConsumerMixin
 
 from commands.handling.request_context import on_behalf_of, request_context
-from domain.errors import Conflict, NotFound, ValidationFailed
+from domain.errors import FieldError, StateMovedOn, UnknownResource
 from domain.ids import build_id
 from workers.builds.runner import BuildRunner
 from workers.builds.lease_keeper import LeaseKeeper
@@ -161,7 +161,7 @@ class BuildWorker(ConsumerMixin):
         number = job.number
         try:
             self.docsplane.build_leases.lease_build(self.name, number)
-        except (NotFound, Conflict, ValidationFailed) as refusal:
+        except (UnknownResource, StateMovedOn, FieldError) as refusal:
             log.info("%s: job of build %s skipped: %s", self.name, number, refusal)
             return
         except Exception:
@@ -174,7 +174,7 @@ class BuildWorker(ConsumerMixin):
         with LeaseKeeper(self.docsplane, self.name, number, cancelled) as keeper:
             try:
                 self.runner.run(number, cancelled)
-            except Conflict as refusal:  # what it wrote was refused: the lease is no longer ours
+            except StateMovedOn as refusal:  # what it wrote was refused: the lease is no longer ours
                 log.warning("%s: build %s stopped, its lease lost: %s", self.name, number, refusal)
             except Exception as error:
                 log.exception("%s: build %s: the worker failed", self.name, number)

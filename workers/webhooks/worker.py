@@ -28,7 +28,7 @@ from uuid import UUID
 from commands.handling.request_context import on_behalf_of
 from commands.webhook_deliveries import DeliveryTarget
 from domain.build import Build
-from domain.errors import Conflict, NotFound
+from domain.errors import StateMovedOn, UnknownResource
 from projections.following import tracking
 from projections.notifications.projection import NotificationsProjection
 from workers.webhooks import payload as webhook_requests
@@ -124,7 +124,7 @@ class WebhookDeliverer:
     def _post_and_record(self, target: DeliveryTarget, attempt: int, url: str) -> str | None:
         try:
             secret = self.notifications.secret_for_webhook(target.project_slug, target.webhook_number)
-        except NotFound:
+        except UnknownResource:
             return None  # deleted since: its deliveries end here
         build = self.app.repository.get(target.build_aggregate_id, version=target.build_version)
         body = webhook_requests.payload(build, target.event_name, self.settings.public_url)
@@ -133,7 +133,7 @@ class WebhookDeliverer:
                                        allow_private=self.settings.webhook_allow_private)
         try:
             outcome = self.deliveries.record_attempt(ACTOR, target, attempt, result).value
-        except Conflict:
+        except StateMovedOn:
             return None
         log.info("webhook %d, %s of build %d: attempt %d %s (%s)", target.webhook_number, target.event_name,
                  target.build_number, attempt, outcome, result.status_code or result.error)

@@ -3,7 +3,8 @@
 import pytest
 
 from commands.users import hash_token
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, UnknownResource
 from domain.version import Version
 from integration_support import event_log, project_settings, topic_name
 
@@ -72,16 +73,16 @@ def test_latest_follows_head_without_default_branch(docsplane):
 
 def test_import_rejects_taken_slug(docsplane):
     imported(docsplane, "Sample Docs")
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.projects.import_project("bob", project_settings("sample docs!"))
-    assert (raised.value.field, raised.value.code) == ("name", "already_exists")
+    assert (raised.value.field, code_of(raised.value)) == ("name", "already_exists")
     docsplane.catch_up()
     assert docsplane.read_model.project("sample-docs", "bob")["users"] == ["alice"]
 
 
 def test_import_rejects_invalid_settings_without_writing(docsplane):
     before = len(event_log(docsplane))
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.projects.import_project("alice", project_settings("Sample", language="xx"))
     assert raised.value.field == "language"
     assert [topic_name(n.topic) for n in event_log(docsplane)[before:]] in ([], ["SequenceStarted", "BlockReserved"])
@@ -139,9 +140,9 @@ def test_default_branch_change_moves_latest(docsplane):
 
 def test_default_version_must_exist(docsplane):
     imported(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.projects.update_project("alice", "sample-docs", {"default_version": "v9"})
-    assert (raised.value.field, raised.value.code) == ("default_version", "missing")
+    assert (raised.value.field, code_of(raised.value)) == ("default_version", "missing")
     add_version(docsplane, "sample-docs", "v9", active=True)
     docsplane.projects.update_project("alice", "sample-docs", {"default_version": "v9"})
     docsplane.catch_up()
@@ -151,13 +152,13 @@ def test_default_version_must_exist(docsplane):
 def test_only_maintainers_update(docsplane):
     imported(docsplane, "Public Docs")
     imported(docsplane, "Secret Docs", privacy_level="private")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.projects.update_project("mallory", "public-docs", {"language": "es"})
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.projects.update_project("mallory", "secret-docs", {"language": "es"})
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.projects.update_project("alice", "no-such-project", {"language": "es"})
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.projects.update_project("alice", "public-docs", {"slug": "renamed"})
     assert raised.value.field == "slug"
     docsplane.catch_up()
@@ -231,12 +232,12 @@ def test_update_version(docsplane):
 
 def test_default_version_cannot_be_deactivated(docsplane):
     imported(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.versions.update_version("alice", "sample-docs", "latest", {"active": False})
-    assert (raised.value.field, raised.value.code) == ("active", "invalid")
-    with pytest.raises(PermissionDenied):
+    assert (raised.value.field, code_of(raised.value)) == ("active", "invalid")
+    with pytest.raises(NotAllowed):
         docsplane.versions.update_version("mallory", "sample-docs", "latest", {"hidden": True})
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.versions.update_version("alice", "sample-docs", "v404", {"hidden": True})
     docsplane.catch_up()
     project = docsplane.read_model.project("sample-docs", "alice")
@@ -335,23 +336,23 @@ def test_build_rules(docsplane):
     imported(docsplane)
     imported(docsplane, "Secret", privacy_level="private")
     add_version(docsplane, "sample-docs", "v1.0", active=False)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.builds.trigger_build("alice", "sample-docs", "v1.0")
-    assert (raised.value.field, raised.value.code) == ("version", "invalid")
-    with pytest.raises(PermissionDenied):
+    assert (raised.value.field, code_of(raised.value)) == ("version", "invalid")
+    with pytest.raises(NotAllowed):
         docsplane.builds.trigger_build("mallory", "sample-docs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.builds.trigger_build("mallory", "secret")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.builds.trigger_build("alice", "sample-docs", "v404")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.builds.change_build_state("worker", 987654, "cloning")
     number = docsplane.builds.trigger_build("alice", "sample-docs").value
     docsplane.builds.change_build_state("worker", number, "building")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.builds.change_build_state("worker", number, "cloning")
     docsplane.builds.finish_build("worker", number, True)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.builds.finish_build("worker", number, False)
     docsplane.catch_up()
     page = docsplane.read_model.builds("sample-docs", {}, limit=10, offset=0)
@@ -423,13 +424,13 @@ def test_tokens_resolve_to_usernames(docsplane):
 
 def test_user_rules(docsplane):
     docsplane.users.create_user("alice")
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.users.create_user("alice")
-    assert (raised.value.field, raised.value.code) == ("username", "already_exists")
-    with pytest.raises(ValidationFailed) as raised:
+    assert (raised.value.field, code_of(raised.value)) == ("username", "already_exists")
+    with pytest.raises(FieldError) as raised:
         docsplane.users.create_user("not valid!")
-    assert (raised.value.field, raised.value.code) == ("username", "invalid")
-    with pytest.raises(NotFound):
+    assert (raised.value.field, code_of(raised.value)) == ("username", "invalid")
+    with pytest.raises(UnknownResource):
         docsplane.users.issue_token("nobody")
     docsplane.catch_up()
     assert [r["username"] for r in docsplane.store.fetchall("SELECT username FROM users")] == ["alice"]

@@ -10,7 +10,8 @@ from cryptography.fernet import Fernet
 from docsplane.secrets import SecretsKeyMismatch
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, StaleWrite, UnknownResource
 from integration_support import dump_tables, event_log, head, project_settings, rebuild_all, topic_name
 
 SECRET = "s3cr3t-value-7f1c9a2e"
@@ -64,7 +65,7 @@ def test_values_for_build_decrypts_from_the_event_store(docsplane, project):
     assert docsplane.environment_variables.values_for_build("secret-docs") == {"ELSEWHERE": "other"}
     docsplane.projects.import_project("alice", project_settings("Empty"))
     assert docsplane.environment_variables.values_for_build("empty") == {}
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.environment_variables.values_for_build("no-such-project")
 
 
@@ -78,9 +79,9 @@ def test_names_are_unique_per_project_until_deleted(docsplane, project):
     first = created(docsplane, "MYVAR", SECRET)
     created(docsplane, "MYVAR", "elsewhere", slug="secret-docs")  # another project may use the name
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.environment_variables.create_environment_variable("alice", "pip", "MYVAR", "again")
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("EnvironmentVariable", "name", "already_exists")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("EnvironmentVariable", "name", "already_exists")
     assert head(docsplane) == before  # not even an id was reserved
 
     written = docsplane.environment_variables.delete_environment_variable("alice", "pip", first, expected_version=1)
@@ -103,8 +104,8 @@ def test_concurrent_creations_of_one_name_let_exactly_one_win(docsplane, project
         barrier.wait(timeout=30)
         try:
             outcomes.append(docsplane.environment_variables.create_environment_variable("alice", "pip", "RACE", f"v{i}").value)
-        except ValidationFailed as error:
-            outcomes.append(error.code)
+        except FieldError as error:
+            outcomes.append(code_of(error))
 
     threads = [threading.Thread(target=create, args=(i,)) for i in range(count)]
     for thread in threads:
@@ -124,30 +125,30 @@ def test_concurrent_creations_of_one_name_let_exactly_one_win(docsplane, project
 )
 def test_invalid_variables_write_nothing(docsplane, project, name, value, field, code):
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.environment_variables.create_environment_variable("alice", "pip", name, value)
-    assert (raised.value.field, raised.value.code) == (field, code)
+    assert (raised.value.field, code_of(raised.value)) == (field, code)
     assert head(docsplane) == before
 
 
 def test_delete_of_an_unknown_or_deleted_variable_is_not_found(docsplane, project):
     number = created(docsplane)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.environment_variables.delete_environment_variable("alice", "pip", number, expected_version=7)
     docsplane.environment_variables.delete_environment_variable("alice", "pip", number)
     for gone in (number, number + 1000):
-        with pytest.raises(NotFound):
+        with pytest.raises(UnknownResource):
             docsplane.environment_variables.delete_environment_variable("alice", "pip", gone)
 
 
 def test_only_maintainers_write(docsplane, project):
     number = created(docsplane)
     before = head(docsplane)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.environment_variables.create_environment_variable("mallory", "pip", "X", "y")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.environment_variables.delete_environment_variable("mallory", "pip", number)
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.environment_variables.create_environment_variable("mallory", "secret-docs", "X", "y")
     assert head(docsplane) == before
 

@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, StaleWrite, UnknownResource
 from integration_support import dump_tables, event_log, project_settings, rebuild_all, topic_name
 
 URL = "https://hooks.example/rtd"
@@ -36,9 +37,9 @@ def text_of_everything(docsplane) -> str:
 
 
 def assert_already_exists(field, create):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         create()
-    assert (raised.value.field, raised.value.code) == (field, "already_exists")
+    assert (raised.value.field, code_of(raised.value)) == (field, "already_exists")
 
 
 # -- webhooks ------------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def test_webhook_urls_are_unique_per_project(docsplane, project):
     assert docsplane.notification_queries.webhooks.get(project["aggregate_id"], first) is None
     third = created_webhook(docsplane).value.id  # a deleted webhook's URL may be used again
     assert third not in (first, second)
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.notifications.delete_webhook("alice", "docs", first)
 
 
@@ -136,8 +137,8 @@ def test_concurrent_creates_of_one_url_make_one_webhook(docsplane, project):
         barrier.wait(timeout=30)
         try:
             results.append(docsplane.notifications.create_webhook("alice", "docs", URL, ["build:failed"]).value.id)
-        except ValidationFailed as error:
-            results.append(error.code)
+        except FieldError as error:
+            results.append(code_of(error))
 
     threads = [threading.Thread(target=create) for _ in range(8)]
     for thread in threads:
@@ -152,17 +153,17 @@ def test_concurrent_creates_of_one_url_make_one_webhook(docsplane, project):
 def test_rejected_webhooks_write_nothing(docsplane, project):
     before = len(event_log(docsplane))
     for url, events, secret in [("ftp://x", ["build:failed"], None), (URL, [], None), (URL, ["push"], None), (URL, ["build:failed"], "")]:
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(FieldError):
             docsplane.notifications.create_webhook("alice", "docs", url, events, secret)
     assert event_log(docsplane)[before:] == []
 
 
 def test_webhook_preconditions(docsplane, project):
     number = created_webhook(docsplane).value.id
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.notifications.update_webhook("alice", "docs", number, {"events": ["build:passed"]}, expected_version=2)
     docsplane.notifications.update_webhook("alice", "docs", number, {"events": ["build:passed"]}, expected_version=1)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.notifications.delete_webhook("alice", "docs", number, expected_version=1)
     docsplane.notifications.delete_webhook("alice", "docs", number, expected_version=2)
 
@@ -179,7 +180,7 @@ def test_webhooks_of_another_project_are_not_found(docsplane, project):
         lambda: docsplane.notifications.secret_for_webhook("other", number),
         lambda: docsplane.notifications.delete_webhook("alice", "docs", number + 1000),
     ):
-        with pytest.raises(NotFound):
+        with pytest.raises(UnknownResource):
             command()
 
 
@@ -194,11 +195,11 @@ def test_email_hooks(docsplane, project):
     assert (row["type"], row["email"], row["project_slug"], row["aggregate_version"]) == ("email", "Dev@Example.com", "docs", 1)
 
     assert_already_exists("email", lambda: docsplane.notifications.create_email_hook("alice", "docs", "dev@example.COM"))
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.notifications.create_email_hook("alice", "docs", "not-an-address")
-    assert (raised.value.field, raised.value.code) == ("email", "invalid")
+    assert (raised.value.field, code_of(raised.value)) == ("email", "invalid")
 
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.notifications.delete_email_hook("alice", "docs", written.value, expected_version=2)
     docsplane.notifications.delete_email_hook("alice", "docs", written.value, expected_version=1)
     docsplane.catch_up()
@@ -229,7 +230,7 @@ def test_only_maintainers_manage_notifications(docsplane, project):
     hook = docsplane.notifications.create_email_hook("alice", "docs", "dev@example.com").value
     docsplane.projects.import_project("alice", project_settings("Secret", privacy_level="private"))
     before = len(event_log(docsplane))
-    for slug, error in (("docs", PermissionDenied), ("secret", NotFound)):
+    for slug, error in (("docs", NotAllowed), ("secret", UnknownResource)):
         for command in (
             lambda: docsplane.notifications.create_webhook("bob", slug, URL + "/bob", ["build:failed"]),
             lambda: docsplane.notifications.update_webhook("bob", slug, number, {"events": ["build:passed"]}),

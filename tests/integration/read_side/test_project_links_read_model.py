@@ -8,7 +8,8 @@ from integration_support import dump_tables, event_log, project_settings, rebuil
 from test_write_races import run_concurrently
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, UnknownResource
 from domain.project import Project
 from domain.rules.project_settings import SINGLE_VERSION
 from projections.projects.projection import ProjectsProjection
@@ -35,10 +36,10 @@ def assert_versions_match(docsplane, *slugs):
         assert row(docsplane, slug)["aggregate_version"] == load_project(docsplane.app, slug).version, slug
 
 
-def refused(call, field, code="invalid") -> ValidationFailed:
-    with pytest.raises(ValidationFailed) as raised:
+def refused(call, field, code="invalid") -> FieldError:
+    with pytest.raises(FieldError) as raised:
         call()
-    assert (raised.value.field, raised.value.code) == (field, code), raised.value
+    assert (raised.value.field, code_of(raised.value)) == (field, code), raised.value
     return raised.value
 
 
@@ -94,16 +95,16 @@ def test_subproject_rules_and_permissions(docsplane):
     refused(lambda: subprojects.add_subproject("alice", "parent", "bobs"), "child", "invalid")
     refused(lambda: subprojects.add_subproject("alice", "parent", "parent"), "child", "invalid")
     refused(lambda: subprojects.add_subproject("alice", "parent", "child", "Not An Alias"), "alias", "invalid")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         subprojects.add_subproject("bob", "parent", "bobs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         subprojects.add_subproject("alice", "bobs-secret", "child")
 
     subprojects.add_subproject("alice", "parent", "child")
     refused(lambda: subprojects.add_subproject("alice", "child", "grandchild"), "child", "invalid")
     refused(lambda: subprojects.add_subproject("alice", "grandchild", "parent"), "child", "invalid")
     refused(lambda: subprojects.add_subproject("alice", "grandchild", "child"), "child", "already_exists")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         subprojects.remove_subproject("alice", "parent", "grandchild")
 
 
@@ -131,7 +132,7 @@ def test_two_parents_racing_for_one_child(docsplane):
         assert sorted(statuses) == ["error", "ok"], results
         winner = statuses.index("ok")
         error = results[1 - winner][1]
-        assert isinstance(error, ValidationFailed) and (error.field, error.code) == ("child", "already_exists"), error
+        assert isinstance(error, FieldError) and (error.field, code_of(error)) == ("child", "already_exists"), error
 
         assert load_project(docsplane.app, child).superproject["slug"] == parents[winner]
         assert load_project(docsplane.app, parents[1 - winner]).subprojects == {}
@@ -219,7 +220,7 @@ def test_two_translations_racing_for_one_language(docsplane):
     )
     assert sorted(status for status, _ in results) == ["error", "ok"], results
     loser = next(value for status, value in results if status == "error")
-    assert isinstance(loser, ValidationFailed) and loser.field == "translation_of", loser
+    assert isinstance(loser, FieldError) and loser.field == "translation_of", loser
     assert [t["language"] for t in load_project(docsplane.app, "original").translations.values()] == ["es"]
 
 
@@ -230,7 +231,7 @@ def test_maintainers_in_the_read_model(docsplane):
         docsplane.users.create_user(username)
     imported(docsplane, "Docs")
     refused(lambda: docsplane.maintainers.add_maintainer("alice", "docs", "nobody"), "username", "missing")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.maintainers.add_maintainer("bob", "docs", "bob")
     written = docsplane.maintainers.add_maintainer("alice", "docs", "bob")
     assert topics(written) == sorted(["MaintainerAdded"])
@@ -271,7 +272,7 @@ def test_delete_unlinks_releases_the_slug_and_allows_a_new_import(docsplane):
     docsplane.projects.update_project("alice", "spanish", {"translation_of": "docs"})
     docsplane.catch_up()
     first_id = row(docsplane, "docs")["id"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.projects.delete_project("bob", "docs")
 
     written = docsplane.projects.delete_project("alice", "docs")
@@ -284,9 +285,9 @@ def test_delete_unlinks_releases_the_slug_and_allows_a_new_import(docsplane):
     assert row(docsplane, "child")["subproject_of"] is None
     assert row(docsplane, "spanish")["translation_of"] is None
     assert docsplane.read_model.projects_of("alice", {}, 10, 0).count == 3
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         load_project(docsplane.app, "docs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.projects.delete_project("alice", "docs")
 
     again = docsplane.projects.import_project("bob", project_settings("Docs"))
@@ -320,7 +321,7 @@ def test_racing_reimports_of_a_released_slug(docsplane):
     results = run_concurrently(2, lambda i: docsplane.projects.import_project(("alice", "bob")[i], project_settings("Docs")))
     assert sorted(status for status, _ in results) == ["error", "ok"], results
     loser = next(value for status, value in results if status == "error")
-    assert isinstance(loser, ValidationFailed) and loser.code == "already_exists"
+    assert isinstance(loser, FieldError) and code_of(loser) == "already_exists"
     events = [docsplane.app.mapper.to_domain_event(n) for n in event_log(docsplane)]
     assert [type(e).__name__ for e in events if type(e).__name__.startswith("Slug")] == ["SlugClaimed", "SlugReleased", "SlugReclaimed"]
 
@@ -331,13 +332,13 @@ def test_commands_on_a_slug_released_and_taken_again_act_on_the_new_project(docs
     imported(docsplane, "Docs")
     old = load_project(docsplane.app, "docs").id
     docsplane.projects.delete_project("alice", "docs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         load_project(docsplane.app, "docs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.builds.trigger_build("alice", "docs")
     imported(docsplane, "Docs", actor="bob")
     assert load_project(docsplane.app, "docs").id != old
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.builds.trigger_build("alice", "docs")
     docsplane.builds.trigger_build("bob", "docs")
     docsplane.catch_up()

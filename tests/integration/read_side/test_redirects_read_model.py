@@ -3,7 +3,8 @@
 import pytest
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, StaleWrite, UnknownResource
 from integration_support import dump_tables, event_log, head, project_settings, rebuild_all, topic_name
 
 
@@ -101,9 +102,9 @@ def test_change_with_a_stale_version_is_refused(docsplane, project):
     number = created(docsplane)
     docsplane.redirects.change_redirect("alice", "pip", number, {"type": "prefix", "from_url": "/x/"})
     before = head(docsplane)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.redirects.change_redirect("alice", "pip", number, {"type": "prefix", "from_url": "/y/"}, expected_version=1)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(StaleWrite):
         docsplane.redirects.delete_redirect("alice", "pip", number, expected_version=1)
     assert head(docsplane) == before
 
@@ -115,9 +116,9 @@ def test_change_with_a_stale_version_is_refused(docsplane, project):
 )
 def test_invalid_redirects_write_nothing_not_even_an_id(docsplane, project, type, from_url, to_url, field, code):
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.redirects.create_redirect("alice", "pip", type, from_url, to_url)
-    assert (raised.value.field, raised.value.code) == (field, code)
+    assert (raised.value.field, code_of(raised.value)) == (field, code)
     assert head(docsplane) == before
 
 
@@ -128,15 +129,15 @@ def test_delete_removes_the_row_and_the_redirect_is_gone(docsplane, project):
     docsplane.catch_up()
     assert docsplane.redirect_queries.get(project["aggregate_id"], gone) is None
     assert [r["id"] for r in docsplane.redirect_queries.list(project["aggregate_id"], 10, 0).results] == [keep]
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.redirects.delete_redirect("alice", "pip", gone)
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.redirects.change_redirect("alice", "pip", gone, {"type": "prefix", "from_url": "/old/"})
 
 
 def test_a_redirect_is_found_only_under_its_own_project(docsplane, project):
     number = created(docsplane, slug="secret-docs")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.redirects.delete_redirect("alice", "pip", number)
     assert docsplane.redirect_queries.get(project["aggregate_id"], number) is None
 
@@ -144,13 +145,13 @@ def test_a_redirect_is_found_only_under_its_own_project(docsplane, project):
 def test_only_maintainers_write(docsplane, project):
     number = created(docsplane)
     before = head(docsplane)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.redirects.create_redirect("mallory", "pip", "prefix", "/a/")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.redirects.change_redirect("mallory", "pip", number, {"type": "prefix", "from_url": "/a/"})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.redirects.delete_redirect("mallory", "pip", number)
-    with pytest.raises(NotFound):  # a private project does not exist for others
+    with pytest.raises(UnknownResource):  # a private project does not exist for others
         docsplane.redirects.create_redirect("mallory", "secret-docs", "prefix", "/a/")
     assert head(docsplane) == before
 
@@ -189,18 +190,18 @@ def test_a_project_has_one_redirect_of_each_clean_url_type(docsplane, project, t
     created(docsplane, "clean_url_to_html" if type == "html_to_clean_url" else "html_to_clean_url", "", "")  # the other type: fine
     created(docsplane, type, "", "", slug="secret-docs")  # another project: fine
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.redirects.create_redirect("alice", "pip", type)
-    assert (raised.value.field, raised.value.code) == ("type", "already_exists")
+    assert (raised.value.field, code_of(raised.value)) == ("type", "already_exists")
     other = created(docsplane)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.redirects.change_redirect("alice", "pip", other, {"type": type})
     assert head(docsplane) > before  # only `other` was written
     docsplane.redirects.change_redirect("alice", "pip", first, {"position": 3})  # its own claim does not stand in its way
 
     docsplane.redirects.change_redirect("alice", "pip", first, {"type": "page", "from_url": "/a", "to_url": "/b"})  # releases
     docsplane.redirects.change_redirect("alice", "pip", other, {"type": type})  # takes it
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.redirects.change_redirect("alice", "pip", first, {"type": type})
     docsplane.redirects.delete_redirect("alice", "pip", other)  # releases
     assert docsplane.redirects.create_redirect("alice", "pip", type).value

@@ -5,7 +5,8 @@ import time
 import pytest
 
 from commands.users import hash_token
-from domain.errors import NotFound, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, UnknownResource
 from integration_support import event_log, head, project_settings, topic_name
 
 
@@ -60,15 +61,15 @@ def test_token_ids_are_distinct_across_users(docsplane, alice):
 @pytest.mark.parametrize("projects", [["bobs-docs"], ["alpha-docs", "no-such-project"], ["Alpha Docs"]])
 def test_a_token_only_for_projects_the_user_maintains(docsplane, alice, projects):
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.users.issue_token(alice, projects=projects)
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Token", "projects", "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Token", "projects", "invalid")
     assert head(docsplane) == before  # no event, not even an id reservation
 
 
 def test_invalid_scope_writes_nothing(docsplane, alice):
     before = head(docsplane)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         docsplane.users.issue_token(alice, access="admin")
     assert raised.value.field == "access"
     assert head(docsplane) == before
@@ -85,13 +86,13 @@ def test_revoked_token_no_longer_resolves(docsplane, alice):
     assert docsplane.token_queries.by_hash(hash_token(revoke.token)) is None
     assert docsplane.token_queries.one(alice, revoke.id) is None
     assert docsplane.token_queries.by_hash(hash_token(keep.token))["id"] == keep.id
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.users.revoke_token(alice, revoke.id, actor=alice)  # already revoked
 
 
 def test_only_the_owner_revokes(docsplane, alice):
     bobs = docsplane.users.issue_token("bob").value
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.users.revoke_token(alice, bobs.id, actor=alice)
     docsplane.catch_up()
     assert docsplane.token_queries.by_hash(hash_token(bobs.token))["username"] == "bob"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from commands.handling.loading import load_project
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import FieldError, NotAllowed, UnknownResource
 from domain.version import Version
 from integration_support import dump_tables, event_log, project_settings, rebuild_all, topic_name
 
@@ -136,11 +136,11 @@ def test_version_sync_request_is_recorded_for_maintainers_only(docsplane):
     written = docsplane.versions.request_version_sync("alice", "pip")
     assert [topic_name(r.notification.topic) for r in written.recordings] == ["VersionSyncRequested"]
     assert written.recordings[0].domain_event.actor == "alice"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         docsplane.versions.request_version_sync("bob", "pip")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.versions.request_version_sync("bob", "hidden")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.versions.request_version_sync("alice", "nope")
     assert [topic_name(n.topic) for n in event_log(docsplane)].count("VersionSyncRequested") == 1
 
@@ -205,11 +205,11 @@ def test_a_finished_build_records_no_more_commands(docsplane):
     imported(docsplane)
     build = docsplane.builds.trigger_build("alice", "pip").value
     docsplane.builds.finish_build("worker", build, True)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.builds.record_command("worker", build, "make html", "", 0)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.builds.configure_build("worker", build, {"formats": []})
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         docsplane.builds.record_command("worker", 99_999_999, "make html", "", 0)
     docsplane.catch_up()
     assert docsplane.build_command_queries.list(build, 10, 0).count == 0

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from domain.errors import ValidationFailed
+from domain.errors import FieldError
 from git_support import build_config, commit, git_repository, readthedocs_yaml
 from integration_support import event_log
 from projections.versions.published_queries import published_release
@@ -130,7 +130,7 @@ def test_a_finished_build_publishes_nothing(docsplane, tmp_path):
     (source / "index.html").write_text("late")
     release = docsplane.artifacts.publish(fixture.slug, "latest", source.parent)
 
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         docsplane.versions.record_publication("worker", number, release)
     docsplane.catch_up()
     assert stored(fixture)[0] is None and fixture.version()["built"] is False

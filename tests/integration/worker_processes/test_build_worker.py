@@ -18,7 +18,7 @@ from git_support import build_config, git, git_repository
 from integration_support import event_log, project_settings, topic_name
 
 from domain.build import WORKER_LOST
-from domain.errors import Conflict
+from domain.errors import StateMovedOn
 from workers.following.background import Background, dispatcher_loop, projector_loop, reaper_loop
 from workers.dispatcher import Dispatcher
 from workers.queues import build_queue, connection, publish_job
@@ -165,7 +165,7 @@ def test_racing_leases_resolve_to_one_worker(broker_settings, open_docsplane, tm
             try:
                 container.build_leases.lease_build(name, number)
                 outcomes[name] = "leased"
-            except Conflict:
+            except StateMovedOn:
                 outcomes[name] = "refused"
 
         threads = [threading.Thread(target=take, args=(c, n)) for c, n in ((first, "w1"), (second, "w2"))]

@@ -5,7 +5,8 @@ from uuid import uuid4
 import pytest
 
 from domain.build import Build
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.ids import build_id
 
 
@@ -60,9 +61,9 @@ def test_states_never_move_backwards(reached, target):
     build = triggered()
     build.change_state(reached, "worker-1")
     build.collect_events()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         build.change_state(target, "worker-1")
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Build", "state", "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Build", "state", "invalid")
     assert build.state == reached
     assert build.collect_events() == []
 
@@ -70,7 +71,7 @@ def test_states_never_move_backwards(reached, target):
 @pytest.mark.parametrize("state", ["triggered", "finished", "exploded", ""])
 def test_change_state_rejects_non_progress_states(state):
     build = triggered()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         build.change_state(state, "worker-1")
     assert raised.value.field == "state"
     assert build.state == "triggered"
@@ -109,9 +110,9 @@ def test_a_build_finishes_once():
     build = triggered()
     build.finish(True, "worker-1")
     build.collect_events()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         build.finish(False, "worker-2", error="late")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         build.change_state("building", "worker-2")
     assert build.collect_events() == []
     assert (build.state, build.success, build.error) == ("finished", True, None)

@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 
 from domain.build import WORKER_LOST, Build
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import FieldError, StateMovedOn
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 LEASE = 60
@@ -37,10 +37,10 @@ def test_a_worker_leases_a_waiting_build_and_renews_it():
 def test_a_second_worker_cannot_lease_a_leased_build():
     build = triggered()
     build.lease("w1", T0, LEASE)
-    with pytest.raises(Conflict, match="w1"):
+    with pytest.raises(StateMovedOn, match="w1"):
         build.lease("w2", T0, LEASE)
     # Not even once the lease expired: the reaper decides what happens to that build.
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         build.lease("w2", T0 + timedelta(hours=1), LEASE)
 
 
@@ -51,7 +51,7 @@ def test_only_a_build_waiting_to_run_is_leased(progress):
         build.change_state("building", "w0")
     else:
         build.finish(True, "w0")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         build.lease("w1", T0, LEASE)
 
 
@@ -59,10 +59,10 @@ def test_renewal_is_refused_once_the_lease_was_taken():
     build = triggered()
     build.lease("w1", T0, LEASE)
     build.expire_lease(T0 + timedelta(seconds=LEASE + 1), "reaper")
-    with pytest.raises(Conflict, match="no longer holds"):
+    with pytest.raises(StateMovedOn, match="no longer holds"):
         build.renew_lease("w1", T0 + timedelta(seconds=LEASE + 2), LEASE)
     build.lease("w2", T0 + timedelta(seconds=LEASE + 2), LEASE)
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         build.renew_lease("w1", T0 + timedelta(seconds=LEASE + 3), LEASE)
 
 
@@ -93,7 +93,7 @@ def test_cancelling_a_build_not_running_finishes_it_at_once():
     build.request_cancel("alice", T0)
     assert names(build) == ["BuildCancelRequested", "BuildFinished"]
     assert (build.state, build.success, build.error) == ("finished", False, "Cancelled by alice")
-    with pytest.raises(Conflict, match="already finished"):
+    with pytest.raises(StateMovedOn, match="already finished"):
         build.request_cancel("alice", T0)
 
 
@@ -121,7 +121,7 @@ def test_a_running_build_its_worker_stops_ends_as_cancelled():
 def test_only_the_lease_holder_writes_the_build_progress():
     build = triggered()
     build.lease("w1", T0, LEASE)
-    with pytest.raises(Conflict, match="w2 does not hold the lease"):
+    with pytest.raises(StateMovedOn, match="w2 does not hold the lease"):
         build.change_state("cloning", "w2")
     build.change_state("cloning", "w1")
     build.expire_lease(T0 + timedelta(seconds=LEASE + 1), "reaper")
@@ -133,7 +133,7 @@ def test_only_the_lease_holder_writes_the_build_progress():
         "finish": lambda: build.finish(True, "w1"),
     }
     for name, write in writes.items():
-        with pytest.raises(Conflict):
+        with pytest.raises(StateMovedOn):
             write()
     build.collect_events()
     build.lease("w2", T0 + timedelta(seconds=LEASE + 2), LEASE)
@@ -145,7 +145,7 @@ def test_only_the_lease_holder_writes_the_build_progress():
 def test_a_worker_that_fails_itself_gives_the_build_up_to_a_retry():
     build = triggered()
     build.lease("w1", T0, LEASE)
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         build.give_up("w2", "disk full")
     assert build.give_up("w1", "disk full") == "retried"
     build.lease("w2", T0, LEASE)

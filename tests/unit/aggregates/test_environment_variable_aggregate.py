@@ -13,7 +13,8 @@ from domain.environment_variable import (
     validate_name,
     validate_value,
 )
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.ids import environment_variable_id, environment_variable_names_id
 
 PROJECT_ID = uuid4()
@@ -37,9 +38,9 @@ def test_valid_names(name):
     "name", ["", "9LIVES", "MY-VAR", "MY VAR", "MYVAR\n", "ÜBER", "A" * (NAME_MAX + 1), "READTHEDOCS", "READTHEDOCS_TOKEN"],
 )
 def test_invalid_names(name):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         validate_name(name)
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("EnvironmentVariable", "name", "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("EnvironmentVariable", "name", "invalid")
 
 
 def test_values_accept_any_text_including_newlines():
@@ -52,9 +53,9 @@ def test_values_accept_any_text_including_newlines():
     [("", "missing_field"), ("s3cret\x00tail", "invalid"), ("y" * (VALUE_MAX + 1), "invalid")],
 )
 def test_bad_values_are_refused_without_quoting_them(value, code):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         validate_value(value)
-    assert (raised.value.field, raised.value.code) == ("value", code)
+    assert (raised.value.field, code_of(raised.value)) == ("value", code)
     if value:
         assert value[:6] not in str(raised.value) and value[:6] not in raised.value.message
 
@@ -73,7 +74,7 @@ def test_create_records_the_ciphertext_only():
 
 
 def test_create_refuses_a_bad_name():
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         created(name="BAD-NAME")
 
 
@@ -89,9 +90,9 @@ def test_names_are_claimed_once_per_project_and_freed_by_release():
     names = EnvironmentVariableNames(project_id=PROJECT_ID, actor="alice")
     assert names.id == environment_variable_names_id(PROJECT_ID)
     names.claim("MYVAR", 9, "alice")
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         names.claim("MYVAR", 10, "bob")
-    assert (raised.value.field, raised.value.code) == ("name", "already_exists")
+    assert (raised.value.field, code_of(raised.value)) == ("name", "already_exists")
     names.claim("myvar", 11, "alice")  # names are case-sensitive, as in a process environment
     names.release("MYVAR", "alice")
     names.claim("MYVAR", 12, "bob")

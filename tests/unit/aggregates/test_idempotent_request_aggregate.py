@@ -5,7 +5,7 @@ from cryptography.fernet import Fernet
 
 from commands.handling.idempotency import Claim, _withhold
 from commands.handling.secret_box import SecretBox
-from domain.errors import Conflict
+from domain.errors import StateMovedOn
 from domain.idempotent_request import IdempotentRequest
 from domain.sequence import IdSequence
 
@@ -27,7 +27,7 @@ def test_a_claim_is_answered_once():
     assert not request.answered and request.same_request("f" * 64) and not request.same_request("e" * 64)
     request.record_response(status=201, headers={"Location": "http://x/"}, body_ciphertext="c", withheld=[], actor="alice")
     assert request.answered and (request.status, request.headers) == (201, {"Location": "http://x/"})
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         request.record_response(status=201, headers={}, body_ciphertext="c", withheld=[], actor="alice")
     assert [type(e).__name__ for e in request.collect_events()] == ["RequestClaimed", "ResponseRecorded"]
 

@@ -4,7 +4,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.notification import (
     WEBHOOK_EVENTS,
     EmailHook,
@@ -32,7 +33,7 @@ def webhook(**overrides) -> Webhook:
 
 
 def assert_invalid(raised, resource: str, field: str, code: str = "invalid"):
-    assert (raised.value.resource, raised.value.field, raised.value.code) == (resource, field, code)
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == (resource, field, code)
 
 
 # -- webhooks ------------------------------------------------------------------------------------
@@ -66,14 +67,14 @@ def test_accepted_urls(url):
     None, 42, ["https://example.com"],
 ])
 def test_rejected_urls(url):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         require_url(url)
     assert_invalid(raised, "Webhook", "url")
 
 
 @pytest.mark.parametrize("events", [[], None, "build:failed", ["build:failed", "build:finished"], ["push"], [None]])
 def test_events_are_a_non_empty_list_of_documented_ones(events):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         webhook(events=events)
     assert_invalid(raised, "Webhook", "events")
 
@@ -85,7 +86,7 @@ def test_events_are_deduplicated():
 
 @pytest.mark.parametrize("secret", ["", None, 7, "x" * 256])
 def test_rejected_secrets_are_not_quoted(secret):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         require_secret(secret)
     assert_invalid(raised, "Webhook", "secret")
     assert "x" * 20 not in str(raised.value)
@@ -106,7 +107,7 @@ def test_update_records_only_effective_changes():
 def test_update_validates_before_recording():
     hook = webhook()
     for changes in ({"url": "ftp://x"}, {"events": []}, {"project_slug": "other"}):
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(FieldError):
             hook.update("alice", {"events": ["build:passed"], **changes})
     assert hook.collect_events() == []
     assert hook.events == ["build:failed"]
@@ -144,7 +145,7 @@ def test_accepted_emails(email):
     "a@example.", "a" * 250 + "@example.com", None, 3,
 ])
 def test_rejected_emails(email):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         require_email(email)
     assert_invalid(raised, "EmailHook", "email")
 
@@ -155,7 +156,7 @@ def test_email_hook_create_and_delete():
     created, deleted = hook.collect_events()
     assert (type(created).__name__, created.email, created.actor) == ("EmailHookCreated", "dev@example.com", "alice")
     assert (type(deleted).__name__, deleted.actor) == ("EmailHookDeleted", "bob")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         EmailHook.create(number=6, project_id=PROJECT_ID, project_slug="docs", email="nope", actor="alice")
 
 
@@ -169,7 +170,7 @@ def test_email_key_ignores_case():
 def test_a_held_target_cannot_be_claimed_until_released(kind, resource, field):
     claim = NotificationTargetClaim(project_id=PROJECT_ID, kind=kind, key="k", owner=1, actor="alice")
     assert claim.id == NotificationTargetClaim.create_id(PROJECT_ID, kind, "k")
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         claim.claim(2, "bob")
     assert_invalid(raised, resource, field, "already_exists")
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, UnknownResource
 from domain.project import LATEST, Project
 from domain.rules.values import SLUG_MAX, slugify
 
@@ -94,11 +95,11 @@ def test_import_records_one_project_imported_event():
     ],
 )
 def test_import_rejects_invalid_settings(overrides, field):
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         Project.import_(number=1, actor="alice", **settings(**overrides))
     assert raised.value.resource == "Project"
     assert raised.value.field == field
-    assert raised.value.code == "invalid"
+    assert code_of(raised.value) == "invalid"
 
 
 @pytest.mark.parametrize("language", ["pt_BR", "zh_CN", "de"])
@@ -114,12 +115,12 @@ def test_maintainer_may_write():
 
 
 def test_non_maintainer_of_public_project_is_denied():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         imported(privacy_level="public").ensure_maintainer("mallory")
 
 
 def test_private_project_does_not_exist_for_non_maintainers():
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         imported(privacy_level="private").ensure_maintainer("mallory")
 
 
@@ -145,10 +146,10 @@ def test_update_without_effective_change_records_nothing():
 
 def test_update_rejects_unknown_fields():
     project = imported()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         project.update("alice", {"language": "es", "slug": "other", "maintainers": ["mallory"]})
     assert raised.value.field == "maintainers"  # the first unknown field, alphabetically
-    assert raised.value.code == "invalid"
+    assert code_of(raised.value) == "invalid"
     assert project.collect_events() == []
     assert project.language == "en"
     assert project.slug == "sample-docs"
@@ -165,7 +166,7 @@ def test_update_rejects_unknown_fields():
 )
 def test_update_validates_values(changes, field):
     project = imported()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         project.update("alice", changes)
     assert raised.value.field == field
     assert project.collect_events() == []
@@ -185,6 +186,6 @@ def test_successive_updates_each_record_an_event():
 @pytest.mark.parametrize("repository", [{"type": "git"}, {"url": "", "type": "git"}, {"url": "  ", "type": "git"}])
 def test_import_requires_a_repository_url(repository):
     """The projector needs the URL; a project without one must never be recorded."""
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(FieldError) as caught:
         Project.import_(number=1, actor="alice", **settings(repository=repository))
-    assert (caught.value.field, caught.value.code) == ("repository.url", "missing_field")
+    assert (caught.value.field, code_of(caught.value)) == ("repository.url", "missing_field")

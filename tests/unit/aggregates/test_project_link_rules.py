@@ -5,7 +5,8 @@ import itertools
 
 import pytest
 
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, NotAllowed, UnknownResource
 from domain.project import Project
 from domain.rules.project_settings import MULTIPLE_WITH_TRANSLATIONS, MULTIPLE_WITHOUT_TRANSLATIONS, SINGLE_VERSION
 from domain.slug_index import SlugIndex
@@ -28,10 +29,10 @@ def recorded(*aggregates) -> list[list[str]]:
     return [[type(e).__name__ for e in aggregate.collect_events()] for aggregate in aggregates]
 
 
-def refused(call, field: str, code: str = "invalid", resource: str | None = None) -> ValidationFailed:
-    with pytest.raises(ValidationFailed) as raised:
+def refused(call, field: str, code: str = "invalid", resource: str | None = None) -> FieldError:
+    with pytest.raises(FieldError) as raised:
         call()
-    assert (raised.value.field, raised.value.code) == (field, code), raised.value
+    assert (raised.value.field, code_of(raised.value)) == (field, code), raised.value
     if resource:
         assert raised.value.resource == resource
     return raised.value
@@ -102,7 +103,7 @@ def test_removing_a_subproject_unlinks_both():
     parent.remove_subproject(child, "bob")
     assert recorded(parent, child) == [["SubprojectRemoved"], ["UnlinkedAsSubproject"]]
     assert parent.subprojects == {} and child.superproject is None
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         parent.subproject("docs")
     parent.add_subproject(child, "docs", "alice")  # and it may be linked again
 
@@ -225,11 +226,11 @@ def test_a_project_always_keeps_one_maintainer():
 
 
 def test_only_maintainers_change_maintainers():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         project("docs").add_maintainer("mallory", "mallory")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         project("secret", privacy_level="private").remove_maintainer("alice", "mallory")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         project("docs").remove_maintainer("bob", "alice")  # not a maintainer
 
 
@@ -301,9 +302,9 @@ def test_deleting_a_parent_and_an_original_unlinks_their_children_and_translatio
 
 
 def test_only_maintainers_delete():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         project("docs").delete("mallory")
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         project("secret", privacy_level="private").delete("mallory")
 
 

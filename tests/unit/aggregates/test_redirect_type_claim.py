@@ -4,7 +4,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.ids import redirect_type_claim_id
 from domain.redirect_type_claim import RedirectTypeClaim
 
@@ -14,9 +15,9 @@ def test_a_claim_is_held_by_one_redirect_until_released():
     claim = RedirectTypeClaim(project_id=project_id, type="clean_url_to_html", owner=4, actor="alice")
     assert claim.id == redirect_type_claim_id(project_id, "clean_url_to_html") != redirect_type_claim_id(project_id, "html_to_clean_url")
     claim.require_free_for(4)  # its own holder
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         claim.claim(5, "alice")
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Redirect", "type", "already_exists")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Redirect", "type", "already_exists")
     claim.release(5, "alice")  # not the holder: nothing
     assert claim.owner == 4
     claim.release(4, "alice")

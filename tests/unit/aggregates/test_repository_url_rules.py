@@ -3,7 +3,8 @@
 import pytest
 
 from docsplane.settings import Settings
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.rules.project_settings import LOCAL, REMOTE, repository_kind, validate_settings
 
 
@@ -28,9 +29,9 @@ def test_local_paths_are_told_apart(url):
 ])
 def test_anything_else_is_invalid_on_repository_url(url):
     assert repository_kind(url) is None
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         validate_settings({"repository": {"url": url, "type": "git"}})
-    assert (raised.value.field, raised.value.code) == ("repository.url", "invalid")
+    assert (raised.value.field, code_of(raised.value)) == ("repository.url", "invalid")
 
 
 @pytest.mark.parametrize(("environ", "allowed"), [

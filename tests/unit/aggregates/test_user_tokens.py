@@ -3,7 +3,8 @@
 import pytest
 
 from commands.users import hash_token
-from domain.errors import NotFound, ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError, UnknownResource
 from domain.user import User
 
 
@@ -47,9 +48,9 @@ def test_default_scope_is_every_project_with_write_access():
 def test_invalid_scope_is_rejected_without_an_event(scope, field):
     user = User(username="alice", actor="system:cli")
     user.collect_events()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         issue(user, 1, **scope)
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Token", field, "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Token", field, "invalid")
     assert user.collect_events() == []
     assert user.token_numbers == []
 
@@ -71,6 +72,6 @@ def test_revoking_a_revoked_or_unknown_token_is_not_found(number):
     issue(user, 1)
     user.revoke_token(1, "alice")
     user.collect_events()
-    with pytest.raises(NotFound):
+    with pytest.raises(UnknownResource):
         user.revoke_token(number, "alice")
     assert user.collect_events() == []

@@ -4,7 +4,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 from domain.ids import version_id
 from domain.version import Version
 
@@ -48,9 +49,9 @@ def test_create_validates(overrides, field):
         identifier="abc", type="tag", active=True, actor="alice",
     )
     kwargs.update(overrides)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         Version.create(**kwargs)
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Version", field, "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Version", field, "invalid")
 
 
 def test_activate_inactive_version():
@@ -86,9 +87,9 @@ def test_deactivate_inactive_version_records_nothing():
 @pytest.mark.parametrize("active", [True, False])
 def test_default_version_cannot_be_deactivated(active):
     version = created(slug="stable", active=active)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         version.deactivate("alice", default_version="stable")
-    assert (raised.value.field, raised.value.code) == ("active", "invalid")
+    assert (raised.value.field, code_of(raised.value)) == ("active", "invalid")
     assert version.collect_events() == []
     assert version.active is active
 
@@ -121,8 +122,8 @@ def test_update_without_change_records_nothing():
 
 def test_update_rejects_unknown_privacy_level():
     version = created()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         version.update("alice", {"privacy_level": "secret", "hidden": True})
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Version", "privacy_level", "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Version", "privacy_level", "invalid")
     assert version.collect_events() == []
     assert version.hidden is False

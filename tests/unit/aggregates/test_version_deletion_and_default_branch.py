@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ValidationFailed
+from domain.errors import FieldError
 from domain.project import Project
 from domain.version import Version
 from domain.version_index import VersionIndex
@@ -30,7 +30,7 @@ def test_an_inactive_version_is_deleted_and_an_active_one_refused():
     gone.delete("sync")  # once
     assert names(gone) == ["VersionDeleted"] and gone.deleted
     live = version(active=True)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         live.delete("sync")
     assert names(live) == [] and not live.deleted
 
@@ -59,7 +59,7 @@ def test_machine_made_versions_and_what_earlier_releases_recorded():
 def test_a_sync_changes_the_type_of_a_version_only_to_a_known_one():
     stable = version("stable", alias_of="v1.0", machine=True)
     assert stable.update("sync", {"type": "branch", "identifier": "stable", "machine": False, "alias_of": None})
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         stable.update("sync", {"type": "trunk"})
 
 

@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import FieldError, StateMovedOn
 from domain.webhook_delivery import RetryPolicy, WebhookDelivery
 
 POLICY = RetryPolicy(attempts=3, backoff=10.0, cap=15.0)
@@ -55,17 +55,17 @@ def test_anything_but_2xx_is_a_failure(status):
 def test_an_attempt_is_recorded_once_and_an_ended_delivery_takes_no_more():
     d = delivery()
     attempt(d, 1, status=500)
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         attempt(d, 1, status=200)  # another worker's record of the same attempt
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         attempt(d, 3, status=200)
     attempt(d, 2, status=200)
-    with pytest.raises(Conflict):
+    with pytest.raises(StateMovedOn):
         attempt(d, 3, status=200)
 
 
 def test_an_attempt_without_an_answer_says_why_and_long_errors_are_cut():
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         attempt(delivery(), 1)
     d = delivery()
     attempt(d, 1, error="x" * 2000)
@@ -73,7 +73,7 @@ def test_an_attempt_without_an_answer_says_why_and_long_errors_are_cut():
 
 
 def test_times_carry_their_zone():
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FieldError):
         attempt(delivery(), 1, status=200, at=START.replace(tzinfo=None))
 
 

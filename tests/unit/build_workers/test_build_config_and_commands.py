@@ -6,7 +6,8 @@ from uuid import uuid4
 import pytest
 
 from domain.build import Build
-from domain.errors import ValidationFailed
+from api.errors import code_of
+from domain.errors import FieldError
 
 STARTED = datetime(2018, 6, 19, 15, 15, 59, tzinfo=timezone.utc)
 FINISHED = STARTED + timedelta(seconds=59)
@@ -35,9 +36,9 @@ def test_configure_records_the_config():
 @pytest.mark.parametrize("config", [None, [], "formats: all", 3])
 def test_a_config_is_an_object(config):
     build = running()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         build.configure(config, "worker-1")
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("Build", "config", "invalid")
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("Build", "config", "invalid")
     assert build.collect_events() == [] and build.config is None
 
 
@@ -68,9 +69,9 @@ def test_record_command_rejects_bad_values(changes, field, code):
     values = {"command_id": 91, "command": "make html", "output": "", "exit_code": 2, "started": STARTED,
               "finished": FINISHED, "actor": "worker-1", **changes}
     build = running()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         build.record_command(**values)
-    assert (raised.value.resource, raised.value.field, raised.value.code) == ("BuildCommand", field, code)
+    assert (raised.value.resource, raised.value.field, code_of(raised.value)) == ("BuildCommand", field, code)
     assert build.collect_events() == []
 
 
@@ -78,10 +79,10 @@ def test_a_finished_build_takes_no_config_and_no_commands():
     build = running()
     build.finish(False, "worker-1", error="boom")
     build.collect_events()
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(FieldError) as raised:
         build.configure({"formats": []}, "worker-1")
-    assert (raised.value.field, raised.value.code) == ("config", "invalid")
-    with pytest.raises(ValidationFailed) as raised:
+    assert (raised.value.field, code_of(raised.value)) == ("config", "invalid")
+    with pytest.raises(FieldError) as raised:
         build.record_command(92, "make html", "", 0, STARTED, FINISHED, "worker-1")
-    assert (raised.value.field, raised.value.code) == ("commands", "invalid")
+    assert (raised.value.field, code_of(raised.value)) == ("commands", "invalid")
     assert build.collect_events() == []
