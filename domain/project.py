@@ -18,9 +18,7 @@ from domain.errors import (
 )
 from domain.rules.project_settings import (
     MULTIPLE_WITH_TRANSLATIONS,
-    SINGLE_VERSION,
     UPDATABLE,
-    RENAMED_SCHEMES,
     align_versioning,
     import_settings,
     renamed_scheme,
@@ -28,6 +26,7 @@ from domain.rules.project_settings import (
     validate_settings,
 )
 from domain.rules.values import slugify
+from domain.events import project_upcasting as upcasts
 from domain.events.upcasting import versioned
 
 LATEST = "latest"
@@ -304,48 +303,7 @@ class Project(Aggregate):
         pass
 
 
-# -- what earlier releases recorded ------------------------------------------------------------
-def _scheme_of(state: dict) -> str:
-    return SINGLE_VERSION if state.get("single_version") else MULTIPLE_WITH_TRANSLATIONS
-
-
-def _imported_v1_v2(state: dict) -> None:
-    """Release 1 had no versioning scheme: it followed `single_version`."""
-    state["versioning_scheme"] = _scheme_of(state)
-
-
-def _project_v1_v2(state: dict) -> None:
-    """Release 1 snapshots: no scheme, no deletion flag, no links to other projects."""
-    state.setdefault("versioning_scheme", _scheme_of(state))
-    state.setdefault("deleted", False)
-    state.setdefault("superproject", None)
-    state.setdefault("subprojects", {})
-    state.setdefault("translation_of", None)
-    state.setdefault("translations", {})
-
-
-def _renamed_scheme(state: dict) -> None:
-    """Releases 1-2 spelled the multiple-version schemes `multiple_versioning_*`; Read the Docs `multiple_versions_*`."""
-    if "versioning_scheme" in state:
-        state["versioning_scheme"] = RENAMED_SCHEMES.get(state["versioning_scheme"], state["versioning_scheme"])
-
-
-def _imported_v2_v3(state: dict) -> None:
-    """Release 2: the old scheme spelling; no configuration file path or pull-request builds' privacy."""
-    _renamed_scheme(state)
-    state.setdefault("readthedocs_yaml_path", None)
-    state.setdefault("external_builds_privacy_level", "public")
-
-
-def _updated_v1_v2(state: dict) -> None:
-    _renamed_scheme(state["changes"])
-
-
-versioned(Project.ProjectImported, _imported_v1_v2, _imported_v2_v3)
-versioned(Project.ProjectUpdated, _updated_v1_v2)
-def _project_v2_v3(state: dict) -> None:
-    _imported_v2_v3(state)
-    state.setdefault("default_branch_detected", False)  # release 2 had no version sync
-
-
-versioned(Project, _project_v1_v2, _project_v2_v3)
+# What earlier releases recorded: read through these steps.
+versioned(Project.ProjectImported, upcasts.imported_v1_v2, upcasts.imported_v2_v3)
+versioned(Project.ProjectUpdated, upcasts.updated_v1_v2)
+versioned(Project, upcasts.project_v1_v2, upcasts.project_v2_v3)
