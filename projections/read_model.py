@@ -1,7 +1,6 @@
 """Base of every projection: which events it handles and which tables it owns."""
 
 import json
-from datetime import datetime, timezone
 
 from eventsourcing.utils import get_topic
 
@@ -52,16 +51,3 @@ class ReadModelProjection:
 
 def as_json(value) -> str:
     return json.dumps(value, sort_keys=True)
-
-
-def timestamp(event) -> str:
-    return event.timestamp.isoformat()
-
-
-def stored_time(moment: datetime) -> str:
-    """UTC, always with microseconds: stored times compare correctly as text."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    elif moment.tzinfo is not timezone.utc:  # the events' own timestamps are UTC already: no conversion
-        moment = moment.astimezone(timezone.utc)
-    return moment.isoformat(timespec="microseconds")

@@ -2,7 +2,8 @@
 
 from domain.build import Build
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles
+from projections.times import event_time
 
 
 class BuildsProjection(ReadModelProjection):
@@ -53,7 +54,7 @@ class BuildsProjection(ReadModelProjection):
         tx.execute(
             "INSERT INTO builds (id, aggregate_id, project_id, project_slug, version_slug, state, created, aggregate_version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.version_slug, "triggered", timestamp(e),
+            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.version_slug, "triggered", event_time(e),
              e.originator_version),
         )
 
@@ -69,7 +70,7 @@ class BuildsProjection(ReadModelProjection):
         tx.execute(
             "UPDATE builds SET state = 'finished', success = ?, error = ?, builder = ?, finished = ?, aggregate_version = ?"
             " WHERE aggregate_id = ?",
-            (e.success, e.error, e.builder, timestamp(e), e.originator_version, str(e.originator_id)),
+            (e.success, e.error, e.builder, event_time(e), e.originator_version, str(e.originator_id)),
         )
 
     @handles(Build.BuildLeased, Build.LeaseRenewed, Build.BuildCancelRequested)

@@ -5,7 +5,8 @@ If-Match is checked against the aggregate's version, so the row must never lag b
 import json
 
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles
+from projections.times import event_time
 
 # How each updatable setting lands in the row; `repository` splits into two columns.
 COLUMNS = {
@@ -79,7 +80,7 @@ class ProjectsProjection(ReadModelProjection):
                 e.programming_language, e.privacy_level, e.repository["url"], e.repository.get("type", "git"),
                 e.homepage, "latest", e.default_branch, e.single_version, e.versioning_scheme, e.readthedocs_yaml_path,
                 e.external_builds_privacy_level, as_json(sorted(e.tags)),
-                as_json(e.maintainers), timestamp(e), timestamp(e),
+                as_json(e.maintainers), event_time(e), event_time(e),
             ),
         )
         tx.executemany(
@@ -117,7 +118,7 @@ class ProjectsProjection(ReadModelProjection):
     def subproject_added(self, tx, e):
         tx.execute(
             "INSERT INTO subprojects (parent_id, alias, child_id, created) VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.alias, str(e.child_id), timestamp(e)),
+            (str(e.originator_id), e.alias, str(e.child_id), event_time(e)),
         )
         self._set(tx, e, {})
 
@@ -163,6 +164,6 @@ class ProjectsProjection(ReadModelProjection):
 
     @staticmethod
     def _set(tx, e, values: dict) -> None:
-        values = {**values, "aggregate_version": e.originator_version, "modified": timestamp(e)}
+        values = {**values, "aggregate_version": e.originator_version, "modified": event_time(e)}
         assignments = ", ".join(f"{column} = ?" for column in values)
         tx.execute(f"UPDATE projects SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))

@@ -3,7 +3,8 @@
 from domain.build import Build
 from domain.project import Project
 from domain.version import Version
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles
+from projections.times import event_time
 
 
 class VersionsProjection(ReadModelProjection):
@@ -55,7 +56,7 @@ class VersionsProjection(ReadModelProjection):
                 str(e.originator_id), e.number, str(e.project_id), e.project_slug, e.slug,
                 e.verbose_name, e.identifier, e.type, e.active, False, False, "public",
                 getattr(e, "alias_of", None),  # events recorded before aliases existed have none
-                timestamp(e), timestamp(e), e.originator_version,
+                event_time(e), event_time(e), e.originator_version,
             ),
         )
 
@@ -80,7 +81,7 @@ class VersionsProjection(ReadModelProjection):
     @handles(Version.VersionPublished)
     def published(self, tx, e):
         self._set(tx, e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
-                          "published_hash": e.content_hash, "published_at": timestamp(e)})
+                          "published_hash": e.content_hash, "published_at": event_time(e)})
 
     @handles(Build.BuildTriggered)
     def build_triggered(self, tx, e):
@@ -111,7 +112,7 @@ class VersionsProjection(ReadModelProjection):
     @staticmethod
     def _set(tx, e, values: dict) -> None:
         """For Version events only: a Build event must not move the version's aggregate_version (ETag)."""
-        values = {**values, "modified": timestamp(e), "aggregate_version": e.originator_version}
+        values = {**values, "modified": event_time(e), "aggregate_version": e.originator_version}
         assignments = ", ".join(f"{column} = ?" for column in values)
         tx.execute(f"UPDATE versions SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
 
