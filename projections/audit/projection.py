@@ -14,7 +14,7 @@ An aggregate's project is named by its first event (`project_id`), or is the agg
 Project); `audit_owners` remembers it for the events that do not repeat it, and the transaction's
 memo (store.Tx.memo) remembers the rows it read or wrote: a build's later events cost no SELECT.
 
-`data` is JSON with sorted keys, by orjson (several times faster than json.dumps: the audit encodes
+`data` is JSON with sorted keys, by orjson (faster than json.dumps, and the audit encodes
 every event of the log); what it cannot encode goes through the standard library."""
 
 from __future__ import annotations

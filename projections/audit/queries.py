@@ -1,4 +1,4 @@
-"""Queries over the audit history (projections/audit/projection.py): newest first, filtered on indexed columns."""
+"""Queries over the audit history: newest first, filtered on indexed columns."""
 
 from __future__ import annotations
 

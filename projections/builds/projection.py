@@ -75,7 +75,7 @@ class BuildsProjection(ReadModelProjection):
 
     @handles(Build.BuildLeased, Build.LeaseRenewed, Build.BuildCancelRequested)
     def lease_changed(self, tx, e):
-        """Not shown (projections/build_leases/projection.py has the leases), but the row's version follows the aggregate's."""
+        """Not shown (the build leases read model has the leases), but the row's version follows the aggregate's."""
         tx.execute("UPDATE builds SET aggregate_version = ? WHERE aggregate_id = ?", (e.originator_version, str(e.originator_id)))
 
     @handles(Build.BuildRetried)

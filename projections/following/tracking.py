@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 # On PostgreSQL every new position is announced on this channel as "<name> <position>", delivered
 # when its transaction commits: a write waiting for read-your-writes in another process wakes at
-# once (projections/following/read_your_writes.py).
+# once (`Announcements`).
 POSITIONS_CHANNEL = "docsplane_positions"
 
 

@@ -1,6 +1,6 @@
 """Queries of what hangs off a project besides its versions: its subprojects, its translations and
 its maintainers. Projects that are private to the viewer are left out of every list
-(projections/visibility.py: a token limited to other projects does not see them either).
+(`visible_sql`: a token limited to other projects does not see them either).
 
 A relationship or maintainer answers with the `aggregate_version` of the project it belongs to:
 that is the aggregate their DELETE changes (and checks an If-Match against)."""

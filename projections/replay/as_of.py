@@ -8,7 +8,7 @@ the shape of the live one, and the projections stay the one definition of it.
 
 Which aggregates to read comes from the ids: the slug's index (deterministic id) says which project
 held the slug then; the live read model lists the project's versions and builds, and the project's
-version index (domain/version_index.py) the versions a sync has deleted since; a deleted project
+version index (the VersionIndex aggregate) the versions a sync has deleted since; a deleted project
 still has its `latest` version."""
 
 from __future__ import annotations

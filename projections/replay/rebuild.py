@@ -15,7 +15,7 @@ EXCLUSIVE locks with a short lock timeout, retried: it never waits behind, nor d
 that holds one of the tables, and a GET arriving meanwhile waits at most for the swap's commit.
 
 On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
-(projections/replay/scratch.py: same handlers, rows and position committed per batch there, so it
+(`Scratch`: same handlers, rows and position committed per batch there, so it
 resumes the same way, within the same boot of the OS), then COPYed into the shadow tables in the
 transaction that sets its position; from there on it goes as above. `scratch_dir` says where
 (`docsplane replay`: the data dir); without one, every batch is written in PostgreSQL (slower: one
@@ -24,7 +24,7 @@ server statement per event).
 The selected projections are replayed in one pass over the log: each event is read and decoded
 once. With `sources` (`docsplane replay`, Docsplane.replay) and a long log ahead, the bulk phase of
 the projections of every event (the audit) goes to a second process with a pass of its own
-(projections/replay/helper.py): the bulk phase is Python per event, and there are two cores. The
+(`Helper`): the bulk phase is Python per event, and there are two cores. The
 log is read by id alone, topics skipped in Python (see `_apply_batch`). Indexes are built after the
 bulk load (PostgreSQL: on the shadow before the swap, then renamed; SQLite, which cannot rename an
 index and whose readers the swap does not block: in it)."""
@@ -121,7 +121,7 @@ class Shadow:
 
 class Replay:
     """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay",
-                    sources=...)   # PostgreSQL: `sources` lets a second process take part (replay_helper.py)
+                    sources=...)   # PostgreSQL: `sources` lets a second process take part (a `Helper`)
     replay.open()                  # resume or start the shadows; see shadow.resumed_from, replay.positions()
     while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
     replay.swap(shadow)            # for each of replay.shadows: the atomic switch
