@@ -3,7 +3,7 @@
 from domain.build import Build
 from domain.project import Project
 from projections.read_model import ReadModelProjection, as_json, handles
-from projections.times import event_time
+from projections.times import event_time, reported_time
 
 
 class BuildsProjection(ReadModelProjection):
@@ -99,7 +99,7 @@ class BuildsProjection(ReadModelProjection):
             " exit_code, created, finished, aggregate_version)"
             " SELECT ?, id, project_id, project_slug, version_slug, ?, ?, ?, ?, ?, ? FROM builds WHERE aggregate_id = ?",
             (
-                e.command_id, e.command, e.output, e.exit_code, e.started.isoformat(), e.finished.isoformat(),
+                e.command_id, e.command, e.output, e.exit_code, reported_time(e.started), reported_time(e.finished),
                 e.originator_version, str(e.originator_id),
             ),
         )

@@ -37,12 +37,12 @@ import re
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import datetime, timezone
 
 from projections.following import tracking
 from projections.replay.helper import Helper
 from projections.replay.scratch import Scratch
 from projections.following.schema import table_names
+from projections.times import now_time
 
 log = logging.getLogger("docsplane.replay")
 PREFIX = "replay__"
@@ -112,7 +112,7 @@ class Shadow:
     def _save(self, tx, position: int, fingerprint: str) -> None:
         tx.execute(
             "UPDATE replay_positions SET position = ?, fingerprint = ?, updated = ? WHERE name = ?",
-            (position, fingerprint, datetime.now(timezone.utc).isoformat(), self.name),
+            (position, fingerprint, now_time(), self.name),
         )
 
     def indexes(self) -> list[str]:
