@@ -4,6 +4,8 @@ import json
 
 from eventsourcing.utils import get_topic
 
+from projections.times import event_time
+
 
 def handles(*event_classes):
     """Mark a method as the handler of these domain event classes."""
@@ -51,3 +53,11 @@ class ReadModelProjection:
 
 def as_json(value) -> str:
     return json.dumps(value, sort_keys=True)
+
+
+def update_row(tx, table: str, e, values: dict) -> None:
+    """The row of the event's aggregate in `table` gets `values`; its `modified` and its
+    `aggregate_version` (the ETag, which If-Match is checked against) follow the event."""
+    values = {**values, "modified": event_time(e), "aggregate_version": e.originator_version}
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    tx.execute(f"UPDATE {table} SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))

@@ -4,7 +4,7 @@ A webhook's secret is never projected: only the write side (the aggregate's even
 
 from domain.notification import EmailHook, Webhook
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles
+from projections.read_model import ReadModelProjection, as_json, handles, update_row
 from projections.times import event_time
 
 
@@ -50,9 +50,7 @@ class NotificationsProjection(ReadModelProjection):
         values = {"url": e.changes["url"]} if "url" in e.changes else {}
         if "events" in e.changes:
             values["events"] = as_json(e.changes["events"])
-        values.update(modified=event_time(e), aggregate_version=e.originator_version)  # a new secret changes only these
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.execute(f"UPDATE webhooks SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
+        update_row(tx, "webhooks", e, values)  # a new secret changes only `modified` and `aggregate_version`
 
     @handles(Webhook.WebhookDeleted)
     def webhook_deleted(self, tx, e):

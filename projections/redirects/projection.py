@@ -4,7 +4,7 @@ others, a deleted one closes its gap. The events come in log order, so every rep
 
 from domain.project import Project
 from domain.redirect import Redirect
-from projections.read_model import ReadModelProjection, handles
+from projections.read_model import ReadModelProjection, handles, update_row
 from projections.times import event_time
 
 # The columns a RedirectUpdated may change (its `changes` are a redirect's own fields).
@@ -52,12 +52,7 @@ class RedirectsProjection(ReadModelProjection):
     def updated(self, tx, e):
         if "position" in e.changes:
             self._move(tx, str(e.originator_id), e.changes["position"])
-        changed = [field for field in CHANGEABLE if field in e.changes]
-        assignments = "".join(f"{field} = ?, " for field in changed)
-        tx.execute(
-            f"UPDATE redirects SET {assignments}modified = ?, aggregate_version = ? WHERE aggregate_id = ?",
-            (*(e.changes[field] for field in changed), event_time(e), e.originator_version, str(e.originator_id)),
-        )
+        update_row(tx, "redirects", e, {field: e.changes[field] for field in CHANGEABLE if field in e.changes})
 
     @handles(Redirect.RedirectDeleted)
     def deleted(self, tx, e):

@@ -3,7 +3,7 @@
 from domain.build import Build
 from domain.project import Project
 from domain.version import Version
-from projections.read_model import ReadModelProjection, as_json, handles
+from projections.read_model import ReadModelProjection, as_json, handles, update_row
 from projections.times import event_time
 
 
@@ -62,16 +62,16 @@ class VersionsProjection(ReadModelProjection):
 
     @handles(Version.VersionActivated)
     def activated(self, tx, e):
-        self._set(tx, e, {"active": True})
+        update_row(tx, "versions", e, {"active": True})
 
     @handles(Version.VersionDeactivated)
     def deactivated(self, tx, e):
-        self._set(tx, e, {"active": False})
+        update_row(tx, "versions", e, {"active": False})
 
     @handles(Version.VersionUpdated)
     def updated(self, tx, e):
         columns = ("hidden", "privacy_level", "identifier", "alias_of", "type", "verbose_name")
-        self._set(tx, e, {k: v for k, v in e.changes.items() if k in columns})
+        update_row(tx, "versions", e, {k: v for k, v in e.changes.items() if k in columns})
 
     @handles(Version.VersionDeleted)
     def deleted(self, tx, e):
@@ -80,9 +80,10 @@ class VersionsProjection(ReadModelProjection):
 
     @handles(Version.VersionPublished)
     def published(self, tx, e):
-        self._set(tx, e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
+        update_row(tx, "versions", e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
                           "published_hash": e.content_hash, "published_at": event_time(e)})
 
+    # A Build event must not move the version's aggregate_version (its ETag): no update_row below.
     @handles(Build.BuildTriggered)
     def build_triggered(self, tx, e):
         tx.execute(
@@ -108,11 +109,3 @@ class VersionsProjection(ReadModelProjection):
             (project_id,),
         )
         tx.execute("DELETE FROM versions WHERE project_id = ?", (project_id,))
-
-    @staticmethod
-    def _set(tx, e, values: dict) -> None:
-        """For Version events only: a Build event must not move the version's aggregate_version (ETag)."""
-        values = {**values, "modified": event_time(e), "aggregate_version": e.originator_version}
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.execute(f"UPDATE versions SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
-
