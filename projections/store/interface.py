@@ -1,5 +1,6 @@
 """What a read store offers, whichever database holds the read models: transactions that hand out
-a `Tx`, and single queries answered as dicts."""
+a `Tx`, and single queries answered as dicts. Only PostgreSQL's also offers `listen` (NOTIFYs):
+callers ask for it with hasattr."""
 
 from __future__ import annotations
 
