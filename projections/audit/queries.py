@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from projections.times import fixed_width_time
 from projections.query_parts import Page, in_transaction
+from projections.times import fixed_width_time
 from projections.visibility import visible_sql
 
 COLUMNS = ("id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug, actor, created,"
