@@ -39,7 +39,7 @@ from projections.versions.flyout_queries import FlyoutQueries
 from projections.notifications.queries import NotificationQueries
 from projections.projects.relation_queries import ProjectRelationQueries
 from projections.following.projector import PositionSignal, Projector
-from projections.queries import ReadModel
+from projections.combined_queries import ReadModel
 from projections.redirects.queries import RedirectQueries
 from projections.registry import PROJECTIONS
 from projections.replay.rebuild import Replay

@@ -1,7 +1,7 @@
 """List and detail queries of a resource nested under a project and numbered by an integer id
 (redirects, environment variables): one indexed table, filtered by the project's aggregate id."""
 
-from projections.queries import Page
+from projections.query_parts import Page
 
 
 class NestedQueries:

@@ -1,9 +1,10 @@
 """Base of every projection: which events it handles and which tables it owns."""
 
 import json
-from datetime import datetime, timezone
 
 from eventsourcing.utils import get_topic
+
+from projections.times import event_time
 
 
 def handles(*event_classes):
@@ -54,14 +55,9 @@ def as_json(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def timestamp(event) -> str:
-    return event.timestamp.isoformat()
-
-
-def stored_time(moment: datetime) -> str:
-    """UTC, always with microseconds: stored times compare correctly as text."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    elif moment.tzinfo is not timezone.utc:  # the events' own timestamps are UTC already: no conversion
-        moment = moment.astimezone(timezone.utc)
-    return moment.isoformat(timespec="microseconds")
+def update_row(tx, table: str, e, values: dict) -> None:
+    """The row of the event's aggregate in `table` gets `values`; its `modified` and its
+    `aggregate_version` (the ETag, which If-Match is checked against) follow the event."""
+    values = {**values, "modified": event_time(e), "aggregate_version": e.originator_version}
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    tx.execute(f"UPDATE {table} SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))

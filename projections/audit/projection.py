@@ -14,7 +14,7 @@ An aggregate's project is named by its first event (`project_id`), or is the agg
 Project); `audit_owners` remembers it for the events that do not repeat it, and the transaction's
 memo (store.Tx.memo) remembers the rows it read or wrote: a build's later events cost no SELECT.
 
-`data` is JSON with sorted keys, by orjson (several times faster than json.dumps: the audit encodes
+`data` is JSON with sorted keys, by orjson (faster than json.dumps, and the audit encodes
 every event of the log); what it cannot encode goes through the standard library."""
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from domain.project import Project
 from domain.events.secret_fields import without_secrets
 from domain.sequence import IdSequence
 from domain.slug_index import SlugIndex
-from projections.read_model import ReadModelProjection, stored_time
+from projections.read_model import ReadModelProjection
+from projections.times import fixed_width_time
 
 SKIPPED = (IdSequence.Event, IdempotentRequest.Event)
 OWNERS = "audit_owners"  # its rows in the transaction's memo: {aggregate_id: (project_id, project_slug) or None}
@@ -88,7 +89,7 @@ class AuditProjection(ReadModelProjection):
             "INSERT INTO audit_events (id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug,"
             " actor, created, request_id, correlation_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (position, event_type, aggregate_type, aggregate_id,
-             event.originator_version, project_id, project_slug, getattr(event, "actor", None), stored_time(event.timestamp),
+             event.originator_version, project_id, project_slug, getattr(event, "actor", None), fixed_width_time(event.timestamp),
              getattr(event, "request_id", None), getattr(event, "correlation_id", None), event_data(event)),
         )
 

@@ -1,4 +1,4 @@
-"""Queries over the audit history (projections/audit/projection.py): newest first, filtered on indexed columns."""
+"""Queries over the audit history: newest first, filtered on indexed columns."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from projections.read_model import stored_time
-from projections.queries import Page, in_transaction
+from projections.query_parts import Page, in_transaction
+from projections.times import fixed_width_time
 from projections.visibility import visible_sql
 
 COLUMNS = ("id, type, aggregate_type, aggregate_id, aggregate_version, project_id, project_slug, actor, created,"
@@ -37,7 +37,7 @@ class AuditFilter:
         for operator, moment in ((">=", self.since), ("<=", self.until)):
             if moment is not None:
                 clauses.append(f"created {operator} ?")
-                params.append(stored_time(moment))
+                params.append(fixed_width_time(moment))
         return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 

@@ -3,7 +3,8 @@ what the lease reaper scans for expired leases and what a running worker polls f
 
 from domain.build import Build
 from domain.project import Project
-from projections.read_model import ReadModelProjection, handles, stored_time
+from projections.read_model import ReadModelProjection, handles
+from projections.times import fixed_width_time
 
 
 class BuildLeasesProjection(ReadModelProjection):
@@ -33,7 +34,7 @@ class BuildLeasesProjection(ReadModelProjection):
     def leased(self, tx, e):
         tx.execute(
             "UPDATE build_leases SET worker = ?, lease_expires = ? WHERE aggregate_id = ?",
-            (e.worker, stored_time(e.expires_at), str(e.originator_id)),
+            (e.worker, fixed_width_time(e.expires_at), str(e.originator_id)),
         )
 
     @handles(Build.BuildCancelRequested)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from projections.read_model import stored_time
+from projections.times import fixed_width_time
 
 
 class BuildLeaseQueries:
@@ -13,7 +13,7 @@ class BuildLeaseQueries:
         """Builds whose worker let its lease run out, the longest expired first."""
         rows = self.store.fetchall(
             "SELECT build_id FROM build_leases WHERE lease_expires < ? ORDER BY lease_expires LIMIT ?",
-            (stored_time(now), limit),
+            (fixed_width_time(now), limit),
         )
         return [row["build_id"] for row in rows]
 

@@ -1,7 +1,7 @@
 """The commands a build ran (seed 001), in the order they ran. Callers first check that the build
 itself is visible: a command is as visible as its build."""
 
-from projections.queries import Page
+from projections.query_parts import Page
 
 COLUMNS = "id, build_id, project_slug, version_slug, command, output, exit_code, created, finished, aggregate_version"
 

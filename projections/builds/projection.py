@@ -2,7 +2,8 @@
 
 from domain.build import Build
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles
+from projections.times import event_time, reported_time
 
 
 class BuildsProjection(ReadModelProjection):
@@ -53,7 +54,7 @@ class BuildsProjection(ReadModelProjection):
         tx.execute(
             "INSERT INTO builds (id, aggregate_id, project_id, project_slug, version_slug, state, created, aggregate_version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.version_slug, "triggered", timestamp(e),
+            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.version_slug, "triggered", event_time(e),
              e.originator_version),
         )
 
@@ -69,12 +70,12 @@ class BuildsProjection(ReadModelProjection):
         tx.execute(
             "UPDATE builds SET state = 'finished', success = ?, error = ?, builder = ?, finished = ?, aggregate_version = ?"
             " WHERE aggregate_id = ?",
-            (e.success, e.error, e.builder, timestamp(e), e.originator_version, str(e.originator_id)),
+            (e.success, e.error, e.builder, event_time(e), e.originator_version, str(e.originator_id)),
         )
 
     @handles(Build.BuildLeased, Build.LeaseRenewed, Build.BuildCancelRequested)
     def lease_changed(self, tx, e):
-        """Not shown (projections/build_leases/projection.py has the leases), but the row's version follows the aggregate's."""
+        """Not shown (the build leases read model has the leases), but the row's version follows the aggregate's."""
         tx.execute("UPDATE builds SET aggregate_version = ? WHERE aggregate_id = ?", (e.originator_version, str(e.originator_id)))
 
     @handles(Build.BuildRetried)
@@ -98,7 +99,7 @@ class BuildsProjection(ReadModelProjection):
             " exit_code, created, finished, aggregate_version)"
             " SELECT ?, id, project_id, project_slug, version_slug, ?, ?, ?, ?, ?, ? FROM builds WHERE aggregate_id = ?",
             (
-                e.command_id, e.command, e.output, e.exit_code, e.started.isoformat(), e.finished.isoformat(),
+                e.command_id, e.command, e.output, e.exit_code, reported_time(e.started), reported_time(e.finished),
                 e.originator_version, str(e.originator_id),
             ),
         )

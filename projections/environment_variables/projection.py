@@ -3,7 +3,8 @@ reaches a read-model table (the events hold just its ciphertext, which this proj
 
 from domain.environment_variable import EnvironmentVariable
 from domain.project import Project
-from projections.read_model import ReadModelProjection, handles, timestamp
+from projections.read_model import ReadModelProjection, handles
+from projections.times import event_time
 
 
 class EnvironmentVariablesProjection(ReadModelProjection):
@@ -30,7 +31,7 @@ class EnvironmentVariablesProjection(ReadModelProjection):
             "INSERT INTO environment_variables (id, aggregate_id, aggregate_version, project_id, project_slug,"
             " name, public, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.number, str(e.originator_id), e.originator_version, str(e.project_id), e.project_slug, e.name,
-             e.public, timestamp(e), timestamp(e)),
+             e.public, event_time(e), event_time(e)),
         )
 
     @handles(EnvironmentVariable.EnvironmentVariableDeleted)

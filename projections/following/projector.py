@@ -52,7 +52,7 @@ class Projector:
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Replay this read model from the first event beside the live one, then swap it in
-        (projections/replay/rebuild.py); return how many events it applied."""
+        (a `Replay`); return how many events it applied."""
         replay = Replay(self.recorder, self.mapper, self.store, [self.projection], self.batch_size)
         return replay.run(progress)[self.name]
 

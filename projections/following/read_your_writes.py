@@ -14,7 +14,7 @@ LOST_NOTIFY_POLL = 0.05
 
 
 class Announcements:
-    """The positions the projectors announced (PostgreSQL NOTIFY, projections/following/tracking.py), so that a
+    """The positions the projectors announced (PostgreSQL NOTIFY on `tracking.POSITIONS_CHANNEL`), so that a
     waiting write reads the table once, when they say it is time, rather than at every commit."""
 
     def __init__(self):

@@ -15,7 +15,7 @@ TABLES = [
         position BIGINT NOT NULL,
         updated TEXT
     )""",
-    # A replay's shadow tables and position (projections/replay/rebuild.py): `fingerprint` is the DDL it began with.
+    # A replay's shadow tables and position (a `Replay`'s): `fingerprint` is the DDL it began with.
     """CREATE TABLE IF NOT EXISTS replay_positions (
         name TEXT PRIMARY KEY,
         position BIGINT NOT NULL,

@@ -1,11 +1,11 @@
 """Each projection's position in the notification log, stored beside its rows and updated in the
 same transaction, so a crash never loses nor repeats an event."""
 
-from datetime import datetime, timezone
+from projections.times import now_time
 
 # On PostgreSQL every new position is announced on this channel as "<name> <position>", delivered
 # when its transaction commits: a write waiting for read-your-writes in another process wakes at
-# once (projections/following/read_your_writes.py).
+# once (`Announcements`).
 POSITIONS_CHANNEL = "docsplane_positions"
 
 
@@ -42,7 +42,7 @@ def set_positions(tx, names: list[str], position: int) -> None:
     line), not one of each per projection on every batch of a projector group."""
     marks = ", ".join("?" * len(names))
     sql = f"UPDATE projection_positions SET position = ?, updated = ? WHERE name IN ({marks})"
-    params = (position, datetime.now(timezone.utc).isoformat(), *names)
+    params = (position, now_time(), *names)
     if tx.dialect == "postgres":  # the announcement rides the same round trip
         announcement = "\n".join(f"{name} {position}" for name in names)
         sql, params = f"{sql}; NOTIFY {POSITIONS_CHANNEL}, ?", (*params, announcement)

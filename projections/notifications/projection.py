@@ -4,7 +4,8 @@ A webhook's secret is never projected: only the write side (the aggregate's even
 
 from domain.notification import EmailHook, Webhook
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles, update_row
+from projections.times import event_time
 
 
 class NotificationsProjection(ReadModelProjection):
@@ -41,7 +42,7 @@ class NotificationsProjection(ReadModelProjection):
             "INSERT INTO webhooks (id, aggregate_id, project_id, project_slug, url, events, created, modified,"
             " aggregate_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.url, as_json(e.events),
-             timestamp(e), timestamp(e), e.originator_version),
+             event_time(e), event_time(e), e.originator_version),
         )
 
     @handles(Webhook.WebhookUpdated)
@@ -49,9 +50,7 @@ class NotificationsProjection(ReadModelProjection):
         values = {"url": e.changes["url"]} if "url" in e.changes else {}
         if "events" in e.changes:
             values["events"] = as_json(e.changes["events"])
-        values.update(modified=timestamp(e), aggregate_version=e.originator_version)  # a new secret changes only these
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.execute(f"UPDATE webhooks SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
+        update_row(tx, "webhooks", e, values)  # a new secret changes only `modified` and `aggregate_version`
 
     @handles(Webhook.WebhookDeleted)
     def webhook_deleted(self, tx, e):
@@ -62,7 +61,7 @@ class NotificationsProjection(ReadModelProjection):
         tx.execute(
             "INSERT INTO email_hooks (id, aggregate_id, project_id, project_slug, email, created, aggregate_version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.email, timestamp(e), e.originator_version),
+            (e.number, str(e.originator_id), str(e.project_id), e.project_slug, e.email, event_time(e), e.originator_version),
         )
 
     @handles(EmailHook.EmailHookDeleted)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from projections.nested_queries import NestedQueries
-from projections.queries import Page
+from projections.query_parts import Page
 
 WEBHOOK_COLUMNS = "'webhook' AS type, id, aggregate_version, project_slug, url, events, created, modified"
 EMAIL_COLUMNS = "'email' AS type, id, aggregate_version, project_slug, email, created"

@@ -5,7 +5,8 @@ If-Match is checked against the aggregate's version, so the row must never lag b
 import json
 
 from domain.project import Project
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles, update_row
+from projections.times import event_time
 
 # How each updatable setting lands in the row; `repository` splits into two columns.
 COLUMNS = {
@@ -79,7 +80,7 @@ class ProjectsProjection(ReadModelProjection):
                 e.programming_language, e.privacy_level, e.repository["url"], e.repository.get("type", "git"),
                 e.homepage, "latest", e.default_branch, e.single_version, e.versioning_scheme, e.readthedocs_yaml_path,
                 e.external_builds_privacy_level, as_json(sorted(e.tags)),
-                as_json(e.maintainers), timestamp(e), timestamp(e),
+                as_json(e.maintainers), event_time(e), event_time(e),
             ),
         )
         tx.executemany(
@@ -95,18 +96,18 @@ class ProjectsProjection(ReadModelProjection):
         if "repository" in e.changes:
             values["repository_url"] = e.changes["repository"]["url"]
             values["repository_type"] = e.changes["repository"].get("type", "git")
-        self._set(tx, e, values)
+        update_row(tx, "projects", e, values)
 
     # -- maintainers ---------------------------------------------------------------------------
     @handles(Project.MaintainerAdded)
     def maintainer_added(self, tx, e):
         tx.execute("INSERT INTO project_maintainers (username, project_id) VALUES (?, ?)", (e.username, str(e.originator_id)))
-        self._set(tx, e, {"users": as_json([*self._users(tx, e), e.username])})
+        update_row(tx, "projects", e, {"users": as_json([*self._users(tx, e), e.username])})
 
     @handles(Project.MaintainerRemoved)
     def maintainer_removed(self, tx, e):
         tx.execute("DELETE FROM project_maintainers WHERE username = ? AND project_id = ?", (e.username, str(e.originator_id)))
-        self._set(tx, e, {"users": as_json([u for u in self._users(tx, e) if u != e.username])})
+        update_row(tx, "projects", e, {"users": as_json([u for u in self._users(tx, e) if u != e.username])})
 
     @staticmethod
     def _users(tx, e) -> list[str]:
@@ -117,38 +118,38 @@ class ProjectsProjection(ReadModelProjection):
     def subproject_added(self, tx, e):
         tx.execute(
             "INSERT INTO subprojects (parent_id, alias, child_id, created) VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.alias, str(e.child_id), timestamp(e)),
+            (str(e.originator_id), e.alias, str(e.child_id), event_time(e)),
         )
-        self._set(tx, e, {})
+        update_row(tx, "projects", e, {})
 
     @handles(Project.SubprojectRemoved)
     def subproject_removed(self, tx, e):
         tx.execute("DELETE FROM subprojects WHERE parent_id = ? AND alias = ?", (str(e.originator_id), e.alias))
-        self._set(tx, e, {})
+        update_row(tx, "projects", e, {})
 
     @handles(Project.LinkedAsSubproject)
     def linked_as_subproject(self, tx, e):
-        self._set(tx, e, {"subproject_of": e.parent_slug})
+        update_row(tx, "projects", e, {"subproject_of": e.parent_slug})
 
     @handles(Project.UnlinkedAsSubproject)
     def unlinked_as_subproject(self, tx, e):
-        self._set(tx, e, {"subproject_of": None})
+        update_row(tx, "projects", e, {"subproject_of": None})
 
     @handles(Project.LinkedAsTranslation)
     def linked_as_translation(self, tx, e):
-        self._set(tx, e, {"translation_of": e.original_slug})
+        update_row(tx, "projects", e, {"translation_of": e.original_slug})
 
     @handles(Project.UnlinkedAsTranslation)
     def unlinked_as_translation(self, tx, e):
-        self._set(tx, e, {"translation_of": None})
+        update_row(tx, "projects", e, {"translation_of": None})
 
     @handles(Project.TranslationAdded, Project.TranslationRemoved, Project.TranslationLanguageChanged)
     def translations_changed(self, tx, e):
-        self._set(tx, e, {})  # the translations list is read from the translations' rows
+        update_row(tx, "projects", e, {})  # the translations list is read from the translations' rows
 
     @handles(Project.DefaultBranchDetected)
     def default_branch_detected(self, tx, e):
-        self._set(tx, e, {"default_branch": e.branch})
+        update_row(tx, "projects", e, {"default_branch": e.branch})
 
     @handles(Project.VersionSyncRequested)
     def version_sync_requested(self, tx, e):
@@ -160,9 +161,3 @@ class ProjectsProjection(ReadModelProjection):
         tx.execute("DELETE FROM projects WHERE aggregate_id = ?", (project_id,))
         tx.execute("DELETE FROM project_maintainers WHERE project_id = ?", (project_id,))
         tx.execute("DELETE FROM subprojects WHERE parent_id = ? OR child_id = ?", (project_id, project_id))
-
-    @staticmethod
-    def _set(tx, e, values: dict) -> None:
-        values = {**values, "aggregate_version": e.originator_version, "modified": timestamp(e)}
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.execute(f"UPDATE projects SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))

@@ -1,11 +1,13 @@
 """Queries of what hangs off a project besides its versions: its subprojects, its translations and
 its maintainers. Projects that are private to the viewer are left out of every list
-(projections/visibility.py: a token limited to other projects does not see them either).
+(`visible_sql`: a token limited to other projects does not see them either).
 
 A relationship or maintainer answers with the `aggregate_version` of the project it belongs to:
 that is the aggregate their DELETE changes (and checks an If-Match against)."""
 
-from projections.queries import Page, _project, attach_active_versions, in_transaction
+from projections.projects.queries import decoded_project
+from projections.query_parts import Page, in_transaction
+from projections.versions.queries import attach_active_versions
 from projections.visibility import hide_invisible_links, sees_private, visible_sql
 
 SUBPROJECTS = "FROM subprojects s JOIN projects c ON c.aggregate_id = s.child_id WHERE s.parent_id = ? AND {visible}"
@@ -48,7 +50,7 @@ class ProjectRelationQueries:
 
     @staticmethod
     def _relationships(tx, parent: dict, rows: list[dict], viewer: str | None, scope: list[str] | None) -> list[dict]:
-        children = _as_seen(tx, [_project({k: v for k, v in r.items() if k != "relationship_alias"}) for r in rows], viewer, scope)
+        children = _as_seen(tx, [decoded_project({k: v for k, v in r.items() if k != "relationship_alias"}) for r in rows], viewer, scope)
         return [
             {"alias": row["relationship_alias"], "child": child, "parent_slug": parent["slug"],
              "aggregate_version": parent["aggregate_version"]}
@@ -64,7 +66,7 @@ class ProjectRelationQueries:
         with self.store.reading() as tx:
             count = tx.execute(f"SELECT COUNT(*) AS n {where}", params).fetchone()["n"]
             rows = tx.execute(f"SELECT c.* {where} ORDER BY c.created, c.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-            return Page(count, _as_seen(tx, [_project(r) for r in rows], viewer, scope))
+            return Page(count, _as_seen(tx, [decoded_project(r) for r in rows], viewer, scope))
 
     # -- maintainers -------------------------------------------------------------------------
     def maintainers(self, project: dict, limit: int, offset: int) -> Page:

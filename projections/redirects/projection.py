@@ -4,7 +4,8 @@ others, a deleted one closes its gap. The events come in log order, so every rep
 
 from domain.project import Project
 from domain.redirect import Redirect
-from projections.read_model import ReadModelProjection, handles, timestamp
+from projections.read_model import ReadModelProjection, handles, update_row
+from projections.times import event_time
 
 # The columns a RedirectUpdated may change (its `changes` are a redirect's own fields).
 CHANGEABLE = ("type", "from_url", "to_url", "http_status", "description", "enabled", "force")
@@ -44,19 +45,14 @@ class RedirectsProjection(ReadModelProjection):
             " http_status, description, enabled, force, position, created, modified)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.number, str(e.originator_id), e.originator_version, project_id, e.project_slug, e.type, e.from_url,
-             e.to_url, e.http_status, e.description, e.enabled, e.force, position, timestamp(e), timestamp(e)),
+             e.to_url, e.http_status, e.description, e.enabled, e.force, position, event_time(e), event_time(e)),
         )
 
     @handles(Redirect.RedirectUpdated)
     def updated(self, tx, e):
         if "position" in e.changes:
             self._move(tx, str(e.originator_id), e.changes["position"])
-        changed = [field for field in CHANGEABLE if field in e.changes]
-        assignments = "".join(f"{field} = ?, " for field in changed)
-        tx.execute(
-            f"UPDATE redirects SET {assignments}modified = ?, aggregate_version = ? WHERE aggregate_id = ?",
-            (*(e.changes[field] for field in changed), timestamp(e), e.originator_version, str(e.originator_id)),
-        )
+        update_row(tx, "redirects", e, {field: e.changes[field] for field in CHANGEABLE if field in e.changes})
 
     @handles(Redirect.RedirectDeleted)
     def deleted(self, tx, e):

@@ -8,7 +8,7 @@ the shape of the live one, and the projections stay the one definition of it.
 
 Which aggregates to read comes from the ids: the slug's index (deterministic id) says which project
 held the slug then; the live read model lists the project's versions and builds, and the project's
-version index (domain/version_index.py) the versions a sync has deleted since; a deleted project
+version index (the VersionIndex aggregate) the versions a sync has deleted since; a deleted project
 still has its `latest` version."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from uuid import UUID
 from domain.ids import slug_index_id, version_id, version_index_id
 from domain.project import LATEST
 from projections.builds.projection import BuildsProjection
-from projections.projects.projection import ProjectsProjection
-from projections.queries import ReadModel, _stored_time
+from projections.combined_queries import ReadModel
 from projections.following.schema import create_tables
+from projections.projects.projection import ProjectsProjection
 from projections.store import SQLiteReadStore
+from projections.times import as_event_time
 from projections.versions.projection import VersionsProjection
 
 PROJECTIONS = (ProjectsProjection(), VersionsProjection(), BuildsProjection())
@@ -70,7 +71,7 @@ class PointInTime:
         return self.app.repository.get(slug_index_id(slug), version=count).project_id
 
     def _aggregates_of(self, project_id, moment: datetime) -> set[UUID]:
-        cutoff = _stored_time(moment)
+        cutoff = as_event_time(moment)
         rows = self.store.fetchall("SELECT aggregate_id FROM versions WHERE project_id = ?", (str(project_id),))
         rows += self.store.fetchall(CANDIDATE_BUILDS, (str(project_id), cutoff, str(project_id), True, cutoff))
         indexed = {slug for event in self._events_until(version_index_id(project_id), moment)

@@ -15,7 +15,7 @@ EXCLUSIVE locks with a short lock timeout, retried: it never waits behind, nor d
 that holds one of the tables, and a GET arriving meanwhile waits at most for the swap's commit.
 
 On PostgreSQL, a shadow that starts from the first event is built in an embedded SQLite file first
-(projections/replay/scratch.py: same handlers, rows and position committed per batch there, so it
+(`Scratch`: same handlers, rows and position committed per batch there, so it
 resumes the same way, within the same boot of the OS), then COPYed into the shadow tables in the
 transaction that sets its position; from there on it goes as above. `scratch_dir` says where
 (`docsplane replay`: the data dir); without one, every batch is written in PostgreSQL (slower: one
@@ -24,104 +24,32 @@ server statement per event).
 The selected projections are replayed in one pass over the log: each event is read and decoded
 once. With `sources` (`docsplane replay`, Docsplane.replay) and a long log ahead, the bulk phase of
 the projections of every event (the audit) goes to a second process with a pass of its own
-(projections/replay/helper.py): the bulk phase is Python per event, and there are two cores. The
+(`Helper`): the bulk phase is Python per event, and there are two cores. The
 log is read by id alone, topics skipped in Python (see `_apply_batch`). Indexes are built after the
 bulk load (PostgreSQL: on the shadow before the swap, then renamed; SQLite, which cannot rename an
 index and whose readers the swap does not block: in it)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import datetime, timezone
 
 from projections.following import tracking
 from projections.replay.helper import Helper
 from projections.replay.scratch import Scratch
-from projections.following.schema import table_names
+from projections.replay.shadow import CREATE_INDEX, PREFIX, Shadow, SwapBusy, lock_live_tables, unprefix_indexes
 
 log = logging.getLogger("docsplane.replay")
-PREFIX = "replay__"
-CREATE_INDEX = re.compile(r"\s*CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
-LOCK_TIMEOUT = "250ms"  # PostgreSQL: how long the swap queues for the live tables before it retries
 LOCK_ATTEMPTS = 240
 INDEX_BUILD_MEMORY = "512MB"  # PostgreSQL: for the shadow's index builds (the audit's, of millions of rows)
 HELPER_FROM = 50_000  # events ahead of the bulk phase from which a second process pays for its start
 
 
-class SwapBusy(Exception):
-    """The live tables stayed in use for the whole lock timeout (PostgreSQL); try again."""
-
-
-class Shadow:
-    """One projection's replay: its tables under shadow names and its position in the log."""
-
-    def __init__(self, projection, foreign: frozenset[str]):
-        self.projection = projection
-        self.name = projection.name
-        assert sorted(table_names(projection.ddl)) == sorted(projection.tables), f"{self.name}: `ddl` must create `tables`"
-        self.renames = {table: PREFIX + table for table in projection.tables}
-        self.foreign = foreign - set(projection.tables)
-        self.fingerprint = hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()
-        self.resumed_from = 0  # where this run began (0: from the first event)
-        self.applied = 0  # events this run applied
-        self.fresh = False  # whether `open` started the shadow over
-        self.scratch: Scratch | None = None  # PostgreSQL from the first event: the bulk phase's SQLite file
-
-    def writer(self, tx):
-        return tx.renamed(self.renames, self.foreign)
-
-    def open(self, tx) -> int:
-        """Resume the shadow begun by the same DDL, or start a fresh one; return its position."""
-        tx.execute(
-            "INSERT INTO replay_positions (name, position, fingerprint) VALUES (?, 0, '') ON CONFLICT (name) DO NOTHING",
-            (self.name,),
-        )
-        row = self._locked_row(tx)
-        self.fresh = row["fingerprint"] != self.fingerprint
-        if self.fresh:
-            shadow = self.writer(tx)
-            for table in self.projection.tables:
-                shadow.execute(f"DROP TABLE IF EXISTS {table}")
-            for statement in self.projection.ddl:
-                if not CREATE_INDEX.match(statement):
-                    shadow.execute(statement)
-            shadow.flush()
-            self._save(tx, 0, self.fingerprint)
-            row = {"position": 0}
-        self.resumed_from = row["position"]
-        return self.resumed_from
-
-    def lock(self, tx) -> int:
-        row = self._locked_row(tx)
-        if row is None or row["fingerprint"] != self.fingerprint:
-            raise RuntimeError(f"the replay of {self.name} was finished or restarted by another process meanwhile")
-        return row["position"]
-
-    def advance(self, tx, position: int) -> None:
-        self._save(tx, position, self.fingerprint)
-
-    def _locked_row(self, tx) -> dict | None:
-        suffix = " FOR UPDATE" if tx.dialect == "postgres" else ""
-        return tx.execute(f"SELECT position, fingerprint FROM replay_positions WHERE name = ?{suffix}", (self.name,)).fetchone()
-
-    def _save(self, tx, position: int, fingerprint: str) -> None:
-        tx.execute(
-            "UPDATE replay_positions SET position = ?, fingerprint = ?, updated = ? WHERE name = ?",
-            (position, fingerprint, datetime.now(timezone.utc).isoformat(), self.name),
-        )
-
-    def indexes(self) -> list[str]:
-        return [statement for statement in self.projection.ddl if CREATE_INDEX.match(statement)]
-
-
 class Replay:
     """replay = Replay(recorder, mapper, store, [projection, ...], batch_size, scratch_dir=data_dir / "replay",
-                    sources=...)   # PostgreSQL: `sources` lets a second process take part (replay_helper.py)
+                    sources=...)   # PostgreSQL: `sources` lets a second process take part (a `Helper`)
     replay.open()                  # resume or start the shadows; see shadow.resumed_from, replay.positions()
     while replay.run_batch(progress): ...   # progress(position, head) after each committed batch
     replay.swap(shadow)            # for each of replay.shadows: the atomic switch
@@ -324,7 +252,7 @@ class Replay:
         with self.store.transaction() as tx:
             tracking.lock_position(tx, shadow.name)  # the live projector of this read model waits from here
             if tx.dialect == "postgres":
-                _lock_tables(tx, projection.tables)
+                lock_live_tables(tx, projection.tables)
             position = shadow.lock(tx)
             head = self.recorder.max_notification_id() or 0
             writer = shadow.writer(tx)
@@ -343,7 +271,7 @@ class Replay:
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
                 tx.execute(f"ALTER TABLE {PREFIX}{table} RENAME TO {table}")
             if tx.dialect == "postgres":
-                _unprefix_indexes(tx, projection.tables)
+                unprefix_indexes(tx, projection.tables)
             else:
                 for statement in shadow.indexes():
                     tx.execute(statement)
@@ -356,29 +284,3 @@ def _topics(projections) -> list[str]:
     if any(not projection.topics() for projection in projections):
         return []
     return sorted({topic for projection in projections for topic in projection.topics()})
-
-
-def _lock_tables(tx, tables) -> None:
-    """Queue for the live tables for a moment only: a GET holding one of them must not wait behind
-    the swap for the others (a deadlock); the swap lets it finish and tries again."""
-    tx.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    try:
-        tx.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
-    except Exception as error:  # psycopg2.errors.LockNotAvailable; the transaction is aborted either way
-        if getattr(error, "pgcode", None) == "55P03":
-            raise SwapBusy(str(error)) from error
-        raise
-    tx.execute("SET LOCAL lock_timeout = 0")
-
-
-def _unprefix_indexes(tx, tables) -> None:
-    """PostgreSQL names a table's implicit indexes after it (replay__versions_pkey) and they keep
-    their names through a rename: give them the live names, or the next replay's shadow collides."""
-    for table in tables:
-        rows = tx.execute(
-            "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-            " WHERE i.indrelid = to_regclass(?) AND c.relname LIKE ?",
-            (table, PREFIX.replace("_", r"\_") + "%"),
-        ).fetchall()
-        for row in rows:
-            tx.execute(f'ALTER INDEX "{row["name"]}" RENAME TO "{row["name"][len(PREFIX):]}"')

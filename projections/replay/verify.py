@@ -3,7 +3,7 @@
 For each projection: one snapshot of the live tables and of the projection's position P (PostgreSQL:
 a REPEATABLE READ transaction; SQLite: one read transaction), kept as a digest per row; then the
 projection is replayed from the first event up to P into a scratch SQLite file (the replay's bulk
-phase, projections/replay/scratch.py) and its rows compared with the digests. The live tables are
+phase, `Scratch`) and its rows compared with the digests. The live tables are
 only read: a running projector goes on meanwhile (the comparison is at P, whatever it did since),
 and nothing is swapped.
 

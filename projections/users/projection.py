@@ -2,7 +2,8 @@
 GET /api/v3/tokens/ lists. A revoked token's row is deleted, so it no longer authenticates."""
 
 from domain.user import User
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles
+from projections.times import event_time
 
 
 class UsersProjection(ReadModelProjection):
@@ -32,7 +33,7 @@ class UsersProjection(ReadModelProjection):
     def created(self, tx, e):
         tx.execute(
             "INSERT INTO users (aggregate_id, username, created) VALUES (?, ?, ?)",
-            (str(e.originator_id), e.username, timestamp(e)),
+            (str(e.originator_id), e.username, event_time(e)),
         )
 
     @handles(User.TokenIssued)
@@ -41,7 +42,7 @@ class UsersProjection(ReadModelProjection):
         tx.execute(
             "INSERT INTO tokens (token_hash, id, username, name, projects, access, hint, created, aggregate_version)"
             " SELECT ?, ?, username, ?, ?, ?, ?, ?, ? FROM users WHERE aggregate_id = ?",
-            (e.token_hash, e.number, e.name, projects, e.access, e.hint, timestamp(e), e.originator_version,
+            (e.token_hash, e.number, e.name, projects, e.access, e.hint, event_time(e), e.originator_version,
              str(e.originator_id)),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from projections.queries import Page
+from projections.query_parts import Page
 from projections.users.projection import UsersProjection
 
 # What a user may see of a token: never the hash.

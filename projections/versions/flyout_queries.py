@@ -1,7 +1,7 @@
 """What a documentation page's version menu (the "flyout") lists around the version it shows: the
 project's other versions with documentation to read (active, built, not hidden, as Read the Docs lists
 them), its translations and its subprojects. Only what the viewer may see:
-public things for anonymous readers, and private ones for their maintainers (projections/visibility.py)."""
+public things for anonymous readers, and private ones for their maintainers (`sees_private`, `visible_sql`)."""
 
 from projections.visibility import sees_private, visible_sql
 

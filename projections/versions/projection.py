@@ -3,7 +3,8 @@
 from domain.build import Build
 from domain.project import Project
 from domain.version import Version
-from projections.read_model import ReadModelProjection, as_json, handles, timestamp
+from projections.read_model import ReadModelProjection, as_json, handles, update_row
+from projections.times import event_time
 
 
 class VersionsProjection(ReadModelProjection):
@@ -55,22 +56,22 @@ class VersionsProjection(ReadModelProjection):
                 str(e.originator_id), e.number, str(e.project_id), e.project_slug, e.slug,
                 e.verbose_name, e.identifier, e.type, e.active, False, False, "public",
                 getattr(e, "alias_of", None),  # events recorded before aliases existed have none
-                timestamp(e), timestamp(e), e.originator_version,
+                event_time(e), event_time(e), e.originator_version,
             ),
         )
 
     @handles(Version.VersionActivated)
     def activated(self, tx, e):
-        self._set(tx, e, {"active": True})
+        update_row(tx, "versions", e, {"active": True})
 
     @handles(Version.VersionDeactivated)
     def deactivated(self, tx, e):
-        self._set(tx, e, {"active": False})
+        update_row(tx, "versions", e, {"active": False})
 
     @handles(Version.VersionUpdated)
     def updated(self, tx, e):
         columns = ("hidden", "privacy_level", "identifier", "alias_of", "type", "verbose_name")
-        self._set(tx, e, {k: v for k, v in e.changes.items() if k in columns})
+        update_row(tx, "versions", e, {k: v for k, v in e.changes.items() if k in columns})
 
     @handles(Version.VersionDeleted)
     def deleted(self, tx, e):
@@ -79,9 +80,10 @@ class VersionsProjection(ReadModelProjection):
 
     @handles(Version.VersionPublished)
     def published(self, tx, e):
-        self._set(tx, e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
-                          "published_hash": e.content_hash, "published_at": timestamp(e)})
+        update_row(tx, "versions", e, {"built": True, "published_release": e.release_id, "published_formats": as_json(e.formats),
+                          "published_hash": e.content_hash, "published_at": event_time(e)})
 
+    # A Build event must not move the version's aggregate_version (its ETag): no update_row below.
     @handles(Build.BuildTriggered)
     def build_triggered(self, tx, e):
         tx.execute(
@@ -107,11 +109,3 @@ class VersionsProjection(ReadModelProjection):
             (project_id,),
         )
         tx.execute("DELETE FROM versions WHERE project_id = ?", (project_id,))
-
-    @staticmethod
-    def _set(tx, e, values: dict) -> None:
-        """For Version events only: a Build event must not move the version's aggregate_version (ETag)."""
-        values = {**values, "modified": timestamp(e), "aggregate_version": e.originator_version}
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.execute(f"UPDATE versions SET {assignments} WHERE aggregate_id = ?", (*values.values(), str(e.originator_id)))
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from projections.queries import Page
+from projections.query_parts import Page
 from projections.webhook_deliveries.projection import instant
 
 ATTEMPT_COLUMNS = (
