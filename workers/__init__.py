@@ -1,1 +1,1 @@
-"""Long-running processes: the projector loop (and later the dispatcher, build worker, AMQP relay)."""
+"""Long-running processes: the projector loop, the build dispatcher and worker, the AMQP relay, webhook delivery, the artifact cleaner."""
