@@ -11,7 +11,7 @@ from api.representation.pagination import envelope, limit_of
 from api.representation.rendered import rendered
 from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectPutSchema, ProjectSchema, ProjectUpdateSchema
 from api.access.scopes import token_projects
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
 PROJECT = ProjectSchema()
@@ -42,9 +42,7 @@ def visible_project_row(slug: str) -> dict:
 def updated(project_slug: str, changes: dict):
     expected = if_match(lambda: visible_project(project_slug))
     written = services().projects.update_project(current_user(), project_slug, changes, expected_version=expected)
-    if not visible(written):
-        return accepted(absolute(project_path(project_slug)))
-    return None
+    return answer_write(written, absolute(project_path(project_slug)))
 
 
 @blp.route("/")
@@ -61,10 +59,7 @@ class ProjectList(MethodView):
     def post(self, body):
         """Import a project; the caller becomes its maintainer."""
         written = services().projects.import_project(current_user(), body)
-        location = absolute(project_path(written.value))
-        if not visible(written):
-            return accepted(location)
-        return visible_project(written.value), 201, {"Location": location}
+        return answer_write(written, absolute(project_path(written.value)), lambda: visible_project(written.value), 201)
 
 
 @blp.route("/<project_slug>/")
@@ -95,6 +90,4 @@ class ProjectDetail(MethodView):
         slug may be imported again."""
         expected = if_match(lambda: visible_project(project_slug))
         written = services().projects.delete_project(current_user(), project_slug, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(project_path(project_slug)))
-        return None
+        return answer_write(written, absolute(project_path(project_slug)))
