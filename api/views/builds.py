@@ -70,7 +70,7 @@ class ProjectBuilds(MethodView):
 
 @blp.route("/builds/latest/")
 class LatestBuild(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (`expanded`)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug):
         """The project's most recent build."""
@@ -80,7 +80,7 @@ class LatestBuild(MethodView):
 
 @blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
 class BuildDetail(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (`expanded`)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug, build_id):
         """A build's details."""

@@ -64,7 +64,7 @@ class ProjectList(MethodView):
 
 @blp.route("/<project_slug>/")
 class ProjectDetail(MethodView):
-    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
+    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (`expanded`)
     @blp.response(200, ProjectSchema)
     def get(self, args, project_slug):
         """A project's details; with `as_of`, as they were at that moment."""

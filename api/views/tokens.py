@@ -1,7 +1,7 @@
 """The caller's own API tokens: list, issue (the plain token is answered once), detail, revoke.
 
 Only a token for all of the user's projects reaches these routes, and only a write token issues or
-revokes (api/access/scopes.py), so an issued token is never wider than the one that issued it."""
+revokes (the token scopes), so an issued token is never wider than the one that issued it."""
 
 from dataclasses import asdict
 

@@ -36,7 +36,7 @@ class VersionList(MethodView):
 @blp.route("/versions/<version_slug>/")
 @blp.route("/version/<version_slug>/", endpoint="VersionDetailSingular")
 class VersionDetail(MethodView):
-    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
+    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (`expanded`)
     @blp.response(200, VersionSchema)
     def get(self, args, project_slug, version_slug):
         """A version's details; with `as_of`, as they were at that moment."""
