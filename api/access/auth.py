@@ -1,5 +1,5 @@
 """Token authentication: `Authorization: Token <token>`, looked up by hash in the read model;
-then the token's scope is checked (api/access/scopes.py)."""
+then the token's scope is checked (`scopes.authorize`)."""
 
 from flask import g, request
 
@@ -24,7 +24,7 @@ ANONYMOUS_READS = {
     "subprojects.SubprojectList", "subprojects.SubprojectDetail", "subprojects.Superproject",
     "translations.TranslationList",
 }
-OPTIONAL_AUTH_BLUEPRINTS = ("dashboard.",)  # the dashboard's pages (api/dashboard/): public projects for anyone
+OPTIONAL_AUTH_BLUEPRINTS = ("dashboard.",)  # the dashboard's pages: public projects for anyone
 CHALLENGE = {"WWW-Authenticate": 'Token realm="api"'}
 
 

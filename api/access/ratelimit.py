@@ -30,7 +30,7 @@ EXTENSION = "docsplane.ratelimit"
 
 
 def install(app, settings) -> None:
-    """Register the limiter first among before_request hooks: every answer (even a 400) counts and carries headers."""
+    """The limiter, which registers its own hooks (counts before the view), and its 429; `add_headers` is a hook of its own."""
     rates = {True: parse_rate(settings.rate_limit_authenticated), False: parse_rate(settings.rate_limit_anonymous)}
     limiter = Limiter(
         key_func=lambda: client_key()[0],
@@ -47,7 +47,6 @@ def install(app, settings) -> None:
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
     app.register_error_handler(RateLimitExceeded, refused)
-    app.after_request(add_headers)
 
 
 def _limit_text(rate: Rate | None) -> str:
@@ -55,7 +54,7 @@ def _limit_text(rate: Rate | None) -> str:
 
 
 def client_key() -> tuple[str, bool]:
-    """('token:<sha256>', True) when the request presents a token (as api/access/auth.py reads it: the
+    """('token:<sha256>', True) when the request presents a token (as `auth.authenticate` reads it: the
     Authorization header, or the browsable API's cookie on GET/HEAD), else ('address:<ip>', False).
     Worked out once per request (the limiter asks for the key, the rate and the exemption)."""
     if "rate_key" not in g:

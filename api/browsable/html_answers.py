@@ -20,17 +20,11 @@ from api.browsable.template import PAGE
 from api.context import services
 from docshost.hosts import docs_domain
 
-TOKEN_COOKIE = "docsplane_token"  # read by api/access/auth.py, for GET and HEAD only
+TOKEN_COOKIE = "docsplane_token"  # read by authentication, for GET and HEAD only
 PAGE_METHODS = ("GET", "HEAD")
 VARY = ("Accept", "Cookie")
 CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
        "form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
-
-
-def register(app) -> None:
-    # First in the list so it runs last (Flask runs after_request functions in reverse order): the
-    # page shows the final JSON and headers, whatever other after_request steps add.
-    app.after_request_funcs.setdefault(None, []).insert(0, render)
 
 
 def wants_html() -> bool:
@@ -47,7 +41,7 @@ def _prefers_html(accept: str | None) -> bool:
 
 
 def render(response):
-    """after_request: the JSON answer (errors included) as a page, for browsers."""
+    """after_request, the last: the final JSON answer (errors included) and its headers as a page, for browsers."""
     if request.method in PAGE_METHODS:  # both choose what a GET answers
         if "Vary" in response.headers:
             response.vary.update(VARY)

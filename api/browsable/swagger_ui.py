@@ -10,5 +10,5 @@ from flask import Blueprint
 ASSETS_URL = "/api/v3/docs/assets/"  # OPENAPI_SWAGGER_UI_URL: the page loads swagger-ui-bundle.js etc. from here
 DIST = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
 
-# Public like the page itself (api/access/auth.py lets every "api-docs…" endpoint through).
+# Public like the page itself (authentication lets every "api-docs…" endpoint through).
 blp = Blueprint("api-docs-assets", __name__, static_folder=str(DIST), static_url_path="", url_prefix=ASSETS_URL.rstrip("/"))

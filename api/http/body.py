@@ -64,7 +64,7 @@ def strip_trailing_commas(text: str) -> str:
 
 def _next_char(text: str, start: int) -> str:
     """The first non-space character from `start`, without copying the rest of the text (a copy per
-    comma made a 1 MiB body of commas take minutes)."""
+    comma is quadratic in the body's length)."""
     end = _SPACE.match(text, start).end()
     return text[end:end + 1]
 

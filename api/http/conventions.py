@@ -24,12 +24,6 @@ SUPPORTED = ", ".join((JSON, *SERVED_VENDOR_TYPES))
 API_PREFIX = "/api/v3"
 
 
-def install(app) -> None:
-    app.before_request(require_user_agent)
-    app.before_request(negotiate)
-    app.after_request(answer_in_negotiated_type)
-
-
 def require_user_agent() -> None:
     if request.path.startswith(API_PREFIX) and not request.headers.get("User-Agent", "").strip():
         raise ApiError(

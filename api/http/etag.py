@@ -47,10 +47,6 @@ READS = ("GET", "HEAD")
 CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
-def install(app) -> None:
-    app.after_request(add_etag)
-
-
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 

@@ -1,6 +1,6 @@
-"""X-Request-Id and X-Correlation-Id: every request runs in a request context
-(commands/handling/request_context.py), so every event it stores carries both ids, and every answer, errors
-included, echoes them.
+"""X-Request-Id and X-Correlation-Id: every request runs in a request context (the commands'
+request_context), so every event it stores carries both ids, and every answer, errors included,
+echoes them.
 
 A client's ids are taken when sane (at most 128 of [A-Za-z0-9._:-]: they end up in logs and
 tables), otherwise replaced by a generated one. The correlation id defaults to the request id."""
@@ -14,13 +14,6 @@ from commands.handling.request_context import enter, leave
 SANE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 REQUEST_ID = "X-Request-Id"
 CORRELATION_ID = "X-Correlation-Id"
-
-
-def install(app) -> None:
-    """Register before every other before_request hook, so that even a refused request has its ids."""
-    app.before_request(start)
-    app.after_request(echo)
-    app.teardown_request(end)
 
 
 def _sane(header: str) -> str | None:

@@ -1,5 +1,5 @@
 """Flask's JSON provider on orjson: the same JSON as Flask's default (keys sorted, dates and
-decimals rendered by Flask's own `default`), serialized several times faster. What orjson refuses
+decimals rendered by Flask's own `default`), serialized faster. What orjson refuses
 (an integer beyond 64 bits) falls back to the standard library."""
 
 from __future__ import annotations

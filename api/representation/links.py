@@ -23,7 +23,7 @@ def version_path(project_slug: str, version_slug: str) -> str:
 
 def docs_url(project_slug: str, language: str, version_slug: str, single_version: bool = False) -> str:
     """Where a version's documentation is served (template DOCSPLANE_DOCS_URL); a single-version
-    project's at its host's root, as the docs host serves it (docshost/locate.py)."""
+    project's at its host's root, as the docs host serves it (`docshost.locate`)."""
     url = services().settings.docs_url.format(project=project_slug, language=language, version=version_slug, port=_port())
     if single_version:
         parts = urlsplit(url)

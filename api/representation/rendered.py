@@ -1,12 +1,12 @@
 """A tagged resource's JSON answer, rendered once per version of the resource and shape of the request.
 
-Dumping a project through its nested schemas, with the JSON encoding, was the largest part of a
-GET's own work (bench/README.md, "Profiles"). The answer is a pure function of the resource
-and of the request's inputs that the schemas read: the route, the host and scheme the links are
-built on, the query string (`expand`, `fields`, `omit`), and the caller (expand=permissions). The
-resource is named by its ETag (api/http/etag.py: its aggregate version and a hash of the resource as
-the query returned it), so a changed row is a new key, never a stale answer: nothing has to be
-invalidated, and the read model is still asked on every request. Entries are evicted oldest-first.
+Dumping a project through its nested schemas, with the JSON encoding, is most of a GET's own work.
+The answer is a pure function of the resource and of the request's inputs that the schemas read: the
+route, the host and scheme the links are built on, the query string (`expand`, `fields`, `omit`),
+and the caller (expand=permissions). The resource is named by its ETag (its aggregate version and a
+hash of the resource as the query returned it), so a changed row is a new key, never a stale answer:
+nothing has to be invalidated, and the read model is still asked on every request. Entries are
+evicted oldest-first.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _key() -> tuple:
 def rendered(schema: Schema, resource: dict):
     """The answer flask-smorest's response wrapper would build from `resource` (dump, ?fields=/?omit=,
     JSON), from memory when the same version of it was rendered for the same request shape.
-    `resource` must have been `tagged` (api/http/etag.py)."""
+    `resource` must have been `etag.tagged`."""
     renderings: Renderings = current_app.extensions["docsplane.renderings"]
     key = _key()
     body = renderings.get(key)

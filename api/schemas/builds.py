@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from api.representation.expand import Expand, ExpandArgs, expanded
 from api.representation.links import absolute, build_commands_path, build_path, project_path, version_path
 from api.representation.pagination import PageArgs, page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.common import CodeNameSchema, Timestamp
 from domain.build import STATES
 
@@ -92,10 +93,7 @@ class BuildListArgs(PageArgs, BuildExpandArgs):
     state = fields.String(validate=validate.OneOf(STATES))
 
 
-class BuildTriggerSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class BuildTriggerSchema(BodySchema):
     version = fields.String(metadata={"description": "slug of the version to build; the default version if absent"})
 
 

@@ -1,4 +1,4 @@
-"""The JSON error format (seed 004), as documented in the OpenAPI description; api/errors.py produces it."""
+"""The JSON error format (seed 004), as documented in the OpenAPI description; `api.errors` produces it."""
 
 from marshmallow import Schema, fields, validate
 

@@ -1,4 +1,4 @@
-"""The health report (docsplane/health.py): what GET /api/v3/_health and `docsplane status --json` answer."""
+"""The health report (`docsplane.health`): what GET /api/v3/_health and `docsplane status --json` answer."""
 
 from marshmallow import Schema, fields, validate
 

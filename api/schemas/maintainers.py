@@ -1,9 +1,10 @@
 """Maintainer: a user who may change a project."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from api.representation.links import absolute, maintainer_path, project_path
 from api.representation.pagination import page_schema
+from api.schemas.bodies import BodySchema
 
 
 class MaintainerLinksSchema(Schema):
@@ -27,8 +28,5 @@ class MaintainerSchema(Schema):
 MaintainerPageSchema = page_schema(MaintainerSchema)
 
 
-class MaintainerCreateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class MaintainerCreateSchema(BodySchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=150))

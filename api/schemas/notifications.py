@@ -2,10 +2,11 @@
 
 A webhook's `secret` is write-only: accepted on create, PUT and PATCH, answered only by the create."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump
+from marshmallow import Schema, fields, pre_dump
 
 from api.representation.links import absolute, notification_path, project_path
 from api.representation.pagination import page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.common import Timestamp
 from api.schemas.nested import NestedLinksSchema
 from domain.notification import WEBHOOK_EVENTS
@@ -55,29 +56,19 @@ NotificationPageSchema = page_schema(NotificationSchema)
 WebhookPageSchema = page_schema(WebhookSchema)
 EmailHookPageSchema = page_schema(EmailHookSchema)
 
-EVENTS_DESCRIPTION = {"description": f"at least one of: {', '.join(WEBHOOK_EVENTS)}"}
-
-
-class WebhookUpdateSchema(Schema):
+class WebhookUpdateSchema(BodySchema):
     """PATCH: any of the fields."""
 
-    class Meta:
-        unknown = EXCLUDE
-
     url = fields.String(metadata={"description": "http or https URL"})
-    events = fields.List(fields.String(), metadata=EVENTS_DESCRIPTION)
+    events = fields.List(fields.String(), metadata={"description": f"at least one of: {', '.join(WEBHOOK_EVENTS)}"})
     secret = fields.String(metadata={"description": "signs the payloads (HMAC); on create a random one is made when absent"})
 
 
 class WebhookCreateSchema(WebhookUpdateSchema):
     """POST, and PUT (which replaces url and events; an absent secret keeps the current one)."""
 
-    url = fields.String(required=True, metadata={"description": "http or https URL"})
-    events = fields.List(fields.String(), required=True, metadata=EVENTS_DESCRIPTION)
+    REQUIRED = ("url", "events")
 
 
-class EmailHookCreateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class EmailHookCreateSchema(BodySchema):
     email = fields.String(required=True)

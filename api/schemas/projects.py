@@ -1,11 +1,12 @@
 """Project resource: output shape (seed 002), import and update inputs, list filters."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from api.context import current_user
 from api.representation.expand import Expand, ExpandArgs, expanded
 from api.representation.links import absolute, docs_url, project_path
 from api.representation.pagination import PageArgs, page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.common import CodeNameSchema, Timestamp, UtcDateTime
 from api.schemas.versions import ActiveVersionSchema
 from domain.rules.languages import LANGUAGES, PROGRAMMING_LANGUAGES
@@ -133,28 +134,8 @@ class ProjectListArgs(PageArgs, ProjectExpandArgs):
     created__lte = UtcDateTime(metadata={"description": "created at or before (ISO-8601)"})
 
 
-class ProjectCreateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    name = fields.String(required=True, validate=validate.Length(min=1, max=63))
-    repository = fields.Nested(RepositorySchema, required=True)
-    homepage = fields.URL(allow_none=True, load_default=None, validate=validate.Length(max=URL_MAX))
-    language = fields.String(load_default="en")
-    programming_language = fields.String(load_default="words")
-    privacy_level = fields.String(load_default="public")
-    default_branch = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255))
-    tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
-    # Either spelling of single-version; the other follows (default: multiple versions, with translations).
-    single_version = fields.Boolean()
-    versioning_scheme = fields.String()
-    readthedocs_yaml_path = fields.String(allow_none=True, validate=validate.Length(max=1024))
-    external_builds_privacy_level = fields.String()
-
-
-class ProjectUpdateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
+class ProjectSettingsSchema(BodySchema):
+    """A project's settings, every one optional: what an update may change."""
 
     name = fields.String(validate=validate.Length(min=1, max=63))
     repository = fields.Nested(RepositorySchema)
@@ -165,6 +146,7 @@ class ProjectUpdateSchema(Schema):
     default_version = fields.String(validate=validate.Length(min=1, max=255))
     default_branch = fields.String(allow_none=True, validate=validate.Length(max=255))
     analytics_code = fields.String(allow_none=True, validate=validate.Length(max=50))
+    # Either spelling of single-version; the other follows (on import, default: multiple versions, with translations).
     single_version = fields.Boolean()
     versioning_scheme = fields.String()
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
@@ -173,9 +155,25 @@ class ProjectUpdateSchema(Schema):
     translation_of = fields.String(allow_none=True, metadata={"description": "the original project's slug; null: none"})
 
 
+class ProjectCreateSchema(ProjectSettingsSchema):
+    """Import: `name` and `repository` required, the others defaulted as Read the Docs defaults them;
+    the default version, analytics code and translation are set by an update."""
+
+    class Meta(ProjectSettingsSchema.Meta):
+        fields = ("name", "repository", "homepage", "language", "programming_language", "privacy_level", "default_branch",
+                  "tags", "single_version", "versioning_scheme", "readthedocs_yaml_path", "external_builds_privacy_level")
+
+    REQUIRED = ("name", "repository")
+    DEFAULTS = {"homepage": None, "language": "en", "programming_language": "words", "privacy_level": "public",
+                "default_branch": None, "tags": list}
+
+
+class ProjectUpdateSchema(ProjectSettingsSchema):
+    """PATCH: any of the settings."""
+
+
 class ProjectPutSchema(ProjectUpdateSchema):
     """PUT, as Read the Docs' (Django REST framework's non-partial update): `name` and `repository` are
     required, the fields left out keep their values."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=63))
-    repository = fields.Nested(RepositorySchema, required=True)
+    REQUIRED = ("name", "repository")

@@ -1,9 +1,10 @@
 """Redirect resource: output shape (Read the Docs' RedirectDetailSerializer) and the create/change input."""
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, pre_dump, validate
+from marshmallow import fields, post_load, pre_dump, validate
 
 from api.representation.links import redirect_path
 from api.representation.pagination import page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.nested import NestedResourceSchema
 from domain.redirect import ACCEPTED_TYPES, DESCRIPTION_MAX, HTTP_STATUSES
 
@@ -29,11 +30,8 @@ class RedirectSchema(NestedResourceSchema):
 RedirectPageSchema = page_schema(RedirectSchema)
 
 
-class RedirectBodySchema(Schema):
+class RedirectBodySchema(BodySchema):
     """POST, PUT and PATCH (partial). A field left out keeps its value (Read the Docs' default on create)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     type = fields.String(required=True, validate=validate.OneOf(ACCEPTED_TYPES),
                          metadata={"description": "sphinx_html and sphinx_htmldir (seed 002) are stored under their new names"})

@@ -1,9 +1,10 @@
 """Subproject relationship (seed 002): the alias it is served under and the child project."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from api.representation.links import absolute, project_path, subproject_path
 from api.representation.pagination import page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.projects import ProjectSchema
 
 
@@ -29,10 +30,7 @@ class SubprojectSchema(Schema):
 SubprojectPageSchema = page_schema(SubprojectSchema)
 
 
-class SubprojectCreateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class SubprojectCreateSchema(BodySchema):
     child = fields.String(required=True, validate=validate.Length(min=1, max=255), metadata={"description": "the child project's slug"})
     alias = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(min=1, max=255),

@@ -1,10 +1,11 @@
 """Version resource: output shape (seed 002), list filters, the PATCH input."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from api.representation.expand import Expand, ExpandArgs, expanded
 from api.representation.links import absolute, docs_url, downloads, project_path, version_path
 from api.representation.pagination import PageArgs, page_schema
+from api.schemas.bodies import BodySchema
 from api.schemas.builds import BuildSchema
 from api.schemas.common import UtcDateTime
 from domain.version import VERSION_TYPES
@@ -123,10 +124,8 @@ class VersionListArgs(PageArgs, VersionExpandArgs):
     slug = fields.String(validate=validate.Length(max=255), metadata={"description": "versions whose slug contains this"})
 
 
-class VersionUpdateSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE  # the 001 seed's example also sends `tags`, which versions don't have
-
+class VersionUpdateSchema(BodySchema):
+    # Unknown fields are ignored: the 001 seed's example also sends `tags`, which versions don't have.
     active = fields.Boolean()
     hidden = fields.Boolean()
     privacy_level = fields.String(validate=validate.OneOf(["public", "private"]))

@@ -15,7 +15,7 @@ from api.schemas.projects import ProjectSchema
 from api.schemas.versions import VersionSchema
 from api.views.projects import visible_project
 from api.views.versions import visible_version
-from api.writes import accepted, visible
+from api.writes import accepted, answer_write
 
 blp = Blueprint("builds", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Builds")
 
@@ -40,10 +40,13 @@ def visible_build(project_slug: str, build_id: int) -> dict:
 def trigger(project_slug: str, version_slug: str | None, version_in_body: bool = False):
     written = services().builds.trigger_build(current_user(), project_slug, version_slug, version_in_body)
     location = absolute(build_path(project_slug, written.value))
-    if not visible(written):
-        return accepted(location)
-    answer = services().read_model.triggered_build(project_slug, written.value, current_user(), token_projects()) or abort(404)
-    return {**answer, "triggered": True}, 201, {"Location": location}
+    return answer_write(written, location, lambda: triggered(project_slug, written.value), 201)
+
+
+def triggered(project_slug: str, build_id: int) -> dict:
+    """The build with its project and version, as Read the Docs answers a trigger."""
+    answer = services().read_model.triggered_build(project_slug, build_id, current_user(), token_projects()) or abort(404)
+    return {**answer, "triggered": True}
 
 
 @blp.route("/builds/")
@@ -67,7 +70,7 @@ class ProjectBuilds(MethodView):
 
 @blp.route("/builds/latest/")
 class LatestBuild(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (`expanded`)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug):
         """The project's most recent build."""
@@ -77,7 +80,7 @@ class LatestBuild(MethodView):
 
 @blp.route("/builds/<int(max=9223372036854775807):build_id>/")  # BIGINT
 class BuildDetail(MethodView):
-    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (api/representation/expand.py)
+    @blp.arguments(BuildExpandArgs, location="query")  # read by the schemas (`expanded`)
     @blp.response(200, BuildSchema)
     def get(self, args, project_slug, build_id):
         """A build's details."""
@@ -97,9 +100,7 @@ class BuildCancel(MethodView):
         location = absolute(build_path(project_slug, build_id))
         if written.value:
             return accepted(location, message="Cancelling: the build's worker stops it shortly; GET the Location to see it end.")
-        if not visible(written):
-            return accepted(location)
-        return Response(status=204)
+        return answer_write(written, location, lambda: Response(status=204))
 
 
 @blp.route("/versions/<version_slug>/builds/")

@@ -15,7 +15,7 @@ from api.schemas.environment_variables import (
     EnvironmentVariablePageSchema,
     EnvironmentVariableSchema,
 )
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint(
     "environment_variables", __name__, url_prefix="/api/v3/projects/<project_slug>/environmentvariables",
@@ -44,9 +44,7 @@ class EnvironmentVariableList(MethodView):
         """Create a variable for the project's builds; its value is stored encrypted."""
         written = services().environment_variables.create_environment_variable(current_user(), project_slug, **body)
         location = absolute(environment_variable_path(project_slug, written.value))
-        if not visible(written):
-            return accepted(location)
-        return variable_of(project_slug, written.value), 201, {"Location": location}
+        return answer_write(written, location, lambda: variable_of(project_slug, written.value), 201)
 
 
 @blp.route("/<int(max=9223372036854775807):environmentvariable_id>/")  # BIGINT
@@ -63,6 +61,4 @@ class EnvironmentVariableDetail(MethodView):
         written = services().environment_variables.delete_environment_variable(
             current_user(), project_slug, environmentvariable_id, expected_version=expected
         )
-        if not visible(written):
-            return accepted(absolute(environment_variable_path(project_slug, environmentvariable_id)))
-        return None
+        return answer_write(written, absolute(environment_variable_path(project_slug, environmentvariable_id)))

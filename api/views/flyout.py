@@ -1,5 +1,5 @@
 """The flyout menu as JSON (seed 000, Version 4), fetched by documentation pages: public projects
-answer without a token (api/access/auth.py OPTIONAL_AUTH_ENDPOINTS); private ones only to maintainers."""
+answer without a token (authentication's OPTIONAL_AUTH_ENDPOINTS); private ones only to maintainers."""
 
 from flask import abort
 from flask.views import MethodView

@@ -34,7 +34,7 @@ CLOCK_FIELDS = ("checked", "heartbeat", "heartbeat_age")
 
 
 def state_tag(report: dict) -> str:
-    """The answer's ETag (api/http/etag.py): it changes with the state, not with the clock."""
+    """The answer's ETag: it changes with the state, not with the clock."""
     def stateful(node):
         if isinstance(node, dict):
             return {key: stateful(value) for key, value in node.items() if key not in CLOCK_FIELDS}

@@ -10,7 +10,7 @@ from api.representation.links import absolute, maintainer_path
 from api.representation.pagination import PageArgs, envelope, limit_of
 from api.schemas.maintainers import MaintainerCreateSchema, MaintainerPageSchema, MaintainerSchema
 from api.views.projects import visible_project_row
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("maintainers", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Maintainers")
 
@@ -34,9 +34,7 @@ class MaintainerList(MethodView):
         """Add an existing user as a maintainer (maintainers only)."""
         written = services().maintainers.add_maintainer(current_user(), project_slug, body["username"])
         location = absolute(maintainer_path(project_slug, written.value))
-        if not visible(written):
-            return accepted(location)
-        return visible_maintainer(project_slug, written.value), 201, {"Location": location}
+        return answer_write(written, location, lambda: visible_maintainer(project_slug, written.value), 201)
 
 
 @blp.route("/maintainers/<username>/")
@@ -51,6 +49,4 @@ class MaintainerDetail(MethodView):
         """Remove a maintainer (maintainers only); the last one stays (422)."""
         expected = if_match(lambda: visible_maintainer(project_slug, username))
         written = services().maintainers.remove_maintainer(current_user(), project_slug, username, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(maintainer_path(project_slug, username)))
-        return None
+        return answer_write(written, absolute(maintainer_path(project_slug, username)))

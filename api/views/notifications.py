@@ -22,7 +22,7 @@ from api.schemas.notifications import (
     WebhookSchema,
     WebhookUpdateSchema,
 )
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 PREFIX = "/api/v3/projects/<project_slug>/notifications"
 ID = "int(max=9223372036854775807)"  # BIGINT
@@ -47,9 +47,9 @@ def update_webhook(project_slug: str, number: int, body: dict):
     return services().notifications.update_webhook(current_user(), project_slug, number, body, expected_version=expected)
 
 
-def changed(written, project_slug: str, type_: str, number: int):
-    """None once the write is visible (204, or the caller answers the resource), else the 202."""
-    return None if visible(written) else accepted(absolute(notification_path(project_slug, type_, number)))
+def changed(written, project_slug: str, type_: str, number: int, answer=None):
+    """The answer to a change of a webhook or an email hook (`answer_write`)."""
+    return answer_write(written, absolute(notification_path(project_slug, type_, number)), answer)
 
 
 @blp.route("/")
@@ -79,9 +79,7 @@ class Webhooks(MethodView):
         written = services().notifications.create_webhook(current_user(), project_slug, **body)
         number, secret = written.value
         location = absolute(notification_path(project_slug, "webhook", number))
-        if not visible(written):
-            return accepted(location, secret=secret)
-        return {**webhook_of(project_slug, number), "secret": secret}, 201, {"Location": location}
+        return answer_write(written, location, lambda: webhook_of(project_slug, number), 201, secret=secret)
 
 
 @webhooks.route(f"/webhooks/<{ID}:webhook_id>/")
@@ -103,7 +101,7 @@ class WebhookDetail(MethodView):
     def put(self, body, project_slug, webhook_id):
         """Replace `url` and `events`; a `secret` replaces the secret, its absence keeps it."""
         written = update_webhook(project_slug, webhook_id, body)
-        return changed(written, project_slug, "webhook", webhook_id) or webhook_of(project_slug, webhook_id)
+        return changed(written, project_slug, "webhook", webhook_id, lambda: webhook_of(project_slug, webhook_id))
 
     @webhooks.response(204)
     def delete(self, project_slug, webhook_id):
@@ -129,9 +127,7 @@ class EmailHooks(MethodView):
         """Add an address that is mailed on every failed build."""
         written = services().notifications.create_email_hook(current_user(), project_slug, body["email"])
         location = absolute(notification_path(project_slug, "email", written.value))
-        if not visible(written):
-            return accepted(location)
-        return email_hook_of(project_slug, written.value), 201, {"Location": location}
+        return answer_write(written, location, lambda: email_hook_of(project_slug, written.value), 201)
 
 
 @emails.route(f"/emails/<{ID}:hook_id>/")

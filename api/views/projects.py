@@ -11,7 +11,7 @@ from api.representation.pagination import envelope, limit_of
 from api.representation.rendered import rendered
 from api.schemas.projects import ProjectCreateSchema, ProjectDetailArgs, ProjectListArgs, ProjectPageSchema, ProjectPutSchema, ProjectSchema, ProjectUpdateSchema
 from api.access.scopes import token_projects
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v3/projects", description="Projects")
 PROJECT = ProjectSchema()
@@ -42,9 +42,7 @@ def visible_project_row(slug: str) -> dict:
 def updated(project_slug: str, changes: dict):
     expected = if_match(lambda: visible_project(project_slug))
     written = services().projects.update_project(current_user(), project_slug, changes, expected_version=expected)
-    if not visible(written):
-        return accepted(absolute(project_path(project_slug)))
-    return None
+    return answer_write(written, absolute(project_path(project_slug)))
 
 
 @blp.route("/")
@@ -61,15 +59,12 @@ class ProjectList(MethodView):
     def post(self, body):
         """Import a project; the caller becomes its maintainer."""
         written = services().projects.import_project(current_user(), body)
-        location = absolute(project_path(written.value))
-        if not visible(written):
-            return accepted(location)
-        return visible_project(written.value), 201, {"Location": location}
+        return answer_write(written, absolute(project_path(written.value)), lambda: visible_project(written.value), 201)
 
 
 @blp.route("/<project_slug>/")
 class ProjectDetail(MethodView):
-    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
+    @blp.arguments(ProjectDetailArgs, location="query")  # expand: read by the schemas (`expanded`)
     @blp.response(200, ProjectSchema)
     def get(self, args, project_slug):
         """A project's details; with `as_of`, as they were at that moment."""
@@ -95,6 +90,4 @@ class ProjectDetail(MethodView):
         slug may be imported again."""
         expected = if_match(lambda: visible_project(project_slug))
         written = services().projects.delete_project(current_user(), project_slug, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(project_path(project_slug)))
-        return None
+        return answer_write(written, absolute(project_path(project_slug)))

@@ -10,7 +10,7 @@ from api.representation.links import absolute, redirect_path
 from api.representation.pagination import PageArgs, envelope, limit_of
 from api.access.project_access import maintained_project
 from api.schemas.redirects import RedirectBodySchema, RedirectPageSchema, RedirectPatchSchema, RedirectSchema
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("redirects", __name__, url_prefix="/api/v3/projects/<project_slug>/redirects", description="Redirects")
 
@@ -23,9 +23,7 @@ def redirect_of(project_slug: str, number: int) -> dict:
 def changed(project_slug: str, number: int, changes: dict):
     expected = if_match(lambda: redirect_of(project_slug, number))
     written = services().redirects.change_redirect(current_user(), project_slug, number, changes, expected_version=expected)
-    if not visible(written):
-        return accepted(absolute(redirect_path(project_slug, number)))
-    return redirect_of(project_slug, number)
+    return answer_write(written, absolute(redirect_path(project_slug, number)), lambda: redirect_of(project_slug, number))
 
 
 @blp.route("/")
@@ -43,9 +41,7 @@ class RedirectList(MethodView):
         """Create a redirect (at `position`, default 0: the others move down). `prefix` needs `from_url`; `page` and `exact` need both URLs."""
         written = services().redirects.create_redirect(current_user(), project_slug, **body)
         location = absolute(redirect_path(project_slug, written.value))
-        if not visible(written):
-            return accepted(location)
-        return redirect_of(project_slug, written.value), 201, {"Location": location}
+        return answer_write(written, location, lambda: redirect_of(project_slug, written.value), 201)
 
 
 @blp.route("/<int(max=9223372036854775807):redirect_id>/")  # BIGINT
@@ -73,6 +69,4 @@ class RedirectDetail(MethodView):
         """Delete a redirect; with If-Match, only if it still has that ETag."""
         expected = if_match(lambda: redirect_of(project_slug, redirect_id))
         written = services().redirects.delete_redirect(current_user(), project_slug, redirect_id, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(redirect_path(project_slug, redirect_id)))
-        return None
+        return answer_write(written, absolute(redirect_path(project_slug, redirect_id)))

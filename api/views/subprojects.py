@@ -13,7 +13,7 @@ from api.access.scopes import token_projects
 from api.schemas.projects import ProjectSchema
 from api.schemas.subprojects import SubprojectCreateSchema, SubprojectPageSchema, SubprojectSchema
 from api.views.projects import visible_project, visible_project_row
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("subprojects", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Subprojects")
 
@@ -39,9 +39,7 @@ class SubprojectList(MethodView):
         """Make `child` a subproject of this project (a maintainer of both)."""
         written = services().subprojects.add_subproject(current_user(), project_slug, body["child"], body["alias"])
         location = absolute(subproject_path(project_slug, written.value))
-        if not visible(written):
-            return accepted(location)
-        return visible_subproject(visible_project_row(project_slug), written.value), 201, {"Location": location}
+        return answer_write(written, location, lambda: visible_subproject(visible_project_row(project_slug), written.value), 201)
 
 
 @blp.route("/subprojects/<alias_slug>/")
@@ -56,9 +54,7 @@ class SubprojectDetail(MethodView):
         """Remove the relationship (maintainers of the parent); both projects remain."""
         expected = if_match(lambda: visible_subproject(visible_project_row(project_slug), alias_slug))
         written = services().subprojects.remove_subproject(current_user(), project_slug, alias_slug, expected_version=expected)
-        if not visible(written):
-            return accepted(absolute(subproject_path(project_slug, alias_slug)))
-        return None
+        return answer_write(written, absolute(subproject_path(project_slug, alias_slug)))
 
 
 @blp.route("/superproject/")

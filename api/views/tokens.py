@@ -1,7 +1,7 @@
 """The caller's own API tokens: list, issue (the plain token is answered once), detail, revoke.
 
 Only a token for all of the user's projects reaches these routes, and only a write token issues or
-revokes (api/access/scopes.py), so an issued token is never wider than the one that issued it."""
+revokes (the token scopes), so an issued token is never wider than the one that issued it."""
 
 from dataclasses import asdict
 
@@ -14,7 +14,7 @@ from api.http.etag import if_match, tagged
 from api.representation.links import absolute
 from api.representation.pagination import PageArgs, envelope, limit_of
 from api.schemas.tokens import IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema, token_path
-from api.writes import accepted, visible
+from api.writes import answer_write, visible
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v3/tokens", description="API tokens")
 
@@ -62,6 +62,4 @@ class TokenDetail(MethodView):
         # names is the user's at issuance, not one for the revoke command to require.
         if_match(lambda: own_token(token_id))
         written = services().users.revoke_token(current_user(), token_id, actor=current_user())
-        if not visible(written):
-            return accepted(absolute(token_path(token_id)))
-        return None
+        return answer_write(written, absolute(token_path(token_id)))

@@ -14,7 +14,7 @@ from api.schemas.versions import (
     VersionDetailArgs, VersionListArgs, VersionPageSchema, VersionSchema, VersionUpdateSchema,
 )
 from api.views.projects import require_visible_now, visible_project
-from api.writes import accepted, visible
+from api.writes import answer_write
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v3/projects/<project_slug>", description="Versions")
 
@@ -36,7 +36,7 @@ class VersionList(MethodView):
 @blp.route("/versions/<version_slug>/")
 @blp.route("/version/<version_slug>/", endpoint="VersionDetailSingular")
 class VersionDetail(MethodView):
-    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (api/representation/expand.py)
+    @blp.arguments(VersionDetailArgs, location="query")  # expand: read by the schemas (`expanded`)
     @blp.response(200, VersionSchema)
     def get(self, args, project_slug, version_slug):
         """A version's details; with `as_of`, as they were at that moment."""
@@ -55,9 +55,7 @@ class VersionDetail(MethodView):
         written = services().versions.update_version(
             current_user(), project_slug, version_slug, body, expected_version=expected
         )
-        if not visible(written):
-            return accepted(absolute(version_path(project_slug, version_slug)))
-        return None
+        return answer_write(written, absolute(version_path(project_slug, version_slug)))
 
 
 class SyncTriggeredSchema(Schema):

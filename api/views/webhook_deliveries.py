@@ -1,5 +1,5 @@
 """A webhook's delivery attempts, newest first: as private as the webhook (maintainers only).
-The webhook worker (workers/webhooks/worker.py) records them."""
+The webhook worker records them."""
 
 from flask import abort
 from flask.views import MethodView
