@@ -28,3 +28,28 @@ def test_read_the_docs_builds_the_sphinx_site_failing_on_warnings():
     assert config["version"] == 2 and config["build"]["os"] and config["build"]["tools"]["python"]
     assert config["sphinx"] == {"configuration": "docs/conf.py", "fail_on_warning": True}
     assert (ROOT / config["sphinx"]["configuration"]).is_file()
+
+
+PRODUCT = ("domain", "commands", "projections", "api", "workers", "docshost", "artifacts", "docsplane")
+
+
+def _packages() -> list[Path]:
+    return sorted(init.parent for top in PRODUCT for init in (ROOT / top).rglob("__init__.py"))
+
+
+def test_every_package_says_what_it_holds_and_the_architecture_page_shows_where_it_lives():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    tree = page.split("## Where things live", 1)[1].split("```")[1]
+    named = set(re.findall(r"([a-z_]+)/", tree))
+    for package in _packages():
+        assert package.name in named, f"{package.relative_to(ROOT)}/ is missing from the tree in docs/architecture.md"
+        assert (package / "__init__.py").read_text().startswith('"""'), f"{package.relative_to(ROOT)} has no docstring"
+
+
+def test_no_folder_of_ours_holds_more_than_twenty_modules_nor_a_product_file_more_than_330_lines():
+    for package in _packages():
+        modules = list(package.glob("*.py"))
+        assert len(modules) <= 20, f"{package.relative_to(ROOT)}/ holds {len(modules)} modules: group them"
+        for module in modules:
+            lines = module.read_text().count("\n")
+            assert lines <= 330, f"{module.relative_to(ROOT)} has {lines} lines: split it by idea"
