@@ -56,7 +56,7 @@ SHAPE_PARAMETERS = {
               "elsewhere there is nothing to expand and the parameter is ignored.",
 }
 IDEMPOTENCY_KEY = {
-    "description": "Makes a retried POST safe (api/http/idempotency.py): 1 to 255 printable ASCII characters, scoped "
+    "description": "Makes a retried POST safe: 1 to 255 printable ASCII characters, scoped "
                    "to the caller. The first request with a key runs; a retry with the same key, method, path, "
                    "query and body answers the first answer again, with `Idempotent-Replayed: true`, and "
                    "writes nothing. The key with another request is a 422; while the first is in progress, "

@@ -1,7 +1,7 @@
 """Commands on redirects: create, change (PATCH and PUT), delete. Maintainers only.
 
 A `clean_url_to_html` or `html_to_clean_url` redirect is saved together with its project's claim on
-that type (domain/redirect_type_claim.py), so a project never holds two of one."""
+that type (a RedirectTypeClaim), so a project never holds two of one."""
 
 from commands.handling.concurrency import retry_on_conflict
 from commands.handling.loading import get_or_none, load_live, load_project

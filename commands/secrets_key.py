@@ -1,4 +1,4 @@
-"""The event store's record of its secrets key (domain/secrets_key.py): read it, or record it once."""
+"""The event store's record of its secrets key (the SecretsKey aggregate): read it, or record it once."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Applying a version sync: load the project's versions through its VersionIndex, let the domain
-decide (domain/rules/version_sync.py), and turn each change into the versions' events. Everything is saved
+decide (the version sync rules), and turn each change into the versions' events. Everything is saved
 by the caller in one atomic save, so a racing sync or a maintainer's PATCH makes it retry whole."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Commands on versions: activate (which builds the version, as RTD does), deactivate, hide, change
-privacy; ask for a sync with the repository, and apply one (commands/version_sync.py); record what a
+privacy; ask for a sync with the repository, and apply one; record what a
 build published."""
 
 from commands.builds import new_build

@@ -106,7 +106,7 @@ def download(project_slug, kind, version_slug):
 @blp.get(f"{PROJECT}/docs-access/")
 def docs_access(project_slug):
     """A maintainer's browser, signed in here, gets a short-lived grant to read this project's private
-    docs on its docs host (docshost/grants.py); `next`: the page to open there."""
+    docs on its docs host; `next`: the page to open there."""
     found = _project(project_slug)
     if g.get("user") not in found["users"]:
         abort(404)

@@ -47,4 +47,4 @@ class HealthSchema(Schema):
     positions = fields.List(fields.Nested(PositionSchema))
     loops = fields.List(fields.Nested(LoopSchema))
     problems = fields.List(fields.String(), metadata={"description": "why the status is degraded"})
-    sandbox = fields.Nested(SandboxSchema, metadata={"description": "how builds on this host run (workers/sandbox/sandbox.py)"})
+    sandbox = fields.Nested(SandboxSchema, metadata={"description": "how builds on this host run (DOCSPLANE_BUILD_SANDBOX, DOCSPLANE_BUILD_NETWORK)"})

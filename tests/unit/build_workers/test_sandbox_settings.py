@@ -1,4 +1,4 @@
-"""The build sandbox's settings and the pure parts of workers/sandbox/sandbox.py."""
+"""The build sandbox's settings and the pure parts of the bubblewrap sandbox."""
 
 from __future__ import annotations
 
