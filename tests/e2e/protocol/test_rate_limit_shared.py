@@ -28,6 +28,15 @@ def start_gunicorn(env: dict, logs: Path) -> tuple[subprocess.Popen, str]:
                "--access-logfile", str(logs / "access.log"), "--access-logformat", "%(p)s %(s)s", "docsplane.wsgi:app"]
     with open(logs / "error.log", "wb") as errors:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        return process, _listening(process, logs)
+    except BaseException:  # never a gunicorn left behind by a failed start
+        process.kill()
+        process.wait()
+        raise
+
+
+def _listening(process: subprocess.Popen, logs: Path) -> str:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         text = (logs / "error.log").read_text()
@@ -36,12 +45,11 @@ def start_gunicorn(env: dict, logs: Path) -> tuple[subprocess.Popen, str]:
             url = listening.group(1)
             try:
                 if requests.get(f"{url}/api/v3/", headers={"User-Agent": "t/1"}, timeout=5).status_code == 200:
-                    return process, url
-            except requests.ConnectionError:
+                    return url
+            except requests.RequestException:  # not answering yet (a worker still booting on a busy machine)
                 pass
         assert process.poll() is None, text
         time.sleep(0.1)
-    process.kill()
     raise AssertionError((logs / "error.log").read_text())
 
 
