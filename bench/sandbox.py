@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.support import Config, Row, in_process
+from workers.wiring import build_runner
 
 TARGET = 1.10
 FILES = {
@@ -45,11 +46,10 @@ class Builder:
     """A container with one project, building it again and again under one sandbox setting."""
 
     def __init__(self, workdir: Path, sandbox: str, repo: Path):
-        from workers.builds.runner import BuildRunner
 
         self.docsplane = in_process({"DOCSPLANE_DATA_DIR": str(workdir / f"data-{sandbox}"),
                                      "DOCSPLANE_BUILD_SANDBOX": sandbox})
-        self.runner = BuildRunner(self.docsplane, self.docsplane.settings)
+        self.runner = build_runner(self.docsplane)
         self.sandbox = self.runner.sandbox.name
         self.slug = self.docsplane.projects.import_project("bench", {
             "name": "Bench", "repository": {"url": str(repo), "type": "git"}, "language": "en",

@@ -24,10 +24,10 @@ VERSION_DELETED = [cls for cls in (getattr(Version, "VersionDeleted", None),) if
 
 
 class ArtifactCleaner:
-    def __init__(self, docsplane, name: str = "artifacts", batch_size: int = 100):
-        self.app = docsplane.app
-        self.artifacts = docsplane.artifacts
-        self.follower = LogFollower(name, self.app, docsplane.store, self.remove,
+    def __init__(self, *, app, artifacts, store, name: str = "artifacts", batch_size: int = 100):
+        self.app = app
+        self.artifacts = artifacts
+        self.follower = LogFollower(name, self.app, store, self.remove,
                                     topics=[Project.ProjectDeleted, *VERSION_DELETED], batch_size=batch_size)
 
     def remove(self, batch: list[Logged]) -> None:
@@ -58,4 +58,6 @@ class ArtifactCleaner:
 
 
 def artifacts_loop(docsplane, name: str = "artifacts") -> SupervisedLoop:
-    return SupervisedLoop(name, [ArtifactCleaner(docsplane, name).follower], docsplane.settings.poll_interval)
+    from workers.wiring import artifact_cleaner
+
+    return SupervisedLoop(name, [artifact_cleaner(docsplane, name).follower], docsplane.settings.poll_interval)

@@ -1,7 +1,7 @@
 """Reading a project's branches and tags from its repository (`git ls-remote --symref`, run as a build
 step is, by run_step) and handing them to the version sync command.
 
-    syncer = VersionSyncer(docsplane, actor="worker:...", sandbox=sandbox_for(settings))
+    syncer = version_syncer(docsplane, actor="worker:...")   # workers.wiring
     syncer.sync("pip") -> SyncReport | None   # None: nothing synced, and the log says why
     syncer.sync_project(project_id)           # the same, for a sync job (which names the project's id)
 
@@ -82,13 +82,13 @@ def read_refs(url: str, sandbox, data_dir: Path, timeout: float = LS_REMOTE_TIME
 
 
 class VersionSyncer:
-    def __init__(self, docsplane, actor: str, sandbox, timeout: float | None = None):
-        self.app = docsplane.app
+    def __init__(self, *, app, versions, sandbox, data_dir, step_timeout: float, actor: str, timeout: float | None = None):
+        self.app = app
+        self.versions = versions  # their commands
         self.sandbox = sandbox
-        self.data_dir = docsplane.settings.data_dir
-        self.versions = docsplane.versions
+        self.data_dir = data_dir
         self.actor = actor
-        self.timeout = min(timeout or LS_REMOTE_TIMEOUT, docsplane.settings.build_step_timeout)
+        self.timeout = min(timeout or LS_REMOTE_TIMEOUT, step_timeout)
 
     def sync_project(self, project_id: str) -> SyncReport | None:
         try:

@@ -19,13 +19,13 @@ log = logging.getLogger("docsplane.worker")
 
 
 class LeaseKeeper:
-    def __init__(self, docsplane, worker: str, number: int, cancelled: threading.Event):
-        self.leases = docsplane.build_leases
-        self.queries = docsplane.build_lease_queries
+    def __init__(self, leases, queries, lease_seconds: float, worker: str, number: int, cancelled: threading.Event):
+        self.leases = leases
+        self.queries = queries
         self.worker = worker
         self.number = number
         self.cancelled = cancelled
-        self.renew_every = docsplane.settings.build_lease_seconds / 3
+        self.renew_every = lease_seconds / 3
         self.poll = min(1.0, self.renew_every)
         self.lost = False
         self._done = threading.Event()

@@ -19,10 +19,10 @@ ACTOR = "reaper"
 
 
 class LeaseReaper:
-    def __init__(self, docsplane, batch_size: int = 100):
-        self.app = docsplane.app
-        self.leases = docsplane.build_leases
-        self.queries = docsplane.build_lease_queries
+    def __init__(self, *, app, leases, queries, batch_size: int = 100):
+        self.app = app
+        self.leases = leases  # their commands
+        self.queries = queries
         self.batch_size = batch_size
 
     def run_batch(self) -> bool:

@@ -32,7 +32,6 @@ from workers.builds.config import ConfigError, Step, plan_steps, read_config
 from workers.builds.publish import formats_promised, formats_present
 from workers.builds.step import StepResult, mask, run_step
 from workers.sandbox.bubblewrap import SANDBOX_PATH, readable_repository
-from workers.sandbox.sandbox import sandbox_for
 from workers.builds.git_env import GIT_ENV
 from workers.version_sync import VersionSyncer
 
@@ -48,19 +47,23 @@ FIRST_COMMIT = 'for ref; do git rev-parse --verify --quiet "$ref^{commit}" >/dev
 
 
 class BuildRunner:
-    def __init__(self, docsplane, settings, actor: str = ACTOR, sandbox=None):
-        self.docsplane = docsplane
-        self.settings = settings
+    def __init__(self, *, app, builds, versions, environment_variables, artifacts, syncer: VersionSyncer, sandbox,
+                 settings, actor: str = ACTOR):
+        self.app = app
+        self.builds, self.versions = builds, versions  # their commands
+        self.environment_variables = environment_variables
+        self.artifacts = artifacts
+        self.syncer = syncer
+        self.sandbox = sandbox
+        self.settings = settings  # the builds' limits
         self.actor = actor  # a build worker passes its name: its lease's holder
         self.builder = socket.gethostname()
-        self.sandbox = sandbox or sandbox_for(settings)  # SandboxRefused on PostgreSQL without bwrap
-        self.syncer = VersionSyncer(docsplane, actor, self.sandbox)
 
     def run(self, build_number: int, cancelled: threading.Event | None = None) -> bool:
         """Run the build; True when it succeeded. A build finished already (a redelivered job) is
         not run again: its outcome is returned."""
         try:
-            build = load_build(self.docsplane.app, build_number)
+            build = load_build(self.app, build_number)
         except UnknownResource:
             log.warning("build %s does not exist; nothing to run", build_number)
             return False
@@ -73,10 +76,10 @@ class _BuildRun:
     """One attempt at one build."""
 
     def __init__(self, runner: BuildRunner, build, cancelled: threading.Event):
-        self.commands = runner.docsplane.builds
-        self.app = runner.docsplane.app
-        self.environment_variables = runner.docsplane.environment_variables
-        self.artifacts, self.versions = runner.docsplane.artifacts, runner.docsplane.versions
+        self.commands = runner.builds
+        self.app = runner.app
+        self.environment_variables = runner.environment_variables
+        self.artifacts, self.versions = runner.artifacts, runner.versions
         self.settings = runner.settings
         self.sandbox = runner.sandbox
         self.builder = runner.builder

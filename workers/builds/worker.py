@@ -34,7 +34,7 @@ from domain.ids import build_id
 from workers.builds.runner import BuildRunner
 from workers.builds.lease_keeper import LeaseKeeper
 from workers.following.loop_status import Heartbeat
-from workers.queues import build_queue, sync_queue
+from workers.queues import sync_queue
 
 log = logging.getLogger("docsplane.worker")
 
@@ -64,19 +64,21 @@ class Job:
 
 
 class BuildWorker(ConsumerMixin):
-    def __init__(self, docsplane, connection, queue=None, name: str | None = None):
-        self.docsplane = docsplane
+    def __init__(self, *, app, runner: BuildRunner, leases, lease_queries, lease_seconds: float, heartbeat: Heartbeat,
+                 connection, queue, name: str):
+        self.app = app
+        self.runner = runner  # runs as `name`: the lease's holder writes the build's events
+        self.syncer = runner.syncer
+        self.leases, self.lease_queries, self.lease_seconds = leases, lease_queries, lease_seconds
         self.connection = connection
-        self.queue = queue or build_queue(docsplane.settings.build_queue)
+        self.queue = queue
         self.sync_queue = sync_queue(self.queue.name)
-        self.name = name or worker_name()
-        self.runner = BuildRunner(docsplane, docsplane.settings, actor=self.name)
-        self.syncer = self.runner.syncer
+        self.name = name
         self.running: Job | None = None
         self.waiting: list[Job] = []  # received, not started yet (more than one only after a reconnect)
         self.stopping = False
         # Seen by `docsplane status` as loop "worker"; the consuming thread beats every TICK (throttled).
-        self.heartbeat = Heartbeat(docsplane.store, "worker", instance=self.name.removeprefix("worker:"))
+        self.heartbeat = heartbeat
 
     def run_until_stopped(self) -> None:
         """Consume until `stop()`. kombu reconnects by itself after connection errors; anything
@@ -154,13 +156,13 @@ class BuildWorker(ConsumerMixin):
             with request_context(correlation_id=job.correlation_id):
                 self.syncer.sync_project(job.sync)
             return
-        with on_behalf_of(self.docsplane.app, build_id(job.number)):
+        with on_behalf_of(self.app, build_id(job.number)):
             self._run_job(job)
 
     def _run_job(self, job: Job) -> None:
         number = job.number
         try:
-            self.docsplane.build_leases.lease_build(self.name, number)
+            self.leases.lease_build(self.name, number)
         except (UnknownResource, StateMovedOn, FieldError) as refusal:
             log.info("%s: job of build %s skipped: %s", self.name, number, refusal)
             return
@@ -171,7 +173,7 @@ class BuildWorker(ConsumerMixin):
             return
         log.info("%s: running build %s", self.name, number)
         cancelled = threading.Event()
-        with LeaseKeeper(self.docsplane, self.name, number, cancelled) as keeper:
+        with LeaseKeeper(self.leases, self.lease_queries, self.lease_seconds, self.name, number, cancelled) as keeper:
             try:
                 self.runner.run(number, cancelled)
             except StateMovedOn as refusal:  # what it wrote was refused: the lease is no longer ours
@@ -183,7 +185,7 @@ class BuildWorker(ConsumerMixin):
 
     def _give_up(self, number: int, reason: str) -> None:
         try:
-            outcome = self.docsplane.build_leases.give_up(self.name, number, reason).value
+            outcome = self.leases.give_up(self.name, number, reason).value
             log.warning("%s: build %s given up: %s", self.name, number, outcome)
         except Exception:  # the lease then expires, and the reaper does the same
             log.exception("%s: could not give build %s up", self.name, number)

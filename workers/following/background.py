@@ -60,16 +60,17 @@ def artifacts_loop(docsplane) -> SupervisedLoop:
 
 
 def reaper_loop(docsplane) -> SupervisedLoop:
-    from workers.builds.reaper import LeaseReaper, reap_interval
+    from workers.builds.reaper import reap_interval
+    from workers.wiring import lease_reaper
 
-    return reporting(docsplane, SupervisedLoop("reaper", [LeaseReaper(docsplane)], reap_interval(docsplane.settings)))
+    return reporting(docsplane, SupervisedLoop("reaper", [lease_reaper(docsplane)], reap_interval(docsplane.settings)))
 
 
 def build_worker(docsplane):
     from workers.queues import connection
-    from workers.builds.worker import BuildWorker
+    from workers.wiring import build_worker as wired
 
-    return BuildWorker(docsplane, connection(docsplane.settings))
+    return wired(docsplane, connection(docsplane.settings))
 
 
 class Background:

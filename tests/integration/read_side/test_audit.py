@@ -18,9 +18,9 @@ from commands.handling.request_context import request_context
 from domain.ids import build_id
 from domain.user import User
 from projections.audit.queries import AuditFilter
-from workers.builds.reaper import LeaseReaper
 from workers.webhooks.worker import WebhookDeliverer
-from workers.builds.worker import BuildWorker, Job
+from workers.builds.worker import Job
+from workers.wiring import build_worker, lease_reaper
 
 SECRET_VALUE = "correct-horse-battery-staple"
 WEBHOOK_SECRET = "webhook-signing-secret-42"
@@ -161,7 +161,7 @@ def test_a_builds_worker_writes_with_the_triggering_requests_correlation_id(docs
     docsplane.build_leases.lease_seconds = 0.9
     with request_context("trigger-request", "the-correlation"):
         number = docsplane.builds.trigger_build("alice", repository_project).value
-    worker = BuildWorker(docsplane, connection=None, name="worker:test")
+    worker = build_worker(docsplane, connection=None, name="worker:test")
     worker.run_job(Job(number, message=None))
 
     trigger, *work = stored(docsplane, build_id(number))
@@ -182,7 +182,7 @@ def test_the_reaper_retries_a_build_under_its_correlation_id(docsplane, reposito
     docsplane.build_leases.lease_build("worker:gone", number)
     docsplane.catch_up()
     time.sleep(0.05)
-    LeaseReaper(docsplane).run_batch()
+    lease_reaper(docsplane).run_batch()
     retried = stored(docsplane, build_id(number))[-1]
     assert type(retried).__name__ == "BuildRetried"
     assert retried.correlation_id == "the-correlation" and retried.request_id not in ("trigger-request", "the-correlation")

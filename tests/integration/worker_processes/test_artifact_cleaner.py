@@ -10,7 +10,7 @@ from domain.version import Version
 from git_support import build_config, git_repository
 from projections.versions.published_queries import published_release
 from test_build_runner import Fixture, sqlite_docsplane  # noqa: F401 (a fixture)
-from workers.artifact_cleaner import ArtifactCleaner
+from workers.wiring import artifact_cleaner
 
 HTML = '"$READTHEDOCS_OUTPUT/html"'
 
@@ -32,7 +32,7 @@ def test_deleting_a_project_removes_its_output_once_and_for_all(docsplane, tmp_p
     docsplane.projects.delete_project("alice", fixture.slug)
 
     for name in ("artifacts", "artifacts-again"):  # a second cleaner, or the same events again
-        ArtifactCleaner(docsplane, name).follower.catch_up()
+        artifact_cleaner(docsplane, name).follower.catch_up()
 
     store = docsplane.artifacts
     assert all(store.resolve("fixture", slug, release, "html/index.html") is None for slug, release in releases.items())
@@ -50,7 +50,7 @@ def test_a_slug_taken_again_keeps_what_its_new_project_published(sqlite_docsplan
     release = built(new)
     assert new.slug == old.slug
 
-    ArtifactCleaner(docsplane).follower.catch_up()  # a cleaner that lagged behind both
+    artifact_cleaner(docsplane).follower.catch_up()  # a cleaner that lagged behind both
 
     page = docsplane.artifacts.resolve(new.slug, "latest", release["release_id"], "html/index.html")
     assert page.read_text() == "new\n"
@@ -69,7 +69,7 @@ def test_deleting_a_version_removes_its_output(sqlite_docsplane, tmp_path):
     version.delete("alice")
     app.save(version)
 
-    ArtifactCleaner(docsplane).follower.catch_up()
+    artifact_cleaner(docsplane).follower.catch_up()
 
     assert docsplane.artifacts.resolve(fixture.slug, "feature", gone["release_id"], "html/index.html") is None
     assert docsplane.artifacts.resolve(fixture.slug, "latest", kept["release_id"], "html/index.html") is not None

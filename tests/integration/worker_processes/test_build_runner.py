@@ -17,7 +17,7 @@ from domain.version import Version
 from git_support import build_config, commit, git, git_repository
 from integration_support import event_log, project_settings
 from workers.builds import leftovers as build_leftovers
-from workers.builds.runner import BuildRunner
+from workers.wiring import build_runner
 
 SPHINX_DOCS = {
     "docs/conf.py": "project = 'Fixture'\nextensions = []\n",
@@ -46,7 +46,7 @@ class Fixture:
         self.repo = repo
         settings = project_settings("Fixture", repository={"url": url or str(repo), "type": "git"}, **project)
         self.slug = docsplane.projects.import_project("alice", settings).value
-        self.runner = BuildRunner(docsplane, docsplane.settings)
+        self.runner = build_runner(docsplane)
 
     def build(self, version: str | None = None, cancelled: threading.Event | None = None):
         number = self.docsplane.builds.trigger_build("alice", self.slug, version).value

@@ -22,11 +22,11 @@ from docsplane.health import system_status
 from docsplane.status_table import render
 from git_support import build_config, commit, git_repository
 from integration_support import event_log, project_settings
-from workers.builds.runner import BuildRunner
 from workers.sandbox.safe_tree import safe_tree_files
 from workers.builds.step import run_step
 from workers.sandbox.bubblewrap import readable_repository
 from workers.sandbox.sandbox import SandboxRefused, sandbox_for
+from workers.wiring import build_runner
 
 CANARY = "canary-of-the-worker-7f3a"  # in the worker's environment only
 
@@ -56,7 +56,7 @@ def hostile(make_settings, open_docsplane, tmp_path, monkeypatch, caplog):
         slug = docsplane.projects.import_project(
             "alice", project_settings("Hostile", repository={"url": str(repo), "type": "git"})).value
         number = docsplane.builds.trigger_build("alice", slug, None).value
-        succeeded = BuildRunner(docsplane, docsplane.settings).run(number)
+        succeeded = build_runner(docsplane).run(number)
         docsplane.catch_up()
         build = docsplane.read_model.build(slug, number)
         commands = docsplane.build_command_queries.list(number, limit=100, offset=0).results
@@ -213,7 +213,7 @@ def test_a_repository_inside_the_data_dir_is_refused(make_settings, open_docspla
         "alice", project_settings("Inside", repository={"url": str(docsplane.settings.data_dir), "type": "git"})).value
     number = docsplane.builds.trigger_build("alice", slug, None).value
 
-    assert BuildRunner(docsplane, docsplane.settings).run(number) is False
+    assert build_runner(docsplane).run(number) is False
     docsplane.catch_up()
     assert docsplane.read_model.build(slug, number)["error"] == (
         "the repository may not be a path inside the server's data directory or a build's directory")
@@ -543,7 +543,7 @@ def test_a_build_cannot_reach_another_running_build(make_settings, open_docsplan
     first = project_building(docsplane, tmp_path / "first", f"echo {secret} > $HOME/secret.txt; sleep 6")
     spy = "cat /tmp/docsplane-build-*/home/secret.txt; find /home /tmp /run /etc -name secret.txt 2>&1; ls /proc"
     second = project_building(docsplane, tmp_path / "second", spy)
-    runner = BuildRunner(docsplane, docsplane.settings)
+    runner = build_runner(docsplane)
     running = threading.Thread(target=runner.run, args=(first,))
     running.start()
     try:

@@ -23,7 +23,7 @@ from workers.following.background import Background, dispatcher_loop, projector_
 from workers.dispatcher import Dispatcher
 from workers.queues import build_queue, connection, publish_job
 from workers.builds.reaper import requeue_waiting
-from workers.builds.worker import BuildWorker
+from workers.wiring import build_worker
 
 LEASE = 2  # seconds: DOCSPLANE_BUILD_LEASE_SECONDS of these tests
 
@@ -283,7 +283,7 @@ def test_a_worker_skips_jobs_of_unknown_finished_and_cancelled_builds(broker_set
     cancelled = docsplane.builds.trigger_build("alice", slug).value
     docsplane.builds.cancel_build("alice", slug, cancelled)
     head = event_log(docsplane)[-1].id
-    worker = BuildWorker(docsplane, connection(settings))
+    worker = build_worker(docsplane, connection(settings))
     running = background(docsplane, projector_loop)
     running.start_worker(worker)
 

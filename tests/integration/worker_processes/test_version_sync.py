@@ -11,7 +11,8 @@ import pytest
 from git_support import commit, git, git_repository
 from integration_support import event_log, project_settings, topic_name
 from workers.sandbox.sandbox import sandbox_for
-from workers.version_sync import VersionSyncer, parse_ls_remote, read_refs
+from workers.version_sync import parse_ls_remote, read_refs
+from workers.wiring import build_runner, version_syncer
 
 DOCS = {"docs/index.rst": "Docs\n====\n"}
 
@@ -24,7 +25,7 @@ class Synced:
         self.repo = repo
         settings = project_settings("Synced", repository={"url": repo.as_uri(), "type": "git"}, **{"default_branch": None, **project})
         self.slug = docsplane.projects.import_project("alice", settings).value
-        self.syncer = VersionSyncer(docsplane, actor="worker:test", sandbox=sandbox_for(docsplane.settings))
+        self.syncer = version_syncer(docsplane, actor="worker:test")
 
     def sync(self):
         report = self.syncer.sync(self.slug)
@@ -196,7 +197,7 @@ def test_racing_syncs_make_each_version_once(docsplane, repo):
     synced = Synced(docsplane, repo)
     for n in range(20):
         git(repo, "tag", f"3.{n}")
-    syncers = [VersionSyncer(docsplane, actor=f"worker:{n}", sandbox=sandbox_for(docsplane.settings)) for n in range(3)]
+    syncers = [version_syncer(docsplane, actor=f"worker:{n}") for n in range(3)]
     threads = [threading.Thread(target=s.sync, args=(synced.slug,)) for s in syncers]
     for thread in threads:
         thread.start()
@@ -235,7 +236,6 @@ def test_a_version_deleted_by_a_sync_is_still_seen_as_it_was(docsplane, repo):
 
 def test_a_build_syncs_first_so_a_moved_tag_builds_at_its_new_commit(docsplane, tmp_path):
     from git_support import build_config
-    from workers.builds.runner import BuildRunner
 
     repo = git_repository(tmp_path / "repo", build_config("git rev-parse HEAD"))
     git(repo, "tag", "v1.0")
@@ -248,7 +248,7 @@ def test_a_build_syncs_first_so_a_moved_tag_builds_at_its_new_commit(docsplane, 
     moved = commit(repo, {"README": "moved\n"})
     git(repo, "tag", "-f", "v1.0")
 
-    assert BuildRunner(docsplane, docsplane.settings).run(first) is True
+    assert build_runner(docsplane).run(first) is True
     docsplane.catch_up()
 
     assert docsplane.read_model.build(synced.slug, first)["commit_hash"] == moved
